@@ -1,0 +1,197 @@
+//! The runtime configuration, as one immutable snapshot per settings revision.
+//!
+//! The snapshot is loaded from PostgreSQL by the config watcher and handed to
+//! subscribers behind an `Arc`; nobody mutates it in place.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Whether the instance still waits for its first-run setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Locked: only health, metrics, docs and setup routes answer.
+    Setup,
+    /// Normal operation.
+    Active,
+}
+
+impl Mode {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Setup => "setup",
+            Mode::Active => "active",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "setup" => Some(Mode::Setup),
+            "active" => Some(Mode::Active),
+            _ => None,
+        }
+    }
+}
+
+/// Peer connection encryption policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EncryptionPolicy {
+    /// Offer encryption, accept plaintext peers.
+    Enabled,
+    /// Refuse plaintext peers.
+    Forced,
+    /// Never encrypt.
+    Disabled,
+}
+
+impl EncryptionPolicy {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncryptionPolicy::Enabled => "enabled",
+            EncryptionPolicy::Forced => "forced",
+            EncryptionPolicy::Disabled => "disabled",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "enabled" => Some(Self::Enabled),
+            "forced" => Some(Self::Forced),
+            "disabled" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+}
+
+/// How FsOps places a finished payload into the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveMode {
+    /// Move (the engine follows the files and keeps seeding from the library).
+    Move,
+    /// Copy, leaving the download where it is.
+    Copy,
+    /// Hard-link, falling back to copy across filesystems.
+    Hardlink,
+}
+
+impl MoveMode {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveMode::Move => "move",
+            MoveMode::Copy => "copy",
+            MoveMode::Hardlink => "hardlink",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "move" => Some(Self::Move),
+            "copy" => Some(Self::Copy),
+            "hardlink" => Some(Self::Hardlink),
+            _ => None,
+        }
+    }
+}
+
+/// Instance-wide settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppProfile {
+    /// Display name of this instance.
+    pub instance_name: String,
+    /// `setup` until first-run setup completes, then `active`. Read-only over the API.
+    pub mode: Mode,
+    /// Address the HTTP server binds to.
+    pub bind_addr: String,
+    /// TCP port of the HTTP server.
+    pub http_port: i32,
+    /// Whether anonymous usage telemetry is allowed (nothing is sent today).
+    pub telemetry: bool,
+    /// Feature flags by name.
+    pub features: serde_json::Map<String, serde_json::Value>,
+    /// Dotted field names (`app_profile.http_port`) that the API refuses to change.
+    pub immutable_keys: Vec<String>,
+}
+
+/// Torrent engine settings, applied to the live session on change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EngineProfile {
+    /// Peer listen port (0 lets the OS choose).
+    pub listen_port: i32,
+    /// Interface the engine listens on.
+    pub listen_interface: String,
+    /// Distributed hash table.
+    pub dht: bool,
+    /// Peer exchange (takes effect on the next engine restart).
+    pub pex: bool,
+    /// Local service discovery.
+    pub lsd: bool,
+    /// Peer encryption policy.
+    pub encryption: EncryptionPolicy,
+    /// Maximum number of active torrents (-1 = unlimited).
+    pub max_active: i32,
+    /// Global download limit in bytes per second (0 = unlimited).
+    pub max_download_bps: i64,
+    /// Global upload limit in bytes per second (0 = unlimited).
+    pub max_upload_bps: i64,
+    /// Whether new torrents download sequentially unless told otherwise.
+    pub sequential_default: bool,
+    /// Directory for fast-resume files.
+    pub resume_dir: String,
+    /// Default save path of new torrents.
+    pub download_root: String,
+    /// User agent announced to trackers.
+    pub tracker_user_agent: String,
+}
+
+/// Post-processing (FsOps) policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FsPolicy {
+    /// Root of the media library.
+    pub library_root: String,
+    /// Extract archives found in a finished payload.
+    pub extract: bool,
+    /// Flatten nested folders into the destination.
+    pub flatten: bool,
+    /// Move, copy or hard-link into the library.
+    pub move_mode: MoveMode,
+    /// Globs of files to keep during cleanup (empty keeps everything not dropped).
+    pub cleanup_keep: Vec<String>,
+    /// Globs of files to delete during cleanup.
+    pub cleanup_drop: Vec<String>,
+    /// Octal mode for files, e.g. `"644"`.
+    pub chmod_file: Option<String>,
+    /// Octal mode for directories, e.g. `"755"`.
+    pub chmod_dir: Option<String>,
+    /// Owner user name or uid.
+    pub owner: Option<String>,
+    /// Owner group name or gid.
+    pub group: Option<String>,
+    /// Octal umask applied to created files, e.g. `"022"`.
+    pub umask: Option<String>,
+    /// Every FsOps source and destination must lie under one of these.
+    pub allow_paths: Vec<String>,
+}
+
+/// The whole runtime configuration at one settings revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConfigSnapshot {
+    /// Monotonic settings revision this snapshot was read at.
+    pub revision: i64,
+    /// Instance settings.
+    pub app_profile: AppProfile,
+    /// Engine settings.
+    pub engine_profile: EngineProfile,
+    /// Post-processing policy.
+    pub fs_policy: FsPolicy,
+}

@@ -1,0 +1,40 @@
+//! Builds the C++ shim against the system libtorrent-rasterbar.
+//!
+//! libtorrent's pkg-config Cflags carry ABI-relevant defines
+//! (TORRENT_LINKING_SHARED, TORRENT_USE_OPENSSL, BOOST_ASIO_* ...). If they do
+//! not reach the C++ compiler, our view of libtorrent's structs differs from
+//! the shared library's and the process corrupts memory, so every define and
+//! include path from pkg-config is forwarded to `cxx_build`.
+
+use std::error::Error;
+
+const SHIM_FILES: [&str; 3] = ["src/ffi.rs", "cpp/shim.h", "cpp/shim.cpp"];
+
+fn main() -> Result<(), Box<dyn Error>> {
+    // Also emits the cargo:rustc-link-lib / link-search lines.
+    let lib = pkg_config::Config::new()
+        .atleast_version("2.0")
+        .probe("libtorrent-rasterbar")
+        .map_err(|e| format!("libtorrent-rasterbar >= 2.0 not found via pkg-config: {e}"))?;
+
+    let mut build = cxx_build::bridge("src/ffi.rs");
+    build.file("cpp/shim.cpp").std("c++17");
+    for path in &lib.include_paths {
+        build.include(path);
+    }
+    // Sorted so the compiler command line is stable between builds.
+    let mut defines: Vec<_> = lib.defines.iter().collect();
+    defines.sort();
+    for (name, value) in defines {
+        build.define(name, value.as_deref());
+    }
+    // The Debian build keeps TORRENT_ABI_VERSION 1, whose headers declare
+    // deprecated members we never touch; silence the resulting noise.
+    build.flag_if_supported("-Wno-deprecated-declarations");
+    build.compile("revaer_libtorrent_shim");
+
+    for file in SHIM_FILES {
+        println!("cargo:rerun-if-changed={file}");
+    }
+    Ok(())
+}

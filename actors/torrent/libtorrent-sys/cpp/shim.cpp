@@ -1,0 +1,951 @@
+// Implementation of the Revaer libtorrent shim. See shim.h for the rules.
+#include "libtorrent-sys/cpp/shim.h"
+#include "libtorrent-sys/src/ffi.rs.h"
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/announce_entry.hpp>
+#include <libtorrent/create_torrent.hpp>
+#include <libtorrent/error_code.hpp>
+#include <libtorrent/extensions/smart_ban.hpp>
+#include <libtorrent/extensions/ut_metadata.hpp>
+#include <libtorrent/extensions/ut_pex.hpp>
+#include <libtorrent/magnet_uri.hpp>
+#include <libtorrent/peer_info.hpp>
+#include <libtorrent/read_resume_data.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/session_stats.hpp>
+#include <libtorrent/settings_pack.hpp>
+#include <libtorrent/socket_type.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <libtorrent/torrent_status.hpp>
+#include <libtorrent/write_resume_data.hpp>
+
+namespace revaer_lt {
+namespace {
+
+// AddOutcome::code values; mirrored by the Rust side (src/session.rs).
+constexpr std::uint8_t kAddOk = 0;
+constexpr std::uint8_t kAddDuplicate = 1;
+constexpr std::uint8_t kAddMalformed = 2;
+constexpr std::uint8_t kAddInvalidArgument = 3;
+constexpr std::uint8_t kAddFailed = 4;
+
+// Status fields we always want; everything else in torrent_status is cheap.
+lt::status_flags_t const kStatusFlags =
+    lt::torrent_handle::query_name | lt::torrent_handle::query_save_path;
+
+// Alerts needed by the Rust side: add/remove/state/finish/pause (status),
+// resume data, moves and deletes (storage), every failure (error), plus
+// performance warnings and port-mapping results. Deliberately excludes the
+// chatty peer/tracker/stats/debug categories.
+lt::alert_category_t const kAlertMask =
+    lt::alert_category::error | lt::alert_category::status |
+    lt::alert_category::storage | lt::alert_category::performance_warning |
+    lt::alert_category::port_mapping;
+
+std::string to_std(rust::Str s) { return std::string(s.data(), s.size()); }
+
+lt::span<char const> as_span(rust::Slice<const std::uint8_t> data) {
+  return {reinterpret_cast<char const *>(data.data()),
+          static_cast<std::ptrdiff_t>(data.size())};
+}
+
+std::string to_hex(lt::sha1_hash const &h) {
+  static char const digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(lt::sha1_hash::size() * 2);
+  for (std::size_t i = 0; i < lt::sha1_hash::size(); ++i) {
+    auto const b = static_cast<unsigned char>(h.data()[i]);
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0xf]);
+  }
+  return out;
+}
+
+// Torrent id: the v1 (SHA-1) info hash, or the truncated v2 hash for
+// v2-only torrents -- the same key libtorrent's find_torrent() indexes by.
+std::string id_of(lt::info_hash_t const &ih) {
+  if (ih.has_v1())
+    return to_hex(ih.v1);
+  if (ih.has_v2())
+    return to_hex(ih.get_best());
+  return {};
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+bool parse_id(rust::Str id, lt::sha1_hash &out) {
+  if (id.size() != lt::sha1_hash::size() * 2)
+    return false;
+  char const *p = id.data();
+  for (std::size_t i = 0; i < lt::sha1_hash::size(); ++i) {
+    int const hi = hex_value(p[2 * i]);
+    int const lo = hex_value(p[2 * i + 1]);
+    if (hi < 0 || lo < 0)
+      return false;
+    out.data()[i] = static_cast<char>((hi << 4) | lo);
+  }
+  return true;
+}
+
+lt::settings_pack make_pack(SessionConfig const &c) {
+  using sp = lt::settings_pack;
+  sp p;
+  p.set_str(sp::listen_interfaces, std::string(c.listen_interfaces));
+  p.set_bool(sp::enable_dht, c.enable_dht);
+  p.set_bool(sp::enable_lsd, c.enable_lsd);
+  p.set_bool(sp::enable_upnp, c.enable_upnp);
+  p.set_bool(sp::enable_natpmp, c.enable_natpmp);
+  int policy = sp::pe_enabled;
+  if (c.encryption == 1)
+    policy = sp::pe_forced;
+  else if (c.encryption == 2)
+    policy = sp::pe_disabled;
+  p.set_int(sp::out_enc_policy, policy);
+  p.set_int(sp::in_enc_policy, policy);
+  p.set_int(sp::allowed_enc_level, sp::pe_both);
+  p.set_int(sp::active_downloads, c.active_downloads);
+  p.set_int(sp::active_seeds, c.active_seeds);
+  p.set_int(sp::active_limit, c.active_limit);
+  p.set_int(sp::download_rate_limit, c.download_rate_limit);
+  p.set_int(sp::upload_rate_limit, c.upload_rate_limit);
+  if (!c.user_agent.empty())
+    p.set_str(sp::user_agent, std::string(c.user_agent));
+  p.set_int(sp::alert_mask,
+            static_cast<int>(static_cast<std::uint32_t>(kAlertMask)));
+  return p;
+}
+
+// Number of files a user sees: libtorrent 2.0 inserts pad files to align
+// files to pieces (always for v2/hybrid torrents); we hide those.
+std::int32_t visible_files(lt::file_storage const &fs) {
+  std::int32_t n = 0;
+  for (auto const i : fs.file_range())
+    if (!fs.pad_file_at(i))
+      ++n;
+  return n;
+}
+
+// Maps priorities indexed by visible file to libtorrent's file indices.
+// Returns false if the count does not match.
+bool map_priorities(lt::file_storage const &fs,
+                    std::vector<std::uint8_t> const &prios,
+                    std::vector<lt::download_priority_t> &out) {
+  out.assign(static_cast<std::size_t>(fs.num_files()), lt::dont_download);
+  std::size_t v = 0;
+  for (auto const i : fs.file_range()) {
+    if (fs.pad_file_at(i))
+      continue;
+    if (v >= prios.size())
+      return false;
+    out[static_cast<std::size_t>(static_cast<int>(i))] =
+        lt::download_priority_t{prios[v++]};
+  }
+  return v == prios.size();
+}
+
+std::int64_t payload_size(lt::file_storage const &fs) {
+  std::int64_t total = 0;
+  for (auto const i : fs.file_range())
+    if (!fs.pad_file_at(i))
+      total += fs.file_size(i);
+  return total;
+}
+
+TorrentStatusFfi to_ffi(lt::torrent_status const &st) {
+  TorrentStatusFfi o{};
+  o.id = rust::String(id_of(st.info_hashes));
+  o.name = rust::String::lossy(st.name);
+  o.state = static_cast<std::uint8_t>(st.state);
+  o.paused = static_cast<bool>(st.flags & lt::torrent_flags::paused);
+  o.auto_managed = static_cast<bool>(st.flags & lt::torrent_flags::auto_managed);
+  o.sequential =
+      static_cast<bool>(st.flags & lt::torrent_flags::sequential_download);
+  o.has_metadata = st.has_metadata;
+  o.is_finished = st.is_finished;
+  o.is_seeding = st.is_seeding;
+  o.moving_storage = st.moving_storage;
+  o.need_save_resume = st.need_save_resume;
+  o.progress = st.progress;
+  o.download_rate = st.download_payload_rate;
+  o.upload_rate = st.upload_payload_rate;
+  o.total_done = st.total_done;
+  o.total_wanted = st.total_wanted;
+  o.total_wanted_done = st.total_wanted_done;
+  o.total_size = st.total;
+  o.all_time_download = st.all_time_download;
+  o.all_time_upload = st.all_time_upload;
+  o.total_payload_download = st.total_payload_download;
+  o.total_payload_upload = st.total_payload_upload;
+  o.num_peers = st.num_peers;
+  o.num_seeds = st.num_seeds;
+  o.list_peers = st.list_peers;
+  o.list_seeds = st.list_seeds;
+  o.num_complete = st.num_complete;
+  o.num_incomplete = st.num_incomplete;
+  o.save_path = rust::String::lossy(st.save_path);
+  if (st.errc)
+    o.error = rust::String::lossy(st.errc.message());
+  o.current_tracker = rust::String::lossy(st.current_tracker);
+  o.added_time = static_cast<std::int64_t>(st.added_time);
+  o.completed_time = static_cast<std::int64_t>(st.completed_time);
+  o.active_duration = static_cast<std::int64_t>(st.active_duration.count());
+  o.seeding_duration = static_cast<std::int64_t>(st.seeding_duration.count());
+  o.finished_duration =
+      static_cast<std::int64_t>(st.finished_duration.count());
+  o.queue_position = static_cast<std::int32_t>(st.queue_position);
+  return o;
+}
+
+FileEntryFfi file_entry(lt::file_storage const &fs, lt::file_index_t i,
+                        std::uint32_t visible_index) {
+  FileEntryFfi f{};
+  f.index = visible_index;
+  f.path = rust::String::lossy(fs.file_path(i));
+  f.size = fs.file_size(i);
+  f.downloaded = 0;
+  f.priority = static_cast<std::uint8_t>(lt::default_priority);
+  return f;
+}
+
+AddOutcome outcome(std::string const &id, std::uint8_t code,
+                   std::string const &message) {
+  AddOutcome o{};
+  o.id = rust::String(id);
+  o.code = code;
+  o.message = rust::String::lossy(message);
+  return o;
+}
+
+std::string error_text(lt::error_code const &ec) {
+  return ec ? ec.message() : std::string();
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// session lifecycle and settings
+
+Session::Session(SessionConfig const &cfg)
+    // An explicit (empty) plugin list replaces libtorrent's defaults so PEX
+    // can be left out; the wanted plugins are added right below, before any
+    // torrent exists.
+    : m_ses(lt::session_params(make_pack(cfg),
+                               std::vector<std::shared_ptr<lt::plugin>>{})) {
+  m_ses.add_extension(&lt::create_ut_metadata_plugin);
+  if (cfg.enable_pex)
+    m_ses.add_extension(&lt::create_ut_pex_plugin);
+  m_ses.add_extension(&lt::create_smart_ban_plugin);
+  m_dht_nodes_idx = lt::find_metric_idx("dht.dht_nodes");
+}
+
+Session::~Session() = default;
+
+std::unique_ptr<Session> new_session(SessionConfig const &cfg) {
+  return std::make_unique<Session>(cfg);
+}
+
+void Session::apply_settings(SessionConfig const &cfg) const {
+  m_ses.apply_settings(make_pack(cfg));
+}
+
+std::uint16_t Session::listen_port() const { return m_ses.listen_port(); }
+
+bool Session::is_listening() const { return m_ses.is_listening(); }
+
+std::int64_t Session::dht_nodes() const {
+  if (!m_ses.get_settings().get_bool(lt::settings_pack::enable_dht)) {
+    m_dht_nodes.store(0);
+    return 0;
+  }
+  // The counter arrives asynchronously in a session_stats_alert which
+  // pop_alerts() consumes; request a fresh one for next time.
+  m_ses.post_session_stats();
+  return m_dht_nodes.load();
+}
+
+// ---------------------------------------------------------------------------
+// adding torrents
+
+AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p) const {
+  if (!p.save_path.empty())
+    atp.save_path = std::string(p.save_path);
+
+  std::string id = id_of(atp.ti ? atp.ti->info_hashes() : atp.info_hashes);
+
+  // Without this flag a duplicate add silently returns the existing handle.
+  atp.flags |= lt::torrent_flags::duplicate_is_error;
+  // A paused torrent must not be auto-managed or the queue resumes it.
+  if (p.paused) {
+    atp.flags |= lt::torrent_flags::paused;
+    atp.flags &= ~lt::torrent_flags::auto_managed;
+  } else {
+    atp.flags &= ~lt::torrent_flags::paused;
+    if (p.auto_managed)
+      atp.flags |= lt::torrent_flags::auto_managed;
+    else
+      atp.flags &= ~lt::torrent_flags::auto_managed;
+  }
+  if (p.sequential)
+    atp.flags |= lt::torrent_flags::sequential_download;
+  else
+    atp.flags &= ~lt::torrent_flags::sequential_download;
+  atp.download_limit = p.download_limit > 0 ? p.download_limit : -1;
+  atp.upload_limit = p.upload_limit > 0 ? p.upload_limit : -1;
+  atp.max_connections = p.max_connections > 0 ? p.max_connections : -1;
+
+  std::vector<std::uint8_t> prios(p.file_priorities.begin(),
+                                  p.file_priorities.end());
+  bool pending = false;
+  if (!prios.empty()) {
+    if (atp.ti) {
+      std::vector<lt::download_priority_t> mapped;
+      if (!map_priorities(atp.ti->files(), prios, mapped))
+        return outcome(id, kAddInvalidArgument,
+                       "file_priorities has " + std::to_string(prios.size()) +
+                           " entries but the torrent has " +
+                           std::to_string(visible_files(atp.ti->files())) +
+                           " files");
+      atp.file_priorities = std::move(mapped);
+    } else {
+      // Magnet without metadata: file indices are unknown until the info
+      // dictionary (and its pad files) arrives.
+      atp.file_priorities.clear();
+      pending = true;
+    }
+  }
+
+  lt::error_code ec;
+  lt::torrent_handle h = m_ses.add_torrent(std::move(atp), ec);
+  if (ec) {
+    if (ec == lt::errors::duplicate_torrent)
+      return outcome(id, kAddDuplicate, ec.message());
+    return outcome(id, kAddFailed, ec.message());
+  }
+  if (id.empty())
+    id = id_of(h.info_hashes());
+
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (pending)
+      m_pending_prios[id] = std::move(prios);
+    if (p.paused && p.auto_managed)
+      m_paused_auto_managed.insert(id);
+  }
+  // Metadata may have raced in between add_torrent() and the insert above.
+  if (pending && h.torrent_file())
+    apply_pending_priorities(h, id);
+  return outcome(id, kAddOk, {});
+}
+
+AddOutcome Session::add_magnet(rust::Str uri, AddParams const &p) const {
+  lt::error_code ec;
+  lt::add_torrent_params atp = lt::parse_magnet_uri(to_std(uri), ec);
+  if (ec)
+    return outcome({}, kAddMalformed, "invalid magnet URI: " + ec.message());
+  return add(std::move(atp), p);
+}
+
+AddOutcome Session::add_torrent_file(rust::Slice<const std::uint8_t> data,
+                                     AddParams const &p) const {
+  lt::error_code ec;
+  auto ti = std::make_shared<lt::torrent_info>(as_span(data), ec, lt::from_span);
+  if (ec)
+    return outcome({}, kAddMalformed, "invalid .torrent: " + ec.message());
+  lt::add_torrent_params atp;
+  atp.ti = std::move(ti);
+  return add(std::move(atp), p);
+}
+
+AddOutcome Session::add_resume_data(rust::Slice<const std::uint8_t> data,
+                                    AddParams const &p) const {
+  lt::error_code ec;
+  lt::add_torrent_params atp = lt::read_resume_data(as_span(data), ec);
+  if (ec)
+    return outcome({}, kAddMalformed, "invalid resume data: " + ec.message());
+  return add(std::move(atp), p);
+}
+
+void Session::apply_pending_priorities(lt::torrent_handle const &h,
+                                       std::string const &id) const {
+  std::vector<std::uint8_t> prios;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_pending_prios.find(id);
+    if (it == m_pending_prios.end())
+      return;
+    prios = std::move(it->second);
+    m_pending_prios.erase(it);
+  }
+  auto ti = h.torrent_file();
+  if (!ti)
+    return;
+  std::vector<lt::download_priority_t> mapped;
+  if (map_priorities(ti->files(), prios, mapped))
+    h.prioritize_files(mapped);
+}
+
+// ---------------------------------------------------------------------------
+// per-torrent commands
+
+lt::torrent_handle Session::find(rust::Str id) const {
+  lt::sha1_hash hash;
+  if (!parse_id(id, hash))
+    return {};
+  return m_ses.find_torrent(hash);
+}
+
+bool Session::remove(rust::Str id, bool delete_files) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  m_ses.remove_torrent(h, delete_files ? lt::session_handle::delete_files
+                                       : lt::remove_flags_t{});
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::string const key = to_std(id);
+  m_pending_prios.erase(key);
+  m_paused_auto_managed.erase(key);
+  return true;
+}
+
+bool Session::pause(rust::Str id) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  if (h.flags() & lt::torrent_flags::auto_managed) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_paused_auto_managed.insert(to_std(id));
+    }
+    h.unset_flags(lt::torrent_flags::auto_managed);
+  }
+  h.pause();
+  return true;
+}
+
+bool Session::resume(rust::Str id) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  bool restore = false;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    restore = m_paused_auto_managed.erase(to_std(id)) > 0;
+  }
+  if (restore)
+    h.set_flags(lt::torrent_flags::auto_managed);
+  h.resume();
+  return true;
+}
+
+bool Session::force_recheck(rust::Str id) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  h.force_recheck();
+  return true;
+}
+
+bool Session::force_reannounce(rust::Str id) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  h.force_reannounce();
+  return true;
+}
+
+bool Session::set_sequential(rust::Str id, bool on) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  if (on)
+    h.set_flags(lt::torrent_flags::sequential_download);
+  else
+    h.unset_flags(lt::torrent_flags::sequential_download);
+  return true;
+}
+
+bool Session::num_files(rust::Str id, std::int32_t &out) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  auto ti = h.torrent_file();
+  out = ti ? visible_files(ti->files()) : -1;
+  return true;
+}
+
+bool Session::set_file_priorities(rust::Str id,
+                                  rust::Slice<const std::uint8_t> prios) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  std::vector<std::uint8_t> wanted(prios.begin(), prios.end());
+  auto ti = h.torrent_file();
+  if (!ti) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_pending_prios[to_std(id)] = std::move(wanted);
+    }
+    // Metadata may have arrived meanwhile.
+    if (h.torrent_file())
+      apply_pending_priorities(h, to_std(id));
+    return true;
+  }
+  std::vector<lt::download_priority_t> mapped;
+  if (!map_priorities(ti->files(), wanted, mapped))
+    throw std::invalid_argument("file priority count does not match files");
+  h.prioritize_files(mapped);
+  return true;
+}
+
+bool Session::set_limits(rust::Str id, std::int32_t download,
+                         std::int32_t upload) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  h.set_download_limit(download > 0 ? download : -1);
+  h.set_upload_limit(upload > 0 ? upload : -1);
+  return true;
+}
+
+bool Session::set_max_connections(rust::Str id, std::int32_t n) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  h.set_max_connections(n > 0 ? n : -1);
+  return true;
+}
+
+bool Session::move_storage(rust::Str id, rust::Str path) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  h.move_storage(to_std(path));
+  return true;
+}
+
+bool Session::connect_peer(rust::Str id, rust::Str ip,
+                           std::uint16_t port) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  lt::error_code ec;
+  lt::address const addr = lt::make_address(to_std(ip), ec);
+  if (ec)
+    throw std::invalid_argument("invalid peer address: " + ec.message());
+  h.connect_peer(lt::tcp::endpoint(addr, port));
+  return true;
+}
+
+bool Session::save_resume_data(rust::Str id) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  h.save_resume_data(lt::torrent_handle::save_info_dict |
+                     lt::torrent_handle::flush_disk_cache);
+  return true;
+}
+
+void Session::post_torrent_updates() const {
+  m_ses.post_torrent_updates(kStatusFlags);
+}
+
+// ---------------------------------------------------------------------------
+// queries
+
+bool Session::status(rust::Str id, TorrentStatusFfi &out) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  out = to_ffi(h.status(kStatusFlags));
+  return true;
+}
+
+rust::Vec<TorrentStatusFfi> Session::statuses() const {
+  rust::Vec<TorrentStatusFfi> out;
+  auto const all = m_ses.get_torrent_status(
+      [](lt::torrent_status const &) { return true; }, kStatusFlags);
+  out.reserve(all.size());
+  for (auto const &st : all)
+    out.push_back(to_ffi(st));
+  return out;
+}
+
+bool Session::files(rust::Str id, rust::Vec<FileEntryFfi> &out) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  auto ti = h.torrent_file();
+  if (!ti)
+    return true;
+  auto const &fs = ti->files();
+  std::vector<std::int64_t> const progress = h.file_progress();
+  std::vector<lt::download_priority_t> const prios = h.get_file_priorities();
+  std::uint32_t visible = 0;
+  for (auto const i : fs.file_range()) {
+    if (fs.pad_file_at(i))
+      continue;
+    FileEntryFfi f = file_entry(fs, i, visible++);
+    auto const idx = static_cast<std::size_t>(static_cast<int>(i));
+    if (idx < progress.size())
+      f.downloaded = progress[idx];
+    if (idx < prios.size())
+      f.priority = static_cast<std::uint8_t>(prios[idx]);
+    out.push_back(std::move(f));
+  }
+  return true;
+}
+
+bool Session::trackers(rust::Str id, rust::Vec<TrackerFfi> &out) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  for (auto const &ae : h.trackers()) {
+    TrackerFfi t{};
+    t.url = rust::String::lossy(ae.url);
+    t.tier = ae.tier;
+    t.verified = ae.verified;
+    std::string message;
+    std::string error;
+    for (auto const &ep : ae.endpoints) {
+      for (auto const &ih : ep.info_hashes) {
+        t.updating = t.updating || ih.updating;
+        t.fails = std::max<std::int32_t>(t.fails, ih.fails);
+        if (message.empty() && !ih.message.empty())
+          message = ih.message;
+        if (error.empty() && ih.last_error)
+          error = ih.last_error.message();
+      }
+    }
+    t.message = rust::String::lossy(message);
+    t.error = rust::String::lossy(error);
+    out.push_back(std::move(t));
+  }
+  return true;
+}
+
+bool Session::peers(rust::Str id, rust::Vec<PeerFfi> &out) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  std::vector<lt::peer_info> infos;
+  h.get_peer_info(infos);
+  for (auto const &pi : infos) {
+    PeerFfi p{};
+    p.ip = rust::String::lossy(pi.ip.address().to_string());
+    p.port = pi.ip.port();
+    p.client = rust::String::lossy(pi.client);
+    p.progress = pi.progress;
+    p.down_rate = pi.down_speed;
+    p.up_rate = pi.up_speed;
+    p.total_down = pi.total_download;
+    p.total_up = pi.total_upload;
+    p.is_seed = static_cast<bool>(pi.flags & lt::peer_info::seed);
+    out.push_back(std::move(p));
+  }
+  return true;
+}
+
+bool Session::magnet_uri(rust::Str id, rust::String &out) const {
+  auto h = find(id);
+  if (!h.is_valid())
+    return false;
+  out = rust::String::lossy(lt::make_magnet_uri(h));
+  return true;
+}
+
+rust::Vec<rust::String> Session::torrent_ids() const {
+  rust::Vec<rust::String> out;
+  for (auto const &h : m_ses.get_torrents()) {
+    std::string id = id_of(h.info_hashes());
+    if (!id.empty())
+      out.push_back(rust::String(id));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// alerts
+
+rust::Vec<AlertFfi> Session::pop_alerts() const {
+  std::lock_guard<std::mutex> alert_lock(m_alert_mutex);
+  std::vector<lt::alert *> alerts;
+  m_ses.pop_alerts(&alerts);
+
+  rust::Vec<AlertFfi> out;
+  out.reserve(alerts.size());
+  for (lt::alert const *a : alerts) {
+    if (auto const *s = lt::alert_cast<lt::session_stats_alert>(a)) {
+      auto const counters = s->counters();
+      if (m_dht_nodes_idx >= 0 && m_dht_nodes_idx < counters.size())
+        m_dht_nodes.store(counters[m_dht_nodes_idx]);
+      continue;
+    }
+
+    AlertFfi o{};
+    o.kind = AlertKind::Other;
+    o.what = rust::String::lossy(a->what());
+    o.message = rust::String::lossy(a->message());
+    lt::torrent_handle handle;
+    if (auto const *ta = dynamic_cast<lt::torrent_alert const *>(a)) {
+      handle = ta->handle;
+      o.torrent_id = rust::String(id_of(handle.info_hashes()));
+    }
+
+    switch (a->type()) {
+    case lt::add_torrent_alert::alert_type: {
+      auto const *x = static_cast<lt::add_torrent_alert const *>(a);
+      o.kind = AlertKind::AddTorrent;
+      o.error = rust::String::lossy(error_text(x->error));
+      if (o.torrent_id.empty())
+        o.torrent_id = rust::String(
+            id_of(x->params.ti ? x->params.ti->info_hashes()
+                               : x->params.info_hashes));
+      break;
+    }
+    case lt::metadata_received_alert::alert_type:
+      o.kind = AlertKind::MetadataReceived;
+      apply_pending_priorities(handle, std::string(o.torrent_id));
+      break;
+    case lt::metadata_failed_alert::alert_type: {
+      auto const *x = static_cast<lt::metadata_failed_alert const *>(a);
+      o.kind = AlertKind::MetadataFailed;
+      o.error = rust::String::lossy(error_text(x->error));
+      break;
+    }
+    case lt::state_changed_alert::alert_type: {
+      auto const *x = static_cast<lt::state_changed_alert const *>(a);
+      o.kind = AlertKind::StateChanged;
+      o.old_state = static_cast<std::uint8_t>(x->prev_state);
+      o.new_state = static_cast<std::uint8_t>(x->state);
+      break;
+    }
+    case lt::torrent_finished_alert::alert_type:
+      o.kind = AlertKind::TorrentFinished;
+      break;
+    case lt::torrent_paused_alert::alert_type:
+      o.kind = AlertKind::TorrentPaused;
+      break;
+    case lt::torrent_resumed_alert::alert_type:
+      o.kind = AlertKind::TorrentResumed;
+      break;
+    case lt::torrent_checked_alert::alert_type:
+      o.kind = AlertKind::TorrentChecked;
+      break;
+    case lt::torrent_removed_alert::alert_type: {
+      auto const *x = static_cast<lt::torrent_removed_alert const *>(a);
+      o.kind = AlertKind::TorrentRemoved;
+      o.torrent_id = rust::String(id_of(x->info_hashes));
+      break;
+    }
+    case lt::torrent_deleted_alert::alert_type: {
+      auto const *x = static_cast<lt::torrent_deleted_alert const *>(a);
+      o.kind = AlertKind::TorrentDeleted;
+      o.torrent_id = rust::String(id_of(x->info_hashes));
+      break;
+    }
+    case lt::torrent_delete_failed_alert::alert_type: {
+      auto const *x = static_cast<lt::torrent_delete_failed_alert const *>(a);
+      o.kind = AlertKind::TorrentDeleteFailed;
+      o.torrent_id = rust::String(id_of(x->info_hashes));
+      o.error = rust::String::lossy(error_text(x->error));
+      break;
+    }
+    case lt::torrent_error_alert::alert_type: {
+      auto const *x = static_cast<lt::torrent_error_alert const *>(a);
+      o.kind = AlertKind::TorrentError;
+      o.error = rust::String::lossy(error_text(x->error));
+      o.path = rust::String::lossy(x->filename());
+      break;
+    }
+    case lt::file_error_alert::alert_type: {
+      auto const *x = static_cast<lt::file_error_alert const *>(a);
+      o.kind = AlertKind::FileError;
+      o.error = rust::String::lossy(error_text(x->error));
+      o.path = rust::String::lossy(x->filename());
+      break;
+    }
+    case lt::fastresume_rejected_alert::alert_type: {
+      auto const *x = static_cast<lt::fastresume_rejected_alert const *>(a);
+      o.kind = AlertKind::FastresumeRejected;
+      o.error = rust::String::lossy(error_text(x->error));
+      o.path = rust::String::lossy(x->file_path());
+      break;
+    }
+    case lt::save_resume_data_alert::alert_type: {
+      auto const *x = static_cast<lt::save_resume_data_alert const *>(a);
+      o.kind = AlertKind::SaveResumeData;
+      std::vector<char> const buf = lt::write_resume_data_buf(x->params);
+      o.data.reserve(buf.size());
+      for (char c : buf)
+        o.data.push_back(static_cast<std::uint8_t>(c));
+      break;
+    }
+    case lt::save_resume_data_failed_alert::alert_type: {
+      auto const *x = static_cast<lt::save_resume_data_failed_alert const *>(a);
+      o.kind = AlertKind::SaveResumeDataFailed;
+      o.error = rust::String::lossy(error_text(x->error));
+      break;
+    }
+    case lt::tracker_error_alert::alert_type: {
+      auto const *x = static_cast<lt::tracker_error_alert const *>(a);
+      o.kind = AlertKind::TrackerError;
+      o.url = rust::String::lossy(x->tracker_url());
+      std::string err = error_text(x->error);
+      std::string const reason = x->failure_reason();
+      if (!reason.empty())
+        err = err.empty() ? reason : err + ": " + reason;
+      o.error = rust::String::lossy(err);
+      break;
+    }
+    case lt::listen_succeeded_alert::alert_type: {
+      auto const *x = static_cast<lt::listen_succeeded_alert const *>(a);
+      o.kind = AlertKind::ListenSucceeded;
+      o.address = rust::String::lossy(x->address.to_string());
+      o.port = static_cast<std::uint16_t>(x->port);
+      o.socket = rust::String::lossy(lt::socket_type_name(x->socket_type));
+      break;
+    }
+    case lt::listen_failed_alert::alert_type: {
+      auto const *x = static_cast<lt::listen_failed_alert const *>(a);
+      o.kind = AlertKind::ListenFailed;
+      o.address = rust::String::lossy(x->address.to_string());
+      o.port = static_cast<std::uint16_t>(x->port);
+      o.socket = rust::String::lossy(lt::socket_type_name(x->socket_type));
+      o.error = rust::String::lossy(error_text(x->error));
+      break;
+    }
+    case lt::performance_alert::alert_type:
+      o.kind = AlertKind::PerformanceWarning;
+      break;
+    case lt::state_update_alert::alert_type: {
+      auto const *x = static_cast<lt::state_update_alert const *>(a);
+      o.kind = AlertKind::StateUpdate;
+      o.statuses.reserve(x->status.size());
+      for (auto const &st : x->status)
+        o.statuses.push_back(to_ffi(st));
+      break;
+    }
+    case lt::storage_moved_alert::alert_type: {
+      auto const *x = static_cast<lt::storage_moved_alert const *>(a);
+      o.kind = AlertKind::StorageMoved;
+      o.path = rust::String::lossy(x->storage_path());
+      break;
+    }
+    case lt::storage_moved_failed_alert::alert_type: {
+      auto const *x = static_cast<lt::storage_moved_failed_alert const *>(a);
+      o.kind = AlertKind::StorageMovedFailed;
+      o.path = rust::String::lossy(x->file_path());
+      o.error = rust::String::lossy(error_text(x->error));
+      break;
+    }
+    case lt::hash_failed_alert::alert_type: {
+      auto const *x = static_cast<lt::hash_failed_alert const *>(a);
+      o.kind = AlertKind::HashFailed;
+      o.piece = static_cast<std::int32_t>(x->piece_index);
+      break;
+    }
+    default:
+      break;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+bool Session::wait_for_alert(std::int32_t timeout_ms) const {
+  return m_ses.wait_for_alert(lt::milliseconds(timeout_ms < 0 ? 0 : timeout_ms)) !=
+         nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// session-less helpers
+
+MagnetFfi parse_magnet(rust::Str uri) {
+  lt::error_code ec;
+  lt::add_torrent_params atp = lt::parse_magnet_uri(to_std(uri), ec);
+  if (ec)
+    throw std::invalid_argument("invalid magnet URI: " + ec.message());
+  MagnetFfi m{};
+  m.id = rust::String(id_of(atp.info_hashes));
+  m.name = rust::String::lossy(atp.name);
+  for (auto const &t : atp.trackers)
+    m.trackers.push_back(rust::String::lossy(t));
+  return m;
+}
+
+MetaFfi parse_torrent(rust::Slice<const std::uint8_t> data) {
+  lt::error_code ec;
+  lt::torrent_info const ti(as_span(data), ec, lt::from_span);
+  if (ec)
+    throw std::invalid_argument("invalid .torrent: " + ec.message());
+  MetaFfi m{};
+  m.id = rust::String(id_of(ti.info_hashes()));
+  m.name = rust::String::lossy(ti.name());
+  m.comment = rust::String::lossy(ti.comment());
+  m.has_v1 = ti.info_hashes().has_v1();
+  m.has_v2 = ti.info_hashes().has_v2();
+  auto const &fs = ti.files();
+  m.total_size = payload_size(fs);
+  m.piece_length = ti.piece_length();
+  m.num_pieces = ti.num_pieces();
+  std::uint32_t visible = 0;
+  for (auto const i : fs.file_range())
+    if (!fs.pad_file_at(i))
+      m.files.push_back(file_entry(fs, i, visible++));
+  for (auto const &ae : ti.trackers())
+    m.trackers.push_back(rust::String::lossy(ae.url));
+  return m;
+}
+
+rust::String make_magnet(rust::Slice<const std::uint8_t> data) {
+  lt::error_code ec;
+  lt::torrent_info const ti(as_span(data), ec, lt::from_span);
+  if (ec)
+    throw std::invalid_argument("invalid .torrent: " + ec.message());
+  return rust::String::lossy(lt::make_magnet_uri(ti));
+}
+
+rust::Vec<std::uint8_t> create_torrent(rust::Str path, rust::Str parent,
+                                       std::int32_t piece_size,
+                                       rust::Slice<const rust::String> trackers,
+                                       rust::Str comment) {
+  lt::file_storage fs;
+  std::string const full = to_std(path);
+  lt::add_files(fs, full);
+  if (fs.num_files() == 0)
+    throw std::invalid_argument("no files found under " + full);
+  lt::create_torrent t(fs, piece_size);
+  int tier = 0;
+  for (auto const &url : trackers)
+    t.add_tracker(std::string(url), tier++);
+  if (!comment.empty())
+    t.set_comment(to_std(comment).c_str());
+  t.set_creator("Revaer");
+  lt::error_code ec;
+  lt::set_piece_hashes(t, to_std(parent), ec);
+  if (ec)
+    throw std::runtime_error("hashing " + full + " failed: " + ec.message());
+  std::vector<char> const buf = t.generate_buf();
+  rust::Vec<std::uint8_t> out;
+  out.reserve(buf.size());
+  for (char c : buf)
+    out.push_back(static_cast<std::uint8_t>(c));
+  return out;
+}
+
+} // namespace revaer_lt

@@ -1,0 +1,12 @@
+DROP TRIGGER IF EXISTS api_keys_changed ON api_keys;
+DROP TRIGGER IF EXISTS fs_policy_changed ON fs_policy;
+DROP TRIGGER IF EXISTS engine_profile_changed ON engine_profile;
+DROP TRIGGER IF EXISTS app_profile_changed ON app_profile;
+DROP FUNCTION IF EXISTS revaer_settings_changed();
+DROP TABLE IF EXISTS setup_tokens;
+DROP TABLE IF EXISTS api_keys;
+DROP TABLE IF EXISTS fs_policy;
+DROP TABLE IF EXISTS engine_profile;
+DROP TABLE IF EXISTS app_profile;
+DROP TABLE IF EXISTS settings_history;
+DROP TABLE IF EXISTS settings_revision;

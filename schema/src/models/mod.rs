@@ -1,0 +1,6 @@
+//! Queries, one module per concern.
+
+pub mod api_keys;
+pub mod config;
+pub mod revision;
+pub mod setup;

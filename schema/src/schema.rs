@@ -1,0 +1,111 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    api_keys (key_id) {
+        key_id -> Text,
+        secret_hash -> Text,
+        label -> Text,
+        enabled -> Bool,
+        rate_burst -> Int4,
+        rate_per_seconds -> Int4,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    app_profile (id) {
+        id -> Int2,
+        instance_name -> Text,
+        mode -> Text,
+        bind_addr -> Text,
+        http_port -> Int4,
+        telemetry -> Bool,
+        features -> Jsonb,
+        immutable_keys -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    engine_profile (id) {
+        id -> Int2,
+        listen_port -> Int4,
+        listen_interface -> Text,
+        dht -> Bool,
+        pex -> Bool,
+        lsd -> Bool,
+        encryption -> Text,
+        max_active -> Int4,
+        max_download_bps -> Int8,
+        max_upload_bps -> Int8,
+        sequential_default -> Bool,
+        resume_dir -> Text,
+        download_root -> Text,
+        tracker_user_agent -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    fs_policy (id) {
+        id -> Int2,
+        library_root -> Text,
+        extract -> Bool,
+        flatten -> Bool,
+        move_mode -> Text,
+        cleanup_keep -> Jsonb,
+        cleanup_drop -> Jsonb,
+        chmod_file -> Nullable<Text>,
+        chmod_dir -> Nullable<Text>,
+        owner_name -> Nullable<Text>,
+        group_name -> Nullable<Text>,
+        umask -> Nullable<Text>,
+        allow_paths -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    settings_history (id) {
+        id -> Int8,
+        revision -> Int8,
+        table_name -> Text,
+        operation -> Text,
+        old_value -> Nullable<Jsonb>,
+        new_value -> Nullable<Jsonb>,
+        actor -> Text,
+        changed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    settings_revision (id) {
+        id -> Int2,
+        revision -> Int8,
+        last_txid -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    setup_tokens (id) {
+        id -> Int8,
+        token_hash -> Text,
+        issued_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        consumed_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        issued_by -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
+    app_profile,
+    engine_profile,
+    fs_policy,
+    settings_history,
+    settings_revision,
+    setup_tokens,
+);
