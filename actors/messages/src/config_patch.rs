@@ -360,6 +360,8 @@ mod tests {
             vec![
                 "/engine_profile/bogus",
                 "/engine_profile/listen_port",
+                "/fs_policy/allow_paths/0",
+                "/fs_policy/chmod_file",
                 "/nope",
             ]
         );

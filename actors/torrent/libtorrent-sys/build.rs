@@ -8,7 +8,7 @@
 
 use std::error::Error;
 
-const SHIM_FILES: [&str; 3] = ["src/ffi.rs", "cpp/shim.h", "cpp/shim.cpp"];
+const SHIM_FILES: [&str; 3] = ["src/bridge.rs", "cpp/shim.h", "cpp/shim.cpp"];
 
 fn main() -> Result<(), Box<dyn Error>> {
     // Also emits the cargo:rustc-link-lib / link-search lines.
@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .probe("libtorrent-rasterbar")
         .map_err(|e| format!("libtorrent-rasterbar >= 2.0 not found via pkg-config: {e}"))?;
 
-    let mut build = cxx_build::bridge("src/ffi.rs");
+    let mut build = cxx_build::bridge("src/bridge.rs");
     build.file("cpp/shim.cpp").std("c++17");
     for path in &lib.include_paths {
         build.include(path);

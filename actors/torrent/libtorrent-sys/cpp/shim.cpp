@@ -1,6 +1,6 @@
 // Implementation of the Revaer libtorrent shim. See shim.h for the rules.
 #include "libtorrent-sys/cpp/shim.h"
-#include "libtorrent-sys/src/ffi.rs.h"
+#include "libtorrent-sys/src/bridge.rs.h"
 
 #include <cstddef>
 #include <stdexcept>

@@ -1,6 +1,6 @@
 // C++ side of Revaer's libtorrent bridge.
 //
-// Design rules (see also src/ffi.rs):
+// Design rules (see also src/bridge.rs):
 // - Every libtorrent object stays on this side; Rust only receives owned
 //   copies in cxx shared structs (strings, byte vectors, numbers).
 // - Alert pointers are only valid until the next pop_alerts(), so pop_alerts()

@@ -1,2 +1,39 @@
-//! placeholder during bring-up
-pub mod ffi;
+//! Revaer's bridge to libtorrent-rasterbar 2.0 (the system library, found via
+//! pkg-config), built with `cxx`.
+//!
+//! Layers:
+//! - `cpp/shim.{h,cpp}`: a small C++ class owning an `lt::session`. It copies
+//!   everything (alerts, statuses, file lists) into plain structs before
+//!   returning, because libtorrent objects such as alerts do not outlive the
+//!   next `pop_alerts()`.
+//! - [`ffi`]: the raw `#[cxx::bridge]`. Public for completeness; use the safe
+//!   API instead.
+//! - The safe API: [`Session`], the data types in this crate root, the
+//!   session-less helpers [`parse_magnet`], [`parse_torrent_file`],
+//!   [`make_magnet`], [`create_torrent`], and [`Error`]. Everything returned is
+//!   Rust-owned.
+//!
+//! Torrent ids are the v1 info hash as 40 lowercase hex digits; v2-only
+//! torrents use the first 20 bytes of their SHA-256 info hash (libtorrent's
+//! and qBittorrent's convention).
+
+mod alert;
+mod bridge;
+mod create;
+mod error;
+mod metainfo;
+mod session;
+mod types;
+
+/// The raw `cxx` bridge (see the crate docs).
+pub use bridge::ffi;
+
+pub use alert::{Alert, AlertKind};
+pub use create::create_torrent;
+pub use error::{Error, Result};
+pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
+pub use session::{Session, MAX_PRIORITY};
+pub use types::{
+    AddOptions, EncryptionPolicy, FileMeta, FileStatus, MagnetInfo, PeerStatus, SessionSettings,
+    TorrentMeta, TorrentState, TorrentStatus, TrackerStatus,
+};

@@ -1,0 +1,152 @@
+//! The replay buffer: numbers events and keeps the newest `capacity` of them.
+//!
+//! Rule: ids are assigned here and nowhere else, contiguous and strictly
+//! increasing, so the buffer always holds exactly the range
+//! `oldest_id..=latest_id` and "is every event after n still here?" is a
+//! single comparison.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use chrono::Utc;
+use revaer_messages::events::{Event, EventEnvelope};
+
+use crate::filter::EventFilter;
+
+/// What a resuming subscriber gets.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Replay {
+    /// Every event after the client's id is still buffered; these are the
+    /// ones that pass its filter, oldest first.
+    Events(Vec<Arc<EventEnvelope>>),
+    /// The client's id is older than the buffer (events were evicted) or
+    /// newer than any id issued (the process restarted): it must refetch.
+    Resync,
+}
+
+/// Ring buffer of the newest envelopes plus the id counter.
+#[derive(Debug)]
+pub(crate) struct ReplayBuffer {
+    events: VecDeque<Arc<EventEnvelope>>,
+    capacity: usize,
+    latest_id: u64,
+}
+
+impl ReplayBuffer {
+    /// An empty buffer whose first event will get id `latest_id + 1`.
+    pub(crate) fn new(capacity: usize, latest_id: u64) -> Self {
+        // Why cap the pre-allocation: a huge configured size should cost
+        // memory only as events actually arrive.
+        Self { events: VecDeque::with_capacity(capacity.min(1024)), capacity, latest_id }
+    }
+
+    /// The id of the newest event, 0 (or the seed) before any event.
+    pub(crate) fn latest_id(&self) -> u64 {
+        self.latest_id
+    }
+
+    /// How many events are held for replay.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether no event has been accepted yet (after the seed).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Numbers, timestamps and stores an event, evicting the oldest when full.
+    pub(crate) fn push(&mut self, event: Event, request_id: Option<String>) -> Arc<EventEnvelope> {
+        self.latest_id += 1;
+        let envelope =
+            Arc::new(EventEnvelope { id: self.latest_id, at: Utc::now(), request_id, event });
+        self.events.push_back(Arc::clone(&envelope));
+        while self.events.len() > self.capacity {
+            self.events.pop_front();
+        }
+        envelope
+    }
+
+    /// The events after `last_id` that pass `filter`, if none are missing.
+    pub(crate) fn since(&self, last_id: u64, filter: &EventFilter) -> Replay {
+        if last_id > self.latest_id {
+            return Replay::Resync;
+        }
+        // The buffer holds oldest_id..=latest_id; with nothing buffered
+        // oldest_id is latest_id + 1, so only last_id == latest_id resumes.
+        let oldest_id = self.latest_id + 1 - self.events.len() as u64;
+        if last_id + 1 < oldest_id {
+            return Replay::Resync;
+        }
+        let skip = (last_id + 1 - oldest_id) as usize;
+        Replay::Events(
+            self.events
+                .iter()
+                .skip(skip)
+                .filter(|envelope| filter.matches(&envelope.event))
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled(capacity: usize, count: u64) -> ReplayBuffer {
+        let mut buffer = ReplayBuffer::new(capacity, 0);
+        for revision in 1..=count {
+            buffer.push(Event::ConfigChanged { revision: revision as i64 }, None);
+        }
+        buffer
+    }
+
+    fn ids(replay: Replay) -> Option<Vec<u64>> {
+        match replay {
+            Replay::Events(events) => Some(events.iter().map(|e| e.id).collect()),
+            Replay::Resync => None,
+        }
+    }
+
+    #[test]
+    fn evicts_oldest_and_keeps_ids_contiguous() {
+        let buffer = filled(5, 12);
+        assert_eq!(buffer.latest_id(), 12);
+        assert_eq!(buffer.len(), 5);
+        assert_eq!(ids(buffer.since(7, &EventFilter::all())), Some(vec![8, 9, 10, 11, 12]));
+    }
+
+    #[test]
+    fn boundaries_of_resumable_ids() {
+        let buffer = filled(5, 12);
+        assert_eq!(ids(buffer.since(6, &EventFilter::all())), None, "event 7 was evicted");
+        assert_eq!(ids(buffer.since(12, &EventFilter::all())), Some(vec![]));
+        assert_eq!(ids(buffer.since(13, &EventFilter::all())), None, "id from the future");
+    }
+
+    #[test]
+    fn fresh_buffer_resumes_from_zero() {
+        let buffer = filled(5, 3);
+        assert_eq!(ids(buffer.since(0, &EventFilter::all())), Some(vec![1, 2, 3]));
+        assert_eq!(ids(filled(5, 0).since(0, &EventFilter::all())), Some(vec![]));
+    }
+
+    #[test]
+    fn zero_capacity_numbers_events_but_replays_nothing() {
+        let buffer = filled(0, 4);
+        assert!(buffer.is_empty());
+        assert_eq!(ids(buffer.since(4, &EventFilter::all())), Some(vec![]));
+        assert_eq!(ids(buffer.since(3, &EventFilter::all())), None);
+    }
+
+    #[test]
+    fn seeded_buffer_continues_after_the_seed() {
+        let mut buffer = ReplayBuffer::new(5, 100);
+        let envelope = buffer.push(Event::ConfigChanged { revision: 1 }, Some("req-1".into()));
+        assert_eq!(envelope.id, 101);
+        assert_eq!(envelope.request_id.as_deref(), Some("req-1"));
+        assert_eq!(ids(buffer.since(100, &EventFilter::all())), Some(vec![101]));
+        assert_eq!(ids(buffer.since(99, &EventFilter::all())), None);
+    }
+}
