@@ -37,7 +37,11 @@ impl ReplayBuffer {
     pub(crate) fn new(capacity: usize, latest_id: u64) -> Self {
         // Why cap the pre-allocation: a huge configured size should cost
         // memory only as events actually arrive.
-        Self { events: VecDeque::with_capacity(capacity.min(1024)), capacity, latest_id }
+        Self {
+            events: VecDeque::with_capacity(capacity.min(1024)),
+            capacity,
+            latest_id,
+        }
     }
 
     /// The id of the newest event, 0 (or the seed) before any event.
@@ -45,21 +49,25 @@ impl ReplayBuffer {
         self.latest_id
     }
 
+    /// How many events it may hold.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// How many events are held for replay.
     pub(crate) fn len(&self) -> usize {
         self.events.len()
     }
 
-    /// Whether no event has been accepted yet (after the seed).
-    pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty()
-    }
-
     /// Numbers, timestamps and stores an event, evicting the oldest when full.
     pub(crate) fn push(&mut self, event: Event, request_id: Option<String>) -> Arc<EventEnvelope> {
         self.latest_id += 1;
-        let envelope =
-            Arc::new(EventEnvelope { id: self.latest_id, at: Utc::now(), request_id, event });
+        let envelope = Arc::new(EventEnvelope {
+            id: self.latest_id,
+            at: Utc::now(),
+            request_id,
+            event,
+        });
         self.events.push_back(Arc::clone(&envelope));
         while self.events.len() > self.capacity {
             self.events.pop_front();
@@ -97,7 +105,12 @@ mod tests {
     fn filled(capacity: usize, count: u64) -> ReplayBuffer {
         let mut buffer = ReplayBuffer::new(capacity, 0);
         for revision in 1..=count {
-            buffer.push(Event::ConfigChanged { revision: revision as i64 }, None);
+            buffer.push(
+                Event::ConfigChanged {
+                    revision: revision as i64,
+                },
+                None,
+            );
         }
         buffer
     }
@@ -114,28 +127,45 @@ mod tests {
         let buffer = filled(5, 12);
         assert_eq!(buffer.latest_id(), 12);
         assert_eq!(buffer.len(), 5);
-        assert_eq!(ids(buffer.since(7, &EventFilter::all())), Some(vec![8, 9, 10, 11, 12]));
+        assert_eq!(
+            ids(buffer.since(7, &EventFilter::all())),
+            Some(vec![8, 9, 10, 11, 12])
+        );
     }
 
     #[test]
     fn boundaries_of_resumable_ids() {
         let buffer = filled(5, 12);
-        assert_eq!(ids(buffer.since(6, &EventFilter::all())), None, "event 7 was evicted");
+        assert_eq!(
+            ids(buffer.since(6, &EventFilter::all())),
+            None,
+            "event 7 was evicted"
+        );
         assert_eq!(ids(buffer.since(12, &EventFilter::all())), Some(vec![]));
-        assert_eq!(ids(buffer.since(13, &EventFilter::all())), None, "id from the future");
+        assert_eq!(
+            ids(buffer.since(13, &EventFilter::all())),
+            None,
+            "id from the future"
+        );
     }
 
     #[test]
     fn fresh_buffer_resumes_from_zero() {
         let buffer = filled(5, 3);
-        assert_eq!(ids(buffer.since(0, &EventFilter::all())), Some(vec![1, 2, 3]));
-        assert_eq!(ids(filled(5, 0).since(0, &EventFilter::all())), Some(vec![]));
+        assert_eq!(
+            ids(buffer.since(0, &EventFilter::all())),
+            Some(vec![1, 2, 3])
+        );
+        assert_eq!(
+            ids(filled(5, 0).since(0, &EventFilter::all())),
+            Some(vec![])
+        );
     }
 
     #[test]
     fn zero_capacity_numbers_events_but_replays_nothing() {
         let buffer = filled(0, 4);
-        assert!(buffer.is_empty());
+        assert_eq!(buffer.len(), 0);
         assert_eq!(ids(buffer.since(4, &EventFilter::all())), Some(vec![]));
         assert_eq!(ids(buffer.since(3, &EventFilter::all())), None);
     }

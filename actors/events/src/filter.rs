@@ -33,9 +33,14 @@ impl EventFilter {
 
     /// Whether `event` passes the filter.
     pub fn matches(&self, event: &Event) -> bool {
-        let type_ok = self.types.as_ref().is_none_or(|types| types.contains(event.kind()));
-        let torrent_ok =
-            self.torrent.as_ref().is_none_or(|wanted| event.torrent() == Some(wanted));
+        let type_ok = self
+            .types
+            .as_ref()
+            .is_none_or(|types| types.contains(event.kind()));
+        let torrent_ok = self
+            .torrent
+            .as_ref()
+            .is_none_or(|wanted| event.torrent() == Some(wanted));
         type_ok && torrent_ok
     }
 
@@ -43,7 +48,11 @@ impl EventFilter {
     /// Blank input (or only commas and spaces) means "every type" (`None`).
     pub fn parse_types(csv: &str) -> Result<Option<BTreeSet<String>>, UnknownEventType> {
         let mut types = BTreeSet::new();
-        for name in csv.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        for name in csv
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
             if !Event::TYPES.contains(&name) {
                 return Err(UnknownEventType(name.to_owned()));
             }
@@ -63,7 +72,10 @@ mod tests {
     }
 
     fn completed(torrent: TorrentId) -> Event {
-        Event::Completed { torrent, save_path: "/data".into() }
+        Event::Completed {
+            torrent,
+            save_path: "/data".into(),
+        }
     }
 
     #[test]
@@ -82,13 +94,19 @@ mod tests {
         };
         assert!(filter.matches(&completed(torrent(1)?)));
         assert!(!filter.matches(&completed(torrent(2)?)));
-        assert!(!filter.matches(&Event::TorrentAdded { torrent: torrent(1)?, name: "a".into() }));
+        assert!(!filter.matches(&Event::TorrentAdded {
+            torrent: torrent(1)?,
+            name: "a".into()
+        }));
         Ok(())
     }
 
     #[test]
     fn torrent_filter_excludes_process_wide_events() -> Result<(), Box<dyn std::error::Error>> {
-        let filter = EventFilter { types: None, torrent: Some(torrent(1)?) };
+        let filter = EventFilter {
+            types: None,
+            torrent: Some(torrent(1)?),
+        };
         let health = Event::HealthChanged {
             component: "engine".into(),
             status: HealthStatus::Ok,

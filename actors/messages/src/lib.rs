@@ -5,6 +5,7 @@
 //! the CLI serialise these types directly, so their serde names are part of
 //! the public contract and must not change casually.
 
+pub mod api;
 pub mod config;
 pub mod config_patch;
 pub mod engine;

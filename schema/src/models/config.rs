@@ -231,3 +231,34 @@ pub fn save_sections(conn: &mut PgConnection, update: SectionsUpdate<'_>, actor:
         Ok(revision::current(conn)?.revision)
     })
 }
+
+/// Read-modify-write of the configuration under a lock, so concurrent
+/// patches never overwrite each other's fields. `apply` sees the current
+/// snapshot and returns the sections to write (`None` = nothing changed).
+/// Returns the revision in force after the commit.
+pub fn update_with<E>(
+    conn: &mut PgConnection,
+    actor: &str,
+    apply: impl FnOnce(&ConfigSnapshot) -> Result<Option<(AppProfile, EngineProfile, FsPolicy)>, E>,
+) -> Result<i64, E>
+where
+    E: From<DbError> + From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        revision::lock(conn)?;
+        let current = load_snapshot_in_tx(conn)?;
+        let Some((app, engine, fs)) = apply(&current)? else {
+            return Ok(current.revision);
+        };
+        revision::set_actor(conn, actor)?;
+        write_sections(
+            conn,
+            SectionsUpdate {
+                app_profile: (app != current.app_profile).then_some(&app),
+                engine_profile: (engine != current.engine_profile).then_some(&engine),
+                fs_policy: (fs != current.fs_policy).then_some(&fs),
+            },
+        )?;
+        Ok(revision::current(conn)?.revision)
+    })
+}

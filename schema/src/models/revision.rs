@@ -55,3 +55,9 @@ pub fn set_actor(conn: &mut PgConnection, actor: &str) -> Result<(), DbError> {
         .execute(conn)?;
     Ok(())
 }
+
+/// Serialises configuration writers for the rest of the transaction.
+pub fn lock(conn: &mut PgConnection) -> Result<(), DbError> {
+    settings_revision::table.select(settings_revision::revision).for_update().first::<i64>(conn)?;
+    Ok(())
+}

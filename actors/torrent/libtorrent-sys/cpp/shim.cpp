@@ -37,8 +37,11 @@ constexpr std::uint8_t kAddInvalidArgument = 3;
 constexpr std::uint8_t kAddFailed = 4;
 
 // Status fields we always want; everything else in torrent_status is cheap.
-lt::status_flags_t const kStatusFlags =
-    lt::torrent_handle::query_name | lt::torrent_handle::query_save_path;
+// query_torrent_file only copies a weak_ptr; we need it for the payload size
+// (torrent_status::total stays 0 for seeds).
+lt::status_flags_t const kStatusFlags = lt::torrent_handle::query_name |
+                                        lt::torrent_handle::query_save_path |
+                                        lt::torrent_handle::query_torrent_file;
 
 // Alerts needed by the Rust side: add/remove/state/finish/pause (status),
 // resume data, moves and deletes (storage), every failure (error), plus
@@ -186,7 +189,8 @@ TorrentStatusFfi to_ffi(lt::torrent_status const &st) {
   o.total_done = st.total_done;
   o.total_wanted = st.total_wanted;
   o.total_wanted_done = st.total_wanted_done;
-  o.total_size = st.total;
+  if (auto const ti = st.torrent_file.lock())
+    o.total_size = payload_size(ti->files());
   o.all_time_download = st.all_time_download;
   o.all_time_upload = st.all_time_upload;
   o.total_payload_download = st.total_payload_download;
@@ -229,6 +233,32 @@ AddOutcome outcome(std::string const &id, std::uint8_t code,
   o.code = code;
   o.message = rust::String::lossy(message);
   return o;
+}
+
+// lt::socket_type_name() is declared in the headers but not exported from
+// the shared library, so we keep our own table.
+char const *socket_name(lt::socket_type_t t) {
+  switch (t) {
+  case lt::socket_type_t::tcp:
+    return "TCP";
+  case lt::socket_type_t::socks5:
+    return "Socks5";
+  case lt::socket_type_t::http:
+    return "HTTP";
+  case lt::socket_type_t::utp:
+    return "uTP";
+  case lt::socket_type_t::i2p:
+    return "I2P";
+  case lt::socket_type_t::tcp_ssl:
+    return "SSL/TCP";
+  case lt::socket_type_t::socks5_ssl:
+    return "SSL/Socks5";
+  case lt::socket_type_t::http_ssl:
+    return "HTTPS";
+  case lt::socket_type_t::utp_ssl:
+    return "SSL/uTP";
+  }
+  return "unknown";
 }
 
 std::string error_text(lt::error_code const &ec) {
@@ -817,7 +847,7 @@ rust::Vec<AlertFfi> Session::pop_alerts() const {
       o.kind = AlertKind::ListenSucceeded;
       o.address = rust::String::lossy(x->address.to_string());
       o.port = static_cast<std::uint16_t>(x->port);
-      o.socket = rust::String::lossy(lt::socket_type_name(x->socket_type));
+      o.socket = rust::String::lossy(socket_name(x->socket_type));
       break;
     }
     case lt::listen_failed_alert::alert_type: {
@@ -825,7 +855,7 @@ rust::Vec<AlertFfi> Session::pop_alerts() const {
       o.kind = AlertKind::ListenFailed;
       o.address = rust::String::lossy(x->address.to_string());
       o.port = static_cast<std::uint16_t>(x->port);
-      o.socket = rust::String::lossy(lt::socket_type_name(x->socket_type));
+      o.socket = rust::String::lossy(socket_name(x->socket_type));
       o.error = rust::String::lossy(error_text(x->error));
       break;
     }

@@ -21,10 +21,17 @@ pub struct Alert {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlertKind {
     /// A torrent was added (or adding failed, then `error` is set).
-    AddTorrent { error: Option<String> },
+    AddTorrent {
+        error: Option<String>,
+    },
     MetadataReceived,
-    MetadataFailed { error: String },
-    StateChanged { old: TorrentState, new: TorrentState },
+    MetadataFailed {
+        error: String,
+    },
+    StateChanged {
+        old: TorrentState,
+        new: TorrentState,
+    },
     TorrentFinished,
     TorrentPaused,
     TorrentResumed,
@@ -33,26 +40,64 @@ pub enum AlertKind {
     TorrentRemoved,
     /// Files were deleted after `remove(id, true)`.
     TorrentDeleted,
-    TorrentDeleteFailed { error: String },
-    TorrentError { error: String, file: String },
-    FileError { error: String, file: String },
+    TorrentDeleteFailed {
+        error: String,
+    },
+    TorrentError {
+        error: String,
+        file: String,
+    },
+    FileError {
+        error: String,
+        file: String,
+    },
     /// Resume data did not match the files on disk; a full check follows.
-    FastresumeRejected { error: String, file: String },
+    FastresumeRejected {
+        error: String,
+        file: String,
+    },
     /// Answer to `save_resume_data(id)`: bytes for `add_resume_data`.
-    SaveResumeData { data: Vec<u8> },
-    SaveResumeDataFailed { error: String },
-    TrackerError { url: String, error: String },
+    SaveResumeData {
+        data: Vec<u8>,
+    },
+    SaveResumeDataFailed {
+        error: String,
+    },
+    TrackerError {
+        url: String,
+        error: String,
+    },
     /// Reported once per socket type (TCP and uTP) per listen address.
-    ListenSucceeded { address: String, port: u16, socket: String },
-    ListenFailed { address: String, port: u16, socket: String, error: String },
+    ListenSucceeded {
+        address: String,
+        port: u16,
+        socket: String,
+    },
+    ListenFailed {
+        address: String,
+        port: u16,
+        socket: String,
+        error: String,
+    },
     PerformanceWarning,
     /// Answer to `post_torrent_updates()`: torrents changed since last time.
-    StateUpdate { statuses: Vec<TorrentStatus> },
-    StorageMoved { path: String },
-    StorageMovedFailed { path: String, error: String },
-    HashFailed { piece: i32 },
+    StateUpdate {
+        statuses: Vec<TorrentStatus>,
+    },
+    StorageMoved {
+        path: String,
+    },
+    StorageMovedFailed {
+        path: String,
+        error: String,
+    },
+    HashFailed {
+        piece: i32,
+    },
     /// Any other alert enabled by the alert mask; `what` is its type name.
-    Other { what: String },
+    Other {
+        what: String,
+    },
 }
 
 fn non_empty(s: String) -> Option<String> {

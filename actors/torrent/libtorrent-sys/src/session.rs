@@ -365,7 +365,10 @@ mod tests {
         assert_eq!(add_result(o(0)), Ok("ab".to_owned()));
         assert_eq!(add_result(o(1)), Err(Error::Duplicate("ab".to_owned())));
         assert_eq!(add_result(o(2)), Err(Error::Malformed("m".to_owned())));
-        assert_eq!(add_result(o(3)), Err(Error::InvalidArgument("m".to_owned())));
+        assert_eq!(
+            add_result(o(3)),
+            Err(Error::InvalidArgument("m".to_owned()))
+        );
         assert_eq!(add_result(o(4)), Err(Error::Libtorrent("m".to_owned())));
     }
 }

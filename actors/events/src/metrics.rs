@@ -1,0 +1,70 @@
+//! Prometheus metrics of the event hub.
+//!
+//! Rule: every label value is created at registration, so each series exists
+//! (at 0) from startup and `rate()`/alerts work before the first increment.
+
+use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts, Registry};
+use revaer_messages::events::Event;
+
+/// The hub's metrics, registered once and cloned into the actor.
+#[derive(Debug, Clone)]
+pub struct HubMetrics {
+    events_published: IntCounterVec,
+    subscribers: IntGauge,
+    dropped_lagging: IntCounter,
+    dropped_closed: IntCounter,
+}
+
+impl HubMetrics {
+    /// Creates the metrics and registers them in `registry`.
+    pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
+        let events_published = IntCounterVec::new(
+            Opts::new(
+                "events_published_total",
+                "Domain events accepted by the event hub.",
+            ),
+            &["type"],
+        )?;
+        let subscribers = IntGauge::new(
+            "sse_subscribers",
+            "SSE subscribers attached to the event hub.",
+        )?;
+        let dropped = IntCounterVec::new(
+            Opts::new(
+                "sse_subscribers_dropped_total",
+                "SSE subscribers dropped by the hub: `lagging` (queue full) or \
+                 `closed` (client gone without unsubscribing).",
+            ),
+            &["reason"],
+        )?;
+        registry.register(Box::new(events_published.clone()))?;
+        registry.register(Box::new(subscribers.clone()))?;
+        registry.register(Box::new(dropped.clone()))?;
+        for kind in Event::TYPES {
+            events_published.with_label_values(&[kind]);
+        }
+        Ok(Self {
+            events_published,
+            subscribers,
+            dropped_lagging: dropped.with_label_values(&["lagging"]),
+            dropped_closed: dropped.with_label_values(&["closed"]),
+        })
+    }
+
+    pub(crate) fn published(&self, kind: &str) {
+        self.events_published.with_label_values(&[kind]).inc();
+    }
+
+    pub(crate) fn set_subscribers(&self, count: usize) {
+        self.subscribers
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    pub(crate) fn dropped_lagging(&self) {
+        self.dropped_lagging.inc();
+    }
+
+    pub(crate) fn dropped_closed(&self) {
+        self.dropped_closed.inc();
+    }
+}

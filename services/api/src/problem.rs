@@ -1,0 +1,63 @@
+//! Last line of the error policy: whatever produced an error response (a
+//! handler, an extractor, the router's own 404/405, a middleware), the client
+//! receives a problem document with `instance` and `request_id` filled in.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::HttpMessage;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::request_id::RequestId;
+
+/// Middleware: render every error as problem+json.
+pub async fn render(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let path = req.path().to_string();
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let http_req = req.request().clone();
+    let res = match next.call(req).await {
+        Ok(res) => res,
+        Err(err) => {
+            let api = api_error_of(&err);
+            let response = api.to_response(&path, request_id.as_deref());
+            return Ok(ServiceResponse::new(http_req, response).map_into_right_body());
+        }
+    };
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res.map_into_left_body());
+    }
+    let api = match res.response().error() {
+        Some(err) => api_error_of(err),
+        None => {
+            let is_problem = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+            if is_problem {
+                return Ok(res.map_into_left_body());
+            }
+            ApiError::from_status(status)
+        }
+    };
+    let response = api.to_response(&path, request_id.as_deref());
+    Ok(res.into_response(response).map_into_right_body())
+}
+
+fn api_error_of(err: &actix_web::Error) -> ApiError {
+    match err.as_error::<ApiError>() {
+        Some(api) => api.clone(),
+        None => {
+            let status = err.as_response_error().status_code();
+            if status.is_server_error() {
+                tracing::error!(error = %err, "unhandled error");
+            }
+            ApiError::from_status(status)
+        }
+    }
+}

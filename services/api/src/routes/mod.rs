@@ -1,0 +1,26 @@
+//! Route handlers, one module per scope. Handlers stay thin: extract,
+//! validate, call a schema function or an actor, map the reply.
+
+pub mod config;
+pub mod docs;
+pub mod health;
+pub mod keys;
+pub mod setup;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(health::health)
+        .service(health::health_full)
+        .service(health::metrics)
+        .service(docs::openapi_json)
+        .service(setup::start)
+        .service(setup::complete)
+        .service(config::get_config)
+        .service(config::patch_config)
+        .service(keys::create_key)
+        .service(keys::list_keys)
+        .service(keys::update_key)
+        .service(keys::delete_key);
+}
