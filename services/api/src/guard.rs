@@ -4,7 +4,7 @@
 //! - in setup mode everything else answers 409 `setup_required`;
 //! - in active mode every other `/v1` route needs an API key.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
@@ -20,35 +20,48 @@ fn is_setup_route(path: &str) -> bool {
     path == "/v1/setup" || path.starts_with("/v1/setup/")
 }
 
-/// Middleware enforcing the access policy.
+/// Middleware enforcing the access policy. Refusals are answered here (with
+/// the error attached, for the problem renderer) instead of being returned as
+/// `Err`, so the request is never cloned or lost on the way out.
 pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let path = req.path().to_string();
-    if PUBLIC.contains(&path.as_str()) {
-        return next.call(req).await;
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    match check(&req).await {
+        Ok(Some(key)) => {
+            req.extensions_mut().insert(key);
+        }
+        Ok(None) => {}
+        Err(err) => return Ok(req.error_response(err).map_into_right_body()),
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
+/// Decides whether a request may proceed; returns the authenticated key for
+/// protected routes.
+async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, ApiError> {
+    let path = req.path();
+    if PUBLIC.contains(&path) {
+        return Ok(None);
     }
     let Some(state) = req.app_data::<web::Data<ApiState>>().cloned() else {
-        return Err(ApiError::internal(&"api state missing").into());
+        return Err(ApiError::internal(&"api state missing"));
     };
     let mode = state.snapshot().app_profile.mode;
-    if is_setup_route(&path) {
+    if is_setup_route(path) {
         if mode == Mode::Active {
-            return Err(ApiError::conflict("setup_already_completed", "this instance has already been set up").into());
+            return Err(ApiError::conflict("setup_already_completed", "this instance has already been set up"));
         }
-        return next.call(req).await;
+        return Ok(None);
     }
     if mode == Mode::Setup {
         return Err(ApiError::conflict(
             "setup_required",
             "this instance is in setup mode; complete POST /v1/setup/start and POST /v1/setup/complete first",
-        )
-        .into());
+        ));
     }
     if path == "/v1" || path.starts_with("/v1/") {
-        let key = auth::authenticate(&state, req.headers()).await?;
-        req.extensions_mut().insert(key);
+        return auth::authenticate(&state, req.headers()).await.map(Some);
     }
-    next.call(req).await
+    Ok(None)
 }

@@ -18,15 +18,10 @@ pub async fn render(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let path = req.path().to_string();
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
-    let http_req = req.request().clone();
-    let res = match next.call(req).await {
-        Ok(res) => res,
-        Err(err) => {
-            let api = api_error_of(&err);
-            let response = api.to_response(&path, request_id.as_deref());
-            return Ok(ServiceResponse::new(http_req, response).map_into_right_body());
-        }
-    };
+    // Inner layers answer refusals as responses; an `Err` here is rare and
+    // still renders as a problem (without `instance`) through `ResponseError`.
+    // The request must not be cloned before routing (actix needs it unique).
+    let res = next.call(req).await?;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(res.map_into_left_body());

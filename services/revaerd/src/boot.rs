@@ -1,0 +1,170 @@
+//! Startup order, the composition root of Revaer:
+//! database (create, migrate, first snapshot) → metrics and health →
+//! event hub → config watcher → HTTP view of the config → HTTP server.
+//! Shutdown runs the other way (see `shutdown`).
+
+use actix::{Actor, Addr, Supervisor};
+use actix_web::dev::ServerHandle;
+use prometheus::Registry;
+use revaer_api::auth::KeyCache;
+use revaer_api::telemetry::HttpMetrics;
+use revaer_api::{ApiSettings, ApiState, ConfigView};
+use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
+use revaer_events::{EventHub, HubConfig, HubMetrics};
+use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::health::HealthBoard;
+use revaer_messages::watch::SubscribeConfig;
+use revaer_schema::models::config;
+use revaer_schema::{migrate, pool, DbError, PgPool};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Connections in the shared pool (the LISTEN connection is separate).
+const POOL_SIZE: u32 = 16;
+
+/// How the server is started (from flags in production, from tests directly).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// PostgreSQL URL.
+    pub database_url: String,
+    /// Overrides the stored bind address and port.
+    pub bind: Option<SocketAddr>,
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// Config watcher timing (tests shorten it).
+    pub watcher_timing: ListenTiming,
+    /// HTTP tunables.
+    pub api: ApiSettings,
+    /// Event replay buffer size.
+    pub event_buffer: usize,
+}
+
+impl Options {
+    /// Production defaults for `database_url`.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind: None,
+            workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            watcher_timing: ListenTiming::default(),
+            api: ApiSettings::default(),
+            event_buffer: HubConfig::default().buffer_size,
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BootError {
+    /// The database is unreachable or migrations failed.
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// Metrics could not be registered.
+    #[error("metrics registration failed: {0}")]
+    Metrics(#[from] prometheus::Error),
+    /// The HTTP address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A blocking startup task panicked or was cancelled.
+    #[error("startup task failed: {0}")]
+    Task(String),
+    /// An actor did not answer during startup.
+    #[error("actor unavailable during startup: {0}")]
+    Actor(#[from] actix::MailboxError),
+}
+
+/// The running server and its actors.
+pub struct Running {
+    /// The bound HTTP address.
+    pub addr: SocketAddr,
+    /// Handle to stop the HTTP server.
+    pub http: ServerHandle,
+    /// The HTTP server future's task.
+    pub server_task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The event hub.
+    pub hub: Addr<EventHub>,
+    /// The config watcher.
+    pub watcher: Addr<ConfigWatcher>,
+    /// Component health.
+    pub health: HealthBoard,
+    /// The shared pool.
+    pub pool: PgPool,
+}
+
+/// Creates the database if needed and applies migrations.
+pub fn prepare_database(database_url: &str) -> Result<(PgPool, ConfigSnapshot), DbError> {
+    pool::ensure_database(database_url)?;
+    let mut conn = pool::connect(database_url)?;
+    migrate::run_pending(&mut conn)?;
+    let snapshot = config::load_snapshot(&mut conn)?;
+    let pool = pool::build_pool(database_url, POOL_SIZE)?;
+    Ok((pool, snapshot))
+}
+
+/// Starts everything inside the current actix system.
+pub async fn start(options: Options) -> Result<Running, BootError> {
+    let started_at = Instant::now();
+    let url = options.database_url.clone();
+    let (pool, snapshot) = tokio::task::spawn_blocking(move || prepare_database(&url))
+        .await
+        .map_err(|err| BootError::Task(err.to_string()))??;
+    tracing::info!(config.revision = snapshot.revision, mode = snapshot.app_profile.mode.as_str(), "database ready");
+
+    let registry = Registry::new();
+    registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
+    let health = HealthBoard::default();
+
+    let hub_metrics = HubMetrics::register(&registry)?;
+    let hub_config = HubConfig { buffer_size: options.event_buffer, ..HubConfig::default() };
+    // Ids continue above anything a previous process handed out, so a client
+    // resuming with an old Last-Event-ID gets a resync, never unrelated events.
+    let first_id = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(0);
+    let hub = Supervisor::start(move |_| EventHub::new(hub_config, hub_metrics).starting_after(first_id));
+
+    let watcher_metrics = WatcherMetrics::register(&registry)?;
+    let watcher_settings = WatcherSettings::new(options.database_url.clone()).with_timing(options.watcher_timing);
+    let watcher_health = health.clone();
+    let hub_recipient = hub.clone().recipient();
+    let watcher = Supervisor::start(move |_| {
+        ConfigWatcher::new(watcher_settings, watcher_health, watcher_metrics).with_events(hub_recipient)
+    });
+
+    let keys = KeyCache::default();
+    let (view, config_rx) = ConfigView::new(Arc::new(snapshot.clone()), keys.clone());
+    let view = view.start();
+    watcher.send(SubscribeConfig(view.recipient())).await?;
+
+    let bind = options.bind.map(|addr| addr.to_string()).unwrap_or_else(|| {
+        let app = &snapshot.app_profile;
+        if app.bind_addr.contains(':') {
+            format!("[{}]:{}", app.bind_addr, app.http_port)
+        } else {
+            format!("{}:{}", app.bind_addr, app.http_port)
+        }
+    });
+    let listener = TcpListener::bind(&bind).map_err(|source| BootError::Bind { addr: bind.clone(), source })?;
+    let addr = listener.local_addr().map_err(|source| BootError::Bind { addr: bind.clone(), source })?;
+
+    let state = ApiState {
+        pool: pool.clone(),
+        config: config_rx,
+        health: health.clone(),
+        http_metrics: HttpMetrics::register(&registry)?,
+        registry,
+        keys,
+        settings: options.api.clone(),
+        started_at,
+    };
+    let server = revaer_api::serve(state, listener, options.workers).map_err(|source| BootError::Bind { addr: bind, source })?;
+    let http = server.handle();
+    let server_task = actix_rt::spawn(server);
+    tracing::info!(http.addr = %addr, "HTTP server listening");
+    Ok(Running { addr, http, server_task, hub, watcher, health, pool })
+}
