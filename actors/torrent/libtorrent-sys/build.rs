@@ -8,7 +8,15 @@
 
 use std::error::Error;
 
-const SHIM_FILES: [&str; 3] = ["src/bridge.rs", "cpp/shim.h", "cpp/shim.cpp"];
+/// C++ translation units of the shim.
+const SOURCES: [&str; 4] = [
+    "cpp/session.cpp",
+    "cpp/alerts.cpp",
+    "cpp/metainfo.cpp",
+    "cpp/convert.cpp",
+];
+/// Headers and the bridge definition; changes to them need a rebuild too.
+const OTHER_INPUTS: [&str; 3] = ["src/bridge.rs", "cpp/shim.h", "cpp/convert.h"];
 
 fn main() -> Result<(), Box<dyn Error>> {
     // Also emits the cargo:rustc-link-lib / link-search lines.
@@ -18,7 +26,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .map_err(|e| format!("libtorrent-rasterbar >= 2.0 not found via pkg-config: {e}"))?;
 
     let mut build = cxx_build::bridge("src/bridge.rs");
-    build.file("cpp/shim.cpp").std("c++17");
+    build.files(SOURCES).std("c++17");
     for path in &lib.include_paths {
         build.include(path);
     }
@@ -33,7 +41,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     build.flag_if_supported("-Wno-deprecated-declarations");
     build.compile("revaer_libtorrent_shim");
 
-    for file in SHIM_FILES {
+    for file in SOURCES.iter().chain(&OTHER_INPUTS) {
         println!("cargo:rerun-if-changed={file}");
     }
     Ok(())

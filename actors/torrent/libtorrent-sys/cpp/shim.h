@@ -1,5 +1,9 @@
 // C++ side of Revaer's libtorrent bridge.
 //
+// Implemented in session.cpp (lifecycle, adds, commands, queries),
+// alerts.cpp (pop_alerts) and metainfo.cpp (session-less helpers), with
+// shared conversions in convert.{h,cpp}.
+//
 // Design rules (see also src/bridge.rs):
 // - Every libtorrent object stays on this side; Rust only receives owned
 //   copies in cxx shared structs (strings, byte vectors, numbers).

@@ -134,7 +134,12 @@ pub async fn complete(
 fn setup_error(err: SetupError) -> ApiError {
     match err {
         SetupError::AlreadyActive => ApiError::conflict("setup_already_completed", "this instance has already been set up"),
-        SetupError::InvalidToken => ApiError::unauthorized("the setup token is not valid"),
+        SetupError::InvalidToken => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "setup_token_invalid",
+            "Invalid setup token",
+            "the setup token is not valid; request one with POST /v1/setup/start",
+        ),
         SetupError::TokenConsumed => ApiError::conflict("setup_token_consumed", "the setup token has already been used"),
         SetupError::TokenExpired => ApiError::new(
             StatusCode::GONE,

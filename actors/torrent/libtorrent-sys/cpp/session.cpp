@@ -1,16 +1,16 @@
-// Implementation of the Revaer libtorrent shim. See shim.h for the rules.
+// Session lifecycle, adding torrents, per-torrent commands and queries.
+#include "libtorrent-sys/cpp/convert.h"
 #include "libtorrent-sys/cpp/shim.h"
 #include "libtorrent-sys/src/bridge.rs.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include <libtorrent/add_torrent_params.hpp>
-#include <libtorrent/alert_types.hpp>
 #include <libtorrent/announce_entry.hpp>
-#include <libtorrent/create_torrent.hpp>
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/extensions/smart_ban.hpp>
 #include <libtorrent/extensions/ut_metadata.hpp>
@@ -21,12 +21,11 @@
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/session_stats.hpp>
 #include <libtorrent/settings_pack.hpp>
-#include <libtorrent/socket_type.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/torrent_status.hpp>
-#include <libtorrent/write_resume_data.hpp>
 
 namespace revaer_lt {
+using namespace detail;
 namespace {
 
 // AddOutcome::code values; mirrored by the Rust side (src/session.rs).
@@ -51,59 +50,6 @@ lt::alert_category_t const kAlertMask =
     lt::alert_category::error | lt::alert_category::status |
     lt::alert_category::storage | lt::alert_category::performance_warning |
     lt::alert_category::port_mapping;
-
-std::string to_std(rust::Str s) { return std::string(s.data(), s.size()); }
-
-lt::span<char const> as_span(rust::Slice<const std::uint8_t> data) {
-  return {reinterpret_cast<char const *>(data.data()),
-          static_cast<std::ptrdiff_t>(data.size())};
-}
-
-std::string to_hex(lt::sha1_hash const &h) {
-  static char const digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(lt::sha1_hash::size() * 2);
-  for (std::size_t i = 0; i < lt::sha1_hash::size(); ++i) {
-    auto const b = static_cast<unsigned char>(h.data()[i]);
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0xf]);
-  }
-  return out;
-}
-
-// Torrent id: the v1 (SHA-1) info hash, or the truncated v2 hash for
-// v2-only torrents -- the same key libtorrent's find_torrent() indexes by.
-std::string id_of(lt::info_hash_t const &ih) {
-  if (ih.has_v1())
-    return to_hex(ih.v1);
-  if (ih.has_v2())
-    return to_hex(ih.get_best());
-  return {};
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-bool parse_id(rust::Str id, lt::sha1_hash &out) {
-  if (id.size() != lt::sha1_hash::size() * 2)
-    return false;
-  char const *p = id.data();
-  for (std::size_t i = 0; i < lt::sha1_hash::size(); ++i) {
-    int const hi = hex_value(p[2 * i]);
-    int const lo = hex_value(p[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return false;
-    out.data()[i] = static_cast<char>((hi << 4) | lo);
-  }
-  return true;
-}
 
 lt::settings_pack make_pack(SessionConfig const &c) {
   using sp = lt::settings_pack;
@@ -133,99 +79,6 @@ lt::settings_pack make_pack(SessionConfig const &c) {
   return p;
 }
 
-// Number of files a user sees: libtorrent 2.0 inserts pad files to align
-// files to pieces (always for v2/hybrid torrents); we hide those.
-std::int32_t visible_files(lt::file_storage const &fs) {
-  std::int32_t n = 0;
-  for (auto const i : fs.file_range())
-    if (!fs.pad_file_at(i))
-      ++n;
-  return n;
-}
-
-// Maps priorities indexed by visible file to libtorrent's file indices.
-// Returns false if the count does not match.
-bool map_priorities(lt::file_storage const &fs,
-                    std::vector<std::uint8_t> const &prios,
-                    std::vector<lt::download_priority_t> &out) {
-  out.assign(static_cast<std::size_t>(fs.num_files()), lt::dont_download);
-  std::size_t v = 0;
-  for (auto const i : fs.file_range()) {
-    if (fs.pad_file_at(i))
-      continue;
-    if (v >= prios.size())
-      return false;
-    out[static_cast<std::size_t>(static_cast<int>(i))] =
-        lt::download_priority_t{prios[v++]};
-  }
-  return v == prios.size();
-}
-
-std::int64_t payload_size(lt::file_storage const &fs) {
-  std::int64_t total = 0;
-  for (auto const i : fs.file_range())
-    if (!fs.pad_file_at(i))
-      total += fs.file_size(i);
-  return total;
-}
-
-TorrentStatusFfi to_ffi(lt::torrent_status const &st) {
-  TorrentStatusFfi o{};
-  o.id = rust::String(id_of(st.info_hashes));
-  o.name = rust::String::lossy(st.name);
-  o.state = static_cast<std::uint8_t>(st.state);
-  o.paused = static_cast<bool>(st.flags & lt::torrent_flags::paused);
-  o.auto_managed = static_cast<bool>(st.flags & lt::torrent_flags::auto_managed);
-  o.sequential =
-      static_cast<bool>(st.flags & lt::torrent_flags::sequential_download);
-  o.has_metadata = st.has_metadata;
-  o.is_finished = st.is_finished;
-  o.is_seeding = st.is_seeding;
-  o.moving_storage = st.moving_storage;
-  o.need_save_resume = st.need_save_resume;
-  o.progress = st.progress;
-  o.download_rate = st.download_payload_rate;
-  o.upload_rate = st.upload_payload_rate;
-  o.total_done = st.total_done;
-  o.total_wanted = st.total_wanted;
-  o.total_wanted_done = st.total_wanted_done;
-  if (auto const ti = st.torrent_file.lock())
-    o.total_size = payload_size(ti->files());
-  o.all_time_download = st.all_time_download;
-  o.all_time_upload = st.all_time_upload;
-  o.total_payload_download = st.total_payload_download;
-  o.total_payload_upload = st.total_payload_upload;
-  o.num_peers = st.num_peers;
-  o.num_seeds = st.num_seeds;
-  o.list_peers = st.list_peers;
-  o.list_seeds = st.list_seeds;
-  o.num_complete = st.num_complete;
-  o.num_incomplete = st.num_incomplete;
-  o.save_path = rust::String::lossy(st.save_path);
-  if (st.errc)
-    o.error = rust::String::lossy(st.errc.message());
-  o.current_tracker = rust::String::lossy(st.current_tracker);
-  o.added_time = static_cast<std::int64_t>(st.added_time);
-  o.completed_time = static_cast<std::int64_t>(st.completed_time);
-  o.active_duration = static_cast<std::int64_t>(st.active_duration.count());
-  o.seeding_duration = static_cast<std::int64_t>(st.seeding_duration.count());
-  o.finished_duration =
-      static_cast<std::int64_t>(st.finished_duration.count());
-  o.queue_position = static_cast<std::int32_t>(st.queue_position);
-  return o;
-}
-
-FileEntryFfi file_entry(lt::file_storage const &fs, lt::file_index_t i,
-                        std::uint32_t visible_index) {
-  FileEntryFfi f{};
-  f.index = visible_index;
-  f.path = rust::String::lossy(fs.file_path(i));
-  f.size = fs.file_size(i);
-  f.downloaded = 0;
-  f.priority = static_cast<std::uint8_t>(lt::default_priority);
-  return f;
-}
-
 AddOutcome outcome(std::string const &id, std::uint8_t code,
                    std::string const &message) {
   AddOutcome o{};
@@ -233,36 +86,6 @@ AddOutcome outcome(std::string const &id, std::uint8_t code,
   o.code = code;
   o.message = rust::String::lossy(message);
   return o;
-}
-
-// lt::socket_type_name() is declared in the headers but not exported from
-// the shared library, so we keep our own table.
-char const *socket_name(lt::socket_type_t t) {
-  switch (t) {
-  case lt::socket_type_t::tcp:
-    return "TCP";
-  case lt::socket_type_t::socks5:
-    return "Socks5";
-  case lt::socket_type_t::http:
-    return "HTTP";
-  case lt::socket_type_t::utp:
-    return "uTP";
-  case lt::socket_type_t::i2p:
-    return "I2P";
-  case lt::socket_type_t::tcp_ssl:
-    return "SSL/TCP";
-  case lt::socket_type_t::socks5_ssl:
-    return "SSL/Socks5";
-  case lt::socket_type_t::http_ssl:
-    return "HTTPS";
-  case lt::socket_type_t::utp_ssl:
-    return "SSL/uTP";
-  }
-  return "unknown";
-}
-
-std::string error_text(lt::error_code const &ec) {
-  return ec ? ec.message() : std::string();
 }
 
 } // namespace
@@ -705,276 +528,6 @@ rust::Vec<rust::String> Session::torrent_ids() const {
     if (!id.empty())
       out.push_back(rust::String(id));
   }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// alerts
-
-rust::Vec<AlertFfi> Session::pop_alerts() const {
-  std::lock_guard<std::mutex> alert_lock(m_alert_mutex);
-  std::vector<lt::alert *> alerts;
-  m_ses.pop_alerts(&alerts);
-
-  rust::Vec<AlertFfi> out;
-  out.reserve(alerts.size());
-  for (lt::alert const *a : alerts) {
-    if (auto const *s = lt::alert_cast<lt::session_stats_alert>(a)) {
-      auto const counters = s->counters();
-      if (m_dht_nodes_idx >= 0 && m_dht_nodes_idx < counters.size())
-        m_dht_nodes.store(counters[m_dht_nodes_idx]);
-      continue;
-    }
-
-    AlertFfi o{};
-    o.kind = AlertKind::Other;
-    o.what = rust::String::lossy(a->what());
-    o.message = rust::String::lossy(a->message());
-    lt::torrent_handle handle;
-    if (auto const *ta = dynamic_cast<lt::torrent_alert const *>(a)) {
-      handle = ta->handle;
-      o.torrent_id = rust::String(id_of(handle.info_hashes()));
-    }
-
-    switch (a->type()) {
-    case lt::add_torrent_alert::alert_type: {
-      auto const *x = static_cast<lt::add_torrent_alert const *>(a);
-      o.kind = AlertKind::AddTorrent;
-      o.error = rust::String::lossy(error_text(x->error));
-      if (o.torrent_id.empty())
-        o.torrent_id = rust::String(
-            id_of(x->params.ti ? x->params.ti->info_hashes()
-                               : x->params.info_hashes));
-      break;
-    }
-    case lt::metadata_received_alert::alert_type:
-      o.kind = AlertKind::MetadataReceived;
-      apply_pending_priorities(handle, std::string(o.torrent_id));
-      break;
-    case lt::metadata_failed_alert::alert_type: {
-      auto const *x = static_cast<lt::metadata_failed_alert const *>(a);
-      o.kind = AlertKind::MetadataFailed;
-      o.error = rust::String::lossy(error_text(x->error));
-      break;
-    }
-    case lt::state_changed_alert::alert_type: {
-      auto const *x = static_cast<lt::state_changed_alert const *>(a);
-      o.kind = AlertKind::StateChanged;
-      o.old_state = static_cast<std::uint8_t>(x->prev_state);
-      o.new_state = static_cast<std::uint8_t>(x->state);
-      break;
-    }
-    case lt::torrent_finished_alert::alert_type:
-      o.kind = AlertKind::TorrentFinished;
-      break;
-    case lt::torrent_paused_alert::alert_type:
-      o.kind = AlertKind::TorrentPaused;
-      break;
-    case lt::torrent_resumed_alert::alert_type:
-      o.kind = AlertKind::TorrentResumed;
-      break;
-    case lt::torrent_checked_alert::alert_type:
-      o.kind = AlertKind::TorrentChecked;
-      break;
-    case lt::torrent_removed_alert::alert_type: {
-      auto const *x = static_cast<lt::torrent_removed_alert const *>(a);
-      o.kind = AlertKind::TorrentRemoved;
-      o.torrent_id = rust::String(id_of(x->info_hashes));
-      break;
-    }
-    case lt::torrent_deleted_alert::alert_type: {
-      auto const *x = static_cast<lt::torrent_deleted_alert const *>(a);
-      o.kind = AlertKind::TorrentDeleted;
-      o.torrent_id = rust::String(id_of(x->info_hashes));
-      break;
-    }
-    case lt::torrent_delete_failed_alert::alert_type: {
-      auto const *x = static_cast<lt::torrent_delete_failed_alert const *>(a);
-      o.kind = AlertKind::TorrentDeleteFailed;
-      o.torrent_id = rust::String(id_of(x->info_hashes));
-      o.error = rust::String::lossy(error_text(x->error));
-      break;
-    }
-    case lt::torrent_error_alert::alert_type: {
-      auto const *x = static_cast<lt::torrent_error_alert const *>(a);
-      o.kind = AlertKind::TorrentError;
-      o.error = rust::String::lossy(error_text(x->error));
-      o.path = rust::String::lossy(x->filename());
-      break;
-    }
-    case lt::file_error_alert::alert_type: {
-      auto const *x = static_cast<lt::file_error_alert const *>(a);
-      o.kind = AlertKind::FileError;
-      o.error = rust::String::lossy(error_text(x->error));
-      o.path = rust::String::lossy(x->filename());
-      break;
-    }
-    case lt::fastresume_rejected_alert::alert_type: {
-      auto const *x = static_cast<lt::fastresume_rejected_alert const *>(a);
-      o.kind = AlertKind::FastresumeRejected;
-      o.error = rust::String::lossy(error_text(x->error));
-      o.path = rust::String::lossy(x->file_path());
-      break;
-    }
-    case lt::save_resume_data_alert::alert_type: {
-      auto const *x = static_cast<lt::save_resume_data_alert const *>(a);
-      o.kind = AlertKind::SaveResumeData;
-      std::vector<char> const buf = lt::write_resume_data_buf(x->params);
-      o.data.reserve(buf.size());
-      for (char c : buf)
-        o.data.push_back(static_cast<std::uint8_t>(c));
-      break;
-    }
-    case lt::save_resume_data_failed_alert::alert_type: {
-      auto const *x = static_cast<lt::save_resume_data_failed_alert const *>(a);
-      o.kind = AlertKind::SaveResumeDataFailed;
-      o.error = rust::String::lossy(error_text(x->error));
-      break;
-    }
-    case lt::tracker_error_alert::alert_type: {
-      auto const *x = static_cast<lt::tracker_error_alert const *>(a);
-      o.kind = AlertKind::TrackerError;
-      o.url = rust::String::lossy(x->tracker_url());
-      std::string err = error_text(x->error);
-      std::string const reason = x->failure_reason();
-      if (!reason.empty())
-        err = err.empty() ? reason : err + ": " + reason;
-      o.error = rust::String::lossy(err);
-      break;
-    }
-    case lt::listen_succeeded_alert::alert_type: {
-      auto const *x = static_cast<lt::listen_succeeded_alert const *>(a);
-      o.kind = AlertKind::ListenSucceeded;
-      o.address = rust::String::lossy(x->address.to_string());
-      o.port = static_cast<std::uint16_t>(x->port);
-      o.socket = rust::String::lossy(socket_name(x->socket_type));
-      break;
-    }
-    case lt::listen_failed_alert::alert_type: {
-      auto const *x = static_cast<lt::listen_failed_alert const *>(a);
-      o.kind = AlertKind::ListenFailed;
-      o.address = rust::String::lossy(x->address.to_string());
-      o.port = static_cast<std::uint16_t>(x->port);
-      o.socket = rust::String::lossy(socket_name(x->socket_type));
-      o.error = rust::String::lossy(error_text(x->error));
-      break;
-    }
-    case lt::performance_alert::alert_type:
-      o.kind = AlertKind::PerformanceWarning;
-      break;
-    case lt::state_update_alert::alert_type: {
-      auto const *x = static_cast<lt::state_update_alert const *>(a);
-      o.kind = AlertKind::StateUpdate;
-      o.statuses.reserve(x->status.size());
-      for (auto const &st : x->status)
-        o.statuses.push_back(to_ffi(st));
-      break;
-    }
-    case lt::storage_moved_alert::alert_type: {
-      auto const *x = static_cast<lt::storage_moved_alert const *>(a);
-      o.kind = AlertKind::StorageMoved;
-      o.path = rust::String::lossy(x->storage_path());
-      break;
-    }
-    case lt::storage_moved_failed_alert::alert_type: {
-      auto const *x = static_cast<lt::storage_moved_failed_alert const *>(a);
-      o.kind = AlertKind::StorageMovedFailed;
-      o.path = rust::String::lossy(x->file_path());
-      o.error = rust::String::lossy(error_text(x->error));
-      break;
-    }
-    case lt::hash_failed_alert::alert_type: {
-      auto const *x = static_cast<lt::hash_failed_alert const *>(a);
-      o.kind = AlertKind::HashFailed;
-      o.piece = static_cast<std::int32_t>(x->piece_index);
-      break;
-    }
-    default:
-      break;
-    }
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
-bool Session::wait_for_alert(std::int32_t timeout_ms) const {
-  return m_ses.wait_for_alert(lt::milliseconds(timeout_ms < 0 ? 0 : timeout_ms)) !=
-         nullptr;
-}
-
-// ---------------------------------------------------------------------------
-// session-less helpers
-
-MagnetFfi parse_magnet(rust::Str uri) {
-  lt::error_code ec;
-  lt::add_torrent_params atp = lt::parse_magnet_uri(to_std(uri), ec);
-  if (ec)
-    throw std::invalid_argument("invalid magnet URI: " + ec.message());
-  MagnetFfi m{};
-  m.id = rust::String(id_of(atp.info_hashes));
-  m.name = rust::String::lossy(atp.name);
-  for (auto const &t : atp.trackers)
-    m.trackers.push_back(rust::String::lossy(t));
-  return m;
-}
-
-MetaFfi parse_torrent(rust::Slice<const std::uint8_t> data) {
-  lt::error_code ec;
-  lt::torrent_info const ti(as_span(data), ec, lt::from_span);
-  if (ec)
-    throw std::invalid_argument("invalid .torrent: " + ec.message());
-  MetaFfi m{};
-  m.id = rust::String(id_of(ti.info_hashes()));
-  m.name = rust::String::lossy(ti.name());
-  m.comment = rust::String::lossy(ti.comment());
-  m.has_v1 = ti.info_hashes().has_v1();
-  m.has_v2 = ti.info_hashes().has_v2();
-  auto const &fs = ti.files();
-  m.total_size = payload_size(fs);
-  m.piece_length = ti.piece_length();
-  m.num_pieces = ti.num_pieces();
-  std::uint32_t visible = 0;
-  for (auto const i : fs.file_range())
-    if (!fs.pad_file_at(i))
-      m.files.push_back(file_entry(fs, i, visible++));
-  for (auto const &ae : ti.trackers())
-    m.trackers.push_back(rust::String::lossy(ae.url));
-  return m;
-}
-
-rust::String make_magnet(rust::Slice<const std::uint8_t> data) {
-  lt::error_code ec;
-  lt::torrent_info const ti(as_span(data), ec, lt::from_span);
-  if (ec)
-    throw std::invalid_argument("invalid .torrent: " + ec.message());
-  return rust::String::lossy(lt::make_magnet_uri(ti));
-}
-
-rust::Vec<std::uint8_t> create_torrent(rust::Str path, rust::Str parent,
-                                       std::int32_t piece_size,
-                                       rust::Slice<const rust::String> trackers,
-                                       rust::Str comment) {
-  lt::file_storage fs;
-  std::string const full = to_std(path);
-  lt::add_files(fs, full);
-  if (fs.num_files() == 0)
-    throw std::invalid_argument("no files found under " + full);
-  lt::create_torrent t(fs, piece_size);
-  int tier = 0;
-  for (auto const &url : trackers)
-    t.add_tracker(std::string(url), tier++);
-  if (!comment.empty())
-    t.set_comment(to_std(comment).c_str());
-  t.set_creator("Revaer");
-  lt::error_code ec;
-  lt::set_piece_hashes(t, to_std(parent), ec);
-  if (ec)
-    throw std::runtime_error("hashing " + full + " failed: " + ec.message());
-  std::vector<char> const buf = t.generate_buf();
-  rust::Vec<std::uint8_t> out;
-  out.reserve(buf.size());
-  for (char c : buf)
-    out.push_back(static_cast<std::uint8_t>(c));
   return out;
 }
 

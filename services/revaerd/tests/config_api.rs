@@ -1,0 +1,83 @@
+//! `GET/PATCH /v1/config`: validation, immutable keys, revisions and
+//! delivery through the watcher.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{expect_problem, pointers, TestResult, TestServer};
+
+#[actix_rt::test]
+async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
+    let (server, key) = TestServer::start_active().await?;
+    let before: Value = server.get("/v1/config", &key).await?.json().await?;
+    let revision = before["revision"].as_i64().ok_or("revision")?;
+
+    let res = server
+        .patch_json("/v1/config", &key, &json!({"engine_profile": {"max_download_bps": 5000, "dht": false}, "fs_policy": {"extract": true}}))
+        .await?;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await?;
+    assert_eq!(body["revision"], revision + 1, "two sections, one revision");
+    assert_eq!(body["changed"], json!(["engine_profile", "fs_policy"]));
+
+    let after: Value = server.get("/v1/config", &key).await?.json().await?;
+    assert_eq!(after["revision"], revision + 1);
+    assert_eq!(after["engine_profile"]["max_download_bps"], 5000);
+    assert_eq!(after["engine_profile"]["dht"], false);
+    assert_eq!(after["fs_policy"]["extract"], true);
+
+    // A patch that changes nothing keeps the revision.
+    let body: Value = server.patch_json("/v1/config", &key, &json!({"fs_policy": {"extract": true}})).await?.json().await?;
+    assert_eq!(body["revision"], revision + 1);
+    assert_eq!(body["changed"], json!([]));
+
+    // The history names the key that made the change.
+    let mut conn = server.db.connect()?;
+    let history = revaer_schema::models::revision::history_since(&mut conn, revision)?;
+    let (key_id, _) = key.split_once(':').ok_or("key")?;
+    assert!(history.iter().all(|row| row.actor == format!("api_key:{key_id}")), "{history:?}");
+
+    // And the change was published as an event by the watcher.
+    let stats = server.running.hub.send(revaer_events::HubStats).await?;
+    assert!(stats.buffered >= 1, "config_changed event published");
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult {
+    let (server, key) = TestServer::start_active().await?;
+    let res = server.patch_json("/v1/config", &key, &json!({"app_profile": {"http_port": 8080, "bind_addr": "0.0.0.0"}})).await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert_eq!(pointers(&problem), vec!["/app_profile/bind_addr", "/app_profile/http_port"]);
+
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({
+                "engine_profile": {"listen_port": 70000, "encryption": "sometimes", "unknown": 1},
+                "fs_policy": {"move_mode": "teleport", "umask": "999"},
+                "app_profile": {"mode": "setup"}
+            }),
+        )
+        .await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert_eq!(
+        pointers(&problem),
+        vec![
+            "/app_profile/mode",
+            "/engine_profile/encryption",
+            "/engine_profile/unknown",
+            "/fs_policy/move_mode",
+        ]
+    );
+
+    let res = server.patch_json("/v1/config", &key, &json!({"engine_profile": {"listen_port": 70000}, "fs_policy": {"umask": "999"}})).await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert_eq!(pointers(&problem), vec!["/engine_profile/listen_port", "/fs_policy/umask"]);
+
+    // Nothing was written by the refused patches.
+    let config: Value = server.get("/v1/config", &key).await?.json().await?;
+    assert_eq!(config["revision"], 1);
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The served OpenAPI document covers every route, and every documented
+//! route exists on the server.
+
+mod support;
+
+use serde_json::Value;
+use support::{TestResult, TestServer};
+
+/// Every route the server must have (method, path). Adding a route without
+/// documenting it, or documenting one that is not served, fails this test.
+const EXPECTED: &[(&str, &str)] = &[
+    ("get", "/health"),
+    ("get", "/health/full"),
+    ("get", "/metrics"),
+    ("get", "/docs/openapi.json"),
+    ("post", "/v1/setup/start"),
+    ("post", "/v1/setup/complete"),
+    ("get", "/v1/config"),
+    ("patch", "/v1/config"),
+    ("post", "/v1/keys"),
+    ("get", "/v1/keys"),
+    ("patch", "/v1/keys/{key_id}"),
+    ("delete", "/v1/keys/{key_id}"),
+];
+
+#[actix_rt::test]
+async fn the_document_matches_the_routes() -> TestResult {
+    let (server, key) = TestServer::start_active().await?;
+    let doc: Value = server.client.get(server.url("/docs/openapi.json")).send().await?.json().await?;
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let paths = doc["paths"].as_object().ok_or("paths")?;
+    let mut documented: Vec<(String, String)> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flat_map(|ops| ops.keys().cloned())
+                .map(move |method| (method, path.clone()))
+        })
+        .collect();
+    documented.sort();
+    let mut expected: Vec<(String, String)> = EXPECTED.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    expected.sort();
+    assert_eq!(documented, expected);
+
+    // Each documented route is served: a request never hits the router's 404.
+    for (method, path) in &documented {
+        let concrete = path.replace("{key_id}", "0000000000000000");
+        let url = server.url(&concrete);
+        let request = match method.as_str() {
+            "get" => server.client.get(&url),
+            "post" => server.client.post(&url),
+            "patch" => server.client.patch(&url),
+            "delete" => server.client.delete(&url),
+            other => return Err(format!("unexpected method {other}").into()),
+        };
+        let res = request.header("x-api-key", &key).header("content-type", "application/json").body("{}").send().await?;
+        if res.status() == 404 {
+            let body: Value = res.json().await?;
+            assert_ne!(body["type"], "urn:revaer:problem:route_not_found", "{method} {path} is documented but not served");
+        }
+    }
+
+    let schemas = doc["components"]["schemas"].as_object().ok_or("schemas")?;
+    for name in ["Problem", "InvalidParam", "ConfigSnapshot", "SetupCompleteRequest", "CreatedKey"] {
+        assert!(schemas.contains_key(name), "schema {name} documented");
+    }
+    Ok(())
+}

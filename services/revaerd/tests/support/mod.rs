@@ -1,0 +1,123 @@
+//! Test harness: a real revaerd (in-process actors and HTTP server on a
+//! loopback port) over its own fresh PostgreSQL database.
+
+#![allow(dead_code)]
+
+use revaer_config::ListenTiming;
+use revaer_schema::testing::TestDatabase;
+use revaerd::boot::{self, Options, Running};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub running: Running,
+    pub db: TestDatabase,
+}
+
+pub fn fast_options(db: &TestDatabase) -> Options {
+    let mut options = Options::new(db.url());
+    options.bind = "127.0.0.1:0".parse().ok();
+    options.workers = 1;
+    options.watcher_timing = ListenTiming {
+        poll: Duration::from_millis(10),
+        recheck: Duration::from_millis(500),
+        initial_backoff: Duration::from_millis(100),
+        max_backoff: Duration::from_millis(500),
+    };
+    options
+}
+
+impl TestServer {
+    /// A fresh instance in setup mode.
+    pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
+        let db = TestDatabase::empty()?;
+        let options = fast_options(&db);
+        Self::start_with(db, options).await
+    }
+
+    pub async fn start_with(db: TestDatabase, options: Options) -> Result<Self, Box<dyn std::error::Error>> {
+        let running = boot::start(options).await?;
+        let base = format!("http://{}", running.addr);
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+        Ok(Self { base, client, running, db })
+    }
+
+    /// A fresh instance taken through setup; returns it and the first API key.
+    pub async fn start_active() -> Result<(Self, String), Box<dyn std::error::Error>> {
+        let server = Self::start().await?;
+        let key = server.complete_setup().await?;
+        Ok((server, key))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn setup_token(&self) -> Result<String, Box<dyn std::error::Error>> {
+        let res = self.client.post(self.url("/v1/setup/start")).send().await?;
+        assert_eq!(res.status(), 201, "setup/start");
+        let body: Value = res.json().await?;
+        Ok(body["token"].as_str().ok_or("no token")?.to_string())
+    }
+
+    pub fn setup_body(&self, token: &str) -> Value {
+        json!({
+            "token": token,
+            "instance_name": "test-instance",
+            "download_root": "/srv/revaer-test/downloads",
+            "library_root": "/srv/revaer-test/library",
+            "resume_dir": "/srv/revaer-test/resume",
+            "api_key_label": "admin",
+        })
+    }
+
+    pub async fn complete_setup(&self) -> Result<String, Box<dyn std::error::Error>> {
+        let token = self.setup_token().await?;
+        let res = self.client.post(self.url("/v1/setup/complete")).json(&self.setup_body(&token)).send().await?;
+        assert_eq!(res.status(), 201, "setup/complete");
+        let body: Value = res.json().await?;
+        Ok(body["api_key"].as_str().ok_or("no api_key")?.to_string())
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Result<reqwest::Response, reqwest::Error> {
+        self.client.get(self.url(path)).header("x-api-key", key).send().await
+    }
+
+    pub async fn patch_json(&self, path: &str, key: &str, body: &Value) -> Result<reqwest::Response, reqwest::Error> {
+        self.client.patch(self.url(path)).header("x-api-key", key).json(body).send().await
+    }
+
+    pub async fn post_json(&self, path: &str, key: &str, body: &Value) -> Result<reqwest::Response, reqwest::Error> {
+        self.client.post(self.url(path)).header("x-api-key", key).json(body).send().await
+    }
+}
+
+/// Asserts a response is a problem document with `status` and `code`; returns it.
+pub async fn expect_problem(res: reqwest::Response, status: u16, code: &str) -> Result<Value, Box<dyn std::error::Error>> {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(content_type.starts_with("application/problem+json"), "content type was {content_type}");
+    let request_id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let body: Value = res.json().await?;
+    assert_eq!(body["type"], format!("urn:revaer:problem:{code}"), "problem type in {body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["instance"].as_str().is_some_and(|t| t.starts_with('/')), "instance in {body}");
+    assert_eq!(body["request_id"].as_str().map(str::to_string), request_id, "request id echoed in body");
+    Ok(body)
+}
+
+/// The pointers of a 422 problem.
+pub fn pointers(problem: &Value) -> Vec<String> {
+    let mut out: Vec<String> = problem["invalid_params"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|i| i["pointer"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
