@@ -18,7 +18,9 @@ const MIGRATION_LOCK_KEY: i64 = 0x7265_7661_6572; // "revaer"
 
 /// Applies pending migrations; returns the versions applied.
 pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>, DbError> {
-    let pending = conn.has_pending_migration(MIGRATIONS).map_err(|err| DbError::Migration(err.to_string()))?;
+    let pending = conn
+        .has_pending_migration(MIGRATIONS)
+        .map_err(|err| DbError::Migration(err.to_string()))?;
     if !pending {
         return Ok(Vec::new());
     }
@@ -27,7 +29,8 @@ pub fn run_pending(conn: &mut PgConnection) -> Result<Vec<String>, DbError> {
         .run_pending_migrations(MIGRATIONS)
         .map(|versions| versions.iter().map(|v| v.to_string()).collect::<Vec<_>>())
         .map_err(|err| DbError::Migration(err.to_string()));
-    let unlocked = diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")).execute(conn);
+    let unlocked =
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")).execute(conn);
     let applied = applied?;
     unlocked?;
     for version in &applied {

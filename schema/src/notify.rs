@@ -29,7 +29,11 @@ impl SettingsNotification {
         let table = parts.next()?.to_string();
         let revision = parts.next()?.parse().ok()?;
         let operation = parts.next()?.to_string();
-        Some(Self { table, revision, operation })
+        Some(Self {
+            table,
+            revision,
+            operation,
+        })
     }
 }
 
@@ -61,7 +65,11 @@ mod tests {
     fn parses_payloads() {
         assert_eq!(
             SettingsNotification::parse("fs_policy:12:update"),
-            Some(SettingsNotification { table: "fs_policy".into(), revision: 12, operation: "update".into() })
+            Some(SettingsNotification {
+                table: "fs_policy".into(),
+                revision: 12,
+                operation: "update".into()
+            })
         );
         assert_eq!(SettingsNotification::parse("fs_policy:x:update"), None);
         assert_eq!(SettingsNotification::parse("garbage"), None);

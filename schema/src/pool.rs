@@ -59,12 +59,17 @@ pub fn ensure_database(url: &str) -> Result<(), DbError> {
     if PgConnection::establish(url).is_ok() {
         return Ok(());
     }
-    let (admin_url, name) = split_database_url(url)
-        .ok_or_else(|| DbError::Connect(format!("cannot find a database name in the URL ending {:?}", tail(url))))?;
+    let (admin_url, name) = split_database_url(url).ok_or_else(|| {
+        DbError::Connect(format!(
+            "cannot find a database name in the URL ending {:?}",
+            tail(url)
+        ))
+    })?;
     let mut admin = connect(&admin_url)?;
-    let found: Exists = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-        .bind::<Text, _>(&name)
-        .get_result(&mut admin)?;
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<Text, _>(&name)
+            .get_result(&mut admin)?;
     if !found.exists {
         // Identifiers cannot be bound; quote them instead.
         let quoted = name.replace('"', "\"\"");
@@ -87,7 +92,10 @@ mod tests {
     fn splits_database_name_and_keeps_options() {
         assert_eq!(
             split_database_url("postgres://u:p@h:5432/revaer?sslmode=disable"),
-            Some(("postgres://u:p@h:5432/postgres?sslmode=disable".into(), "revaer".into()))
+            Some((
+                "postgres://u:p@h:5432/postgres?sslmode=disable".into(),
+                "revaer".into()
+            ))
         );
         assert_eq!(split_database_url("postgres://h:5432/"), None);
         assert_eq!(split_database_url("nonsense"), None);

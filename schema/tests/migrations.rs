@@ -25,13 +25,23 @@ fn migrations_apply_revert_and_reapply() -> Result<(), Box<dyn std::error::Error
     let db = TestDatabase::empty()?;
     let mut conn = db.connect()?;
     let applied = migrate::run_pending(&mut conn)?;
-    assert!(!applied.is_empty(), "a fresh database has pending migrations");
+    assert!(
+        !applied.is_empty(),
+        "a fresh database has pending migrations"
+    );
     assert!(user_tables(&mut conn) >= 7, "control-plane tables exist");
-    assert!(migrate::run_pending(&mut conn)?.is_empty(), "second run is a no-op");
+    assert!(
+        migrate::run_pending(&mut conn)?.is_empty(),
+        "second run is a no-op"
+    );
 
     let reverted = migrate::run_pending(&mut conn).and_then(|_| migrate::revert_all(&mut conn))?;
     assert_eq!(reverted.len(), applied.len());
-    assert_eq!(user_tables(&mut conn), 0, "down.sql drops everything up.sql created");
+    assert_eq!(
+        user_tables(&mut conn),
+        0,
+        "down.sql drops everything up.sql created"
+    );
 
     assert_eq!(migrate::run_pending(&mut conn)?.len(), applied.len());
     assert!(user_tables(&mut conn) >= 7);

@@ -40,23 +40,37 @@ fn a_multi_table_transaction_is_one_revision() -> Result<(), Box<dyn std::error:
         },
         "test",
     )?;
-    assert_eq!(after, before + 1, "three tables in one transaction bump once");
+    assert_eq!(
+        after,
+        before + 1,
+        "three tables in one transaction bump once"
+    );
 
     let history = revision::history_since(&mut conn, before)?;
     assert_eq!(history.len(), 3);
-    assert!(history.iter().all(|row| row.revision == after && row.actor == "test"));
+    assert!(history
+        .iter()
+        .all(|row| row.revision == after && row.actor == "test"));
 
     let notes = wait_for_notifications(&mut listener, 3);
-    let tables: Vec<_> = notes.iter().map(|n| (n.table.as_str(), n.revision, n.operation.as_str())).collect();
+    let tables: Vec<_> = notes
+        .iter()
+        .map(|n| (n.table.as_str(), n.revision, n.operation.as_str()))
+        .collect();
     assert_eq!(
         tables,
-        vec![("app_profile", after, "update"), ("engine_profile", after, "update"), ("fs_policy", after, "update")]
+        vec![
+            ("app_profile", after, "update"),
+            ("engine_profile", after, "update"),
+            ("fs_policy", after, "update")
+        ]
     );
     Ok(())
 }
 
 #[test]
-fn separate_transactions_notify_in_order_and_no_op_updates_do_not_bump() -> Result<(), Box<dyn std::error::Error>> {
+fn separate_transactions_notify_in_order_and_no_op_updates_do_not_bump(
+) -> Result<(), Box<dyn std::error::Error>> {
     let db = TestDatabase::migrated()?;
     let mut listener = db.connect()?;
     notify::listen_settings(&mut listener)?;
@@ -64,7 +78,8 @@ fn separate_transactions_notify_in_order_and_no_op_updates_do_not_bump() -> Resu
     let start = revision::current(&mut conn)?.revision;
 
     for port in [7001, 7002, 7003] {
-        diesel::sql_query(format!("UPDATE engine_profile SET listen_port = {port}")).execute(&mut conn)?;
+        diesel::sql_query(format!("UPDATE engine_profile SET listen_port = {port}"))
+            .execute(&mut conn)?;
     }
     // Touching only the timestamp is not a settings change.
     diesel::sql_query("UPDATE engine_profile SET updated_at = now()").execute(&mut conn)?;

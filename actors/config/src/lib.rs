@@ -12,6 +12,6 @@ mod listener;
 mod metrics;
 mod watcher;
 
-pub use metrics::WatcherMetrics;
 pub use listener::{ListenTiming, APPLICATION_NAME};
+pub use metrics::WatcherMetrics;
 pub use watcher::{ConfigWatcher, WatcherSettings, COMPONENT};

@@ -65,14 +65,29 @@ pub(crate) struct WatchConnected;
 
 /// Runs until `stop` is set. `last_revision` is the newest revision already
 /// delivered, so a restart of the loop does not re-deliver old snapshots.
-pub(crate) fn run(url: String, watcher: Addr<ConfigWatcher>, stop: Arc<AtomicBool>, timing: ListenTiming, mut last_revision: i64) {
+pub(crate) fn run(
+    url: String,
+    watcher: Addr<ConfigWatcher>,
+    stop: Arc<AtomicBool>,
+    timing: ListenTiming,
+    mut last_revision: i64,
+) {
     let mut backoff = timing.initial_backoff;
     while !stop.load(Ordering::Relaxed) {
-        match session(&url, &watcher, &stop, timing, &mut last_revision, &mut backoff) {
+        match session(
+            &url,
+            &watcher,
+            &stop,
+            timing,
+            &mut last_revision,
+            &mut backoff,
+        ) {
             Ok(()) => return,
             Err(err) => {
                 tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "config watcher lost its connection");
-                watcher.do_send(WatchFailed { error: err.to_string() });
+                watcher.do_send(WatchFailed {
+                    error: err.to_string(),
+                });
                 sleep_unless_stopped(backoff, &stop);
                 backoff = (backoff * 2).min(timing.max_backoff);
             }
@@ -91,7 +106,10 @@ fn session(
 ) -> Result<(), DbError> {
     let mut conn = pool::connect(url)?;
     // Named so operators (and tests) can find it in pg_stat_activity.
-    diesel::RunQueryDsl::execute(diesel::sql_query(format!("SET application_name = '{APPLICATION_NAME}'")), &mut conn)?;
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!("SET application_name = '{APPLICATION_NAME}'")),
+        &mut conn,
+    )?;
     notify::listen_settings(&mut conn)?;
     // LISTEN is in place before we read: anything committed from now on
     // produces a notification, and anything before is caught by this read.
@@ -115,14 +133,21 @@ fn session(
 
 /// Reloads and delivers the snapshot when the stored revision is ahead of
 /// what subscribers have seen.
-fn catch_up(conn: &mut PgConnection, watcher: &Addr<ConfigWatcher>, last_revision: &mut i64) -> Result<(), DbError> {
+fn catch_up(
+    conn: &mut PgConnection,
+    watcher: &Addr<ConfigWatcher>,
+    last_revision: &mut i64,
+) -> Result<(), DbError> {
     let current = revision::current(conn)?;
     if current.revision <= *last_revision && *last_revision >= 0 {
         return Ok(());
     }
     let snapshot = config::load_snapshot(conn)?;
     *last_revision = snapshot.revision;
-    watcher.do_send(Loaded { snapshot: Arc::new(snapshot), bumped_at: current.updated_at });
+    watcher.do_send(Loaded {
+        snapshot: Arc::new(snapshot),
+        bumped_at: current.updated_at,
+    });
     Ok(())
 }
 

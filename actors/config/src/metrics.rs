@@ -23,15 +23,28 @@ impl WatcherMetrics {
                 "config_watch_latency_seconds",
                 "Time from a settings change in PostgreSQL to its delivery to subscribers",
             )
-            .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
         )?;
-        let failures = IntCounter::new("config_watch_failures_total", "Config watcher connection or reload failures")?;
-        let connects = IntCounter::new("config_watch_connects_total", "Config watcher (re)connections")?;
+        let failures = IntCounter::new(
+            "config_watch_failures_total",
+            "Config watcher connection or reload failures",
+        )?;
+        let connects = IntCounter::new(
+            "config_watch_connects_total",
+            "Config watcher (re)connections",
+        )?;
         let revision = IntGauge::new("config_revision", "Settings revision currently in force")?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(failures.clone()))?;
         registry.register(Box::new(connects.clone()))?;
         registry.register(Box::new(revision.clone()))?;
-        Ok(Self { latency, failures, connects, revision })
+        Ok(Self {
+            latency,
+            failures,
+            connects,
+            revision,
+        })
     }
 }

@@ -27,7 +27,10 @@ pub struct WatcherSettings {
 impl WatcherSettings {
     /// Production timing for `database_url`.
     pub fn new(database_url: impl Into<String>) -> Self {
-        Self { database_url: database_url.into(), timing: ListenTiming::default() }
+        Self {
+            database_url: database_url.into(),
+            timing: ListenTiming::default(),
+        }
     }
 
     /// Overrides the loop timing (tests use faster rechecks and backoff).
@@ -36,7 +39,6 @@ impl WatcherSettings {
         self
     }
 }
-
 
 /// Watches settings and fans `ConfigChanged` out to subscribers.
 pub struct ConfigWatcher {
@@ -76,9 +78,11 @@ impl ConfigWatcher {
         let addr = ctx.address();
         let settings = self.settings.clone();
         let last = self.current.as_ref().map_or(-1, |s| s.revision);
-        let spawned = std::thread::Builder::new().name("config-listen".into()).spawn(move || {
-            listener::run(settings.database_url, addr, stop, settings.timing, last);
-        });
+        let spawned = std::thread::Builder::new()
+            .name("config-listen".into())
+            .spawn(move || {
+                listener::run(settings.database_url, addr, stop, settings.timing, last);
+            });
         if let Err(err) = spawned {
             tracing::error!(error = %err, "cannot start the config listener thread");
             self.metrics.failures.inc();
@@ -122,14 +126,20 @@ impl Handler<Loaded> for ConfigWatcher {
 
     fn handle(&mut self, msg: Loaded, _ctx: &mut Self::Context) {
         let revision = msg.snapshot.revision;
-        if self.current.as_ref().is_some_and(|cur| cur.revision >= revision) {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|cur| cur.revision >= revision)
+        {
             return;
         }
         let first = self.current.is_none();
         self.current = Some(msg.snapshot.clone());
         self.subscribers.retain(|sub| sub.connected());
         for subscriber in &self.subscribers {
-            subscriber.do_send(ConfigChanged { snapshot: msg.snapshot.clone() });
+            subscriber.do_send(ConfigChanged {
+                snapshot: msg.snapshot.clone(),
+            });
         }
         let latency = (Utc::now() - msg.bumped_at).to_std().unwrap_or_default();
         if !first {
@@ -139,7 +149,11 @@ impl Handler<Loaded> for ConfigWatcher {
             }
         }
         self.metrics.revision.set(revision);
-        tracing::info!(config.revision = revision, latency_ms = latency.as_millis() as u64, "settings revision delivered");
+        tracing::info!(
+            config.revision = revision,
+            latency_ms = latency.as_millis() as u64,
+            "settings revision delivered"
+        );
     }
 }
 
@@ -148,7 +162,10 @@ impl Handler<WatchFailed> for ConfigWatcher {
 
     fn handle(&mut self, msg: WatchFailed, _ctx: &mut Self::Context) {
         self.metrics.failures.inc();
-        self.health.set(COMPONENT, ComponentHealth::degraded(format!("reconnecting: {}", msg.error)));
+        self.health.set(
+            COMPONENT,
+            ComponentHealth::degraded(format!("reconnecting: {}", msg.error)),
+        );
     }
 }
 

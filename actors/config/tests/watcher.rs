@@ -4,7 +4,9 @@
 use actix::{Actor, Context, Handler, Supervisor};
 use diesel::prelude::*;
 use prometheus::Registry;
-use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings, APPLICATION_NAME};
+use revaer_config::{
+    ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings, APPLICATION_NAME,
+};
 use revaer_messages::health::{HealthBoard, HealthStatus};
 use revaer_messages::watch::{ConfigChanged, SubscribeConfig};
 use revaer_schema::models::config;
@@ -40,7 +42,10 @@ fn bump(db: &TestDatabase, port: i32) -> i64 {
         snapshot.engine_profile.listen_port = port;
         config::save_sections(
             &mut conn,
-            config::SectionsUpdate { engine_profile: Some(&snapshot.engine_profile), ..Default::default() },
+            config::SectionsUpdate {
+                engine_profile: Some(&snapshot.engine_profile),
+                ..Default::default()
+            },
             "test",
         )
     });
@@ -58,7 +63,8 @@ async fn next_revision(rx: &mut mpsc::UnboundedReceiver<i64>) -> i64 {
 }
 
 #[actix_rt::test]
-async fn delivers_changes_in_order_and_recovers_from_a_killed_connection() -> Result<(), Box<dyn std::error::Error>> {
+async fn delivers_changes_in_order_and_recovers_from_a_killed_connection(
+) -> Result<(), Box<dyn std::error::Error>> {
     let db = TestDatabase::migrated()?;
     let registry = Registry::new();
     let metrics = WatcherMetrics::register(&registry)?;
@@ -66,7 +72,8 @@ async fn delivers_changes_in_order_and_recovers_from_a_killed_connection() -> Re
     let settings = WatcherSettings::new(db.url()).with_timing(fast_timing());
     let watcher_health = health.clone();
     let watcher_metrics = metrics.clone();
-    let watcher = Supervisor::start(move |_| ConfigWatcher::new(settings, watcher_health, watcher_metrics));
+    let watcher =
+        Supervisor::start(move |_| ConfigWatcher::new(settings, watcher_health, watcher_metrics));
 
     let (tx, mut rx) = mpsc::unbounded_channel();
     let collector = Collector(tx).start();
@@ -83,7 +90,10 @@ async fn delivers_changes_in_order_and_recovers_from_a_killed_connection() -> Re
     let mut last = 0;
     while last < r2 {
         let rev = next_revision(&mut rx).await;
-        assert!(rev > last, "revisions never go backwards ({rev} after {last})");
+        assert!(
+            rev > last,
+            "revisions never go backwards ({rev} after {last})"
+        );
         last = rev;
     }
     assert_eq!(last, r2);
@@ -94,16 +104,26 @@ async fn delivers_changes_in_order_and_recovers_from_a_killed_connection() -> Re
         "pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{APPLICATION_NAME}' AND datname = current_database()"
     )))
     .load(&mut admin)?;
-    assert_eq!(killed, vec![true], "exactly one watcher connection was terminated");
+    assert_eq!(
+        killed,
+        vec![true],
+        "exactly one watcher connection was terminated"
+    );
     let r3 = bump(&db, 7003);
     let mut delivered = next_revision(&mut rx).await;
     while delivered < r3 {
         delivered = next_revision(&mut rx).await;
     }
-    assert_eq!(delivered, r3, "the change made while disconnected is delivered after reconnect");
+    assert_eq!(
+        delivered, r3,
+        "the change made while disconnected is delivered after reconnect"
+    );
     assert!(metrics.failures.get() >= 1, "the failure was counted");
     assert!(metrics.connects.get() >= 2, "the watcher reconnected");
-    assert_eq!(health.snapshot().get("config_watcher").map(|h| h.status), Some(HealthStatus::Ok));
+    assert_eq!(
+        health.snapshot().get("config_watcher").map(|h| h.status),
+        Some(HealthStatus::Ok)
+    );
     assert!(metrics.latency.get_sample_count() >= 1);
     Ok(())
 }

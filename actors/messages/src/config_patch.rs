@@ -37,9 +37,15 @@ pub struct PatchedConfig {
 }
 
 /// Applies `patch` to `current`, returning the new sections or every problem found.
-pub fn apply_patch(current: &ConfigSnapshot, patch: &Value) -> Result<PatchedConfig, Vec<InvalidParam>> {
+pub fn apply_patch(
+    current: &ConfigSnapshot,
+    patch: &Value,
+) -> Result<PatchedConfig, Vec<InvalidParam>> {
     let Some(object) = patch.as_object() else {
-        return Err(vec![InvalidParam::new("", "expected a JSON object with config sections")]);
+        return Err(vec![InvalidParam::new(
+            "",
+            "expected a JSON object with config sections",
+        )]);
     };
     let mut errors = Vec::new();
     for key in object.keys() {
@@ -51,9 +57,27 @@ pub fn apply_patch(current: &ConfigSnapshot, patch: &Value) -> Result<PatchedCon
         }
     }
     let immutable = &current.app_profile.immutable_keys;
-    let app = patch_section("app_profile", &current.app_profile, object.get("app_profile"), immutable, &mut errors);
-    let engine = patch_section("engine_profile", &current.engine_profile, object.get("engine_profile"), immutable, &mut errors);
-    let fs = patch_section("fs_policy", &current.fs_policy, object.get("fs_policy"), immutable, &mut errors);
+    let app = patch_section(
+        "app_profile",
+        &current.app_profile,
+        object.get("app_profile"),
+        immutable,
+        &mut errors,
+    );
+    let engine = patch_section(
+        "engine_profile",
+        &current.engine_profile,
+        object.get("engine_profile"),
+        immutable,
+        &mut errors,
+    );
+    let fs = patch_section(
+        "fs_policy",
+        &current.fs_policy,
+        object.get("fs_policy"),
+        immutable,
+        &mut errors,
+    );
     if let Some(app) = &app {
         errors.extend(validate_app_profile(app));
     }
@@ -68,12 +92,27 @@ pub fn apply_patch(current: &ConfigSnapshot, patch: &Value) -> Result<PatchedCon
     }
     let mut changed = Vec::new();
     let app_profile = pick(app, &current.app_profile, "app_profile", &mut changed);
-    let engine_profile = pick(engine, &current.engine_profile, "engine_profile", &mut changed);
+    let engine_profile = pick(
+        engine,
+        &current.engine_profile,
+        "engine_profile",
+        &mut changed,
+    );
     let fs_policy = pick(fs, &current.fs_policy, "fs_policy", &mut changed);
-    Ok(PatchedConfig { app_profile, engine_profile, fs_policy, changed })
+    Ok(PatchedConfig {
+        app_profile,
+        engine_profile,
+        fs_policy,
+        changed,
+    })
 }
 
-fn pick<T: Clone + PartialEq>(patched: Option<T>, current: &T, name: &'static str, changed: &mut Vec<&'static str>) -> T {
+fn pick<T: Clone + PartialEq>(
+    patched: Option<T>,
+    current: &T,
+    name: &'static str,
+    changed: &mut Vec<&'static str>,
+) -> T {
     match patched {
         Some(value) if &value != current => {
             changed.push(name);
@@ -94,13 +133,19 @@ fn patch_section<T: Serialize + DeserializeOwned>(
 ) -> Option<T> {
     let patch = patch?;
     let Some(fields) = patch.as_object() else {
-        errors.push(InvalidParam::new(format!("/{section}"), "expected an object"));
+        errors.push(InvalidParam::new(
+            format!("/{section}"),
+            "expected an object",
+        ));
         return None;
     };
     let base = match serde_json::to_value(current) {
         Ok(Value::Object(map)) => map,
         _ => {
-            errors.push(InvalidParam::new(format!("/{section}"), "section cannot be patched"));
+            errors.push(InvalidParam::new(
+                format!("/{section}"),
+                "section cannot be patched",
+            ));
             return None;
         }
     };
@@ -121,7 +166,10 @@ fn patch_section<T: Serialize + DeserializeOwned>(
             continue;
         }
         if immutable.iter().any(|key| key == &dotted) {
-            errors.push(InvalidParam::new(pointer, "immutable field (listed in app_profile.immutable_keys)"));
+            errors.push(InvalidParam::new(
+                pointer,
+                "immutable field (listed in app_profile.immutable_keys)",
+            ));
             continue;
         }
         let mut candidate = base.clone();
@@ -162,16 +210,29 @@ fn escape(token: &str) -> String {
 /// Range and format checks for `app_profile`.
 pub fn validate_app_profile(app: &AppProfile) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
-    check_name(&mut errors, "/app_profile/instance_name", &app.instance_name);
+    check_name(
+        &mut errors,
+        "/app_profile/instance_name",
+        &app.instance_name,
+    );
     if app.bind_addr.parse::<IpAddr>().is_err() {
-        errors.push(InvalidParam::new("/app_profile/bind_addr", "must be an IPv4 or IPv6 address"));
+        errors.push(InvalidParam::new(
+            "/app_profile/bind_addr",
+            "must be an IPv4 or IPv6 address",
+        ));
     }
     if !(1..=65535).contains(&app.http_port) {
-        errors.push(InvalidParam::new("/app_profile/http_port", "must be between 1 and 65535"));
+        errors.push(InvalidParam::new(
+            "/app_profile/http_port",
+            "must be between 1 and 65535",
+        ));
     }
     for (name, value) in &app.features {
         if !value.is_boolean() {
-            errors.push(InvalidParam::new(format!("/app_profile/features/{}", escape(name)), "feature flags are booleans"));
+            errors.push(InvalidParam::new(
+                format!("/app_profile/features/{}", escape(name)),
+                "feature flags are booleans",
+            ));
         }
     }
     errors
@@ -181,26 +242,51 @@ pub fn validate_app_profile(app: &AppProfile) -> Vec<InvalidParam> {
 pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
     if !(0..=65535).contains(&engine.listen_port) {
-        errors.push(InvalidParam::new("/engine_profile/listen_port", "must be between 0 and 65535"));
+        errors.push(InvalidParam::new(
+            "/engine_profile/listen_port",
+            "must be between 0 and 65535",
+        ));
     }
     if engine.listen_interface.parse::<IpAddr>().is_err() {
-        errors.push(InvalidParam::new("/engine_profile/listen_interface", "must be an IPv4 or IPv6 address"));
+        errors.push(InvalidParam::new(
+            "/engine_profile/listen_interface",
+            "must be an IPv4 or IPv6 address",
+        ));
     }
     if engine.max_active != -1 && !(1..=100_000).contains(&engine.max_active) {
-        errors.push(InvalidParam::new("/engine_profile/max_active", "must be -1 (unlimited) or between 1 and 100000"));
+        errors.push(InvalidParam::new(
+            "/engine_profile/max_active",
+            "must be -1 (unlimited) or between 1 and 100000",
+        ));
     }
     for (pointer, value) in [
         ("/engine_profile/max_download_bps", engine.max_download_bps),
         ("/engine_profile/max_upload_bps", engine.max_upload_bps),
     ] {
         if !(0..=i64::from(i32::MAX)).contains(&value) {
-            errors.push(InvalidParam::new(pointer, "must be between 0 (unlimited) and 2147483647"));
+            errors.push(InvalidParam::new(
+                pointer,
+                "must be between 0 (unlimited) and 2147483647",
+            ));
         }
     }
-    check_absolute(&mut errors, "/engine_profile/resume_dir", &engine.resume_dir);
-    check_absolute(&mut errors, "/engine_profile/download_root", &engine.download_root);
-    if engine.tracker_user_agent.len() > 256 || engine.tracker_user_agent.chars().any(char::is_control) {
-        errors.push(InvalidParam::new("/engine_profile/tracker_user_agent", "at most 256 printable characters"));
+    check_absolute(
+        &mut errors,
+        "/engine_profile/resume_dir",
+        &engine.resume_dir,
+    );
+    check_absolute(
+        &mut errors,
+        "/engine_profile/download_root",
+        &engine.download_root,
+    );
+    if engine.tracker_user_agent.len() > 256
+        || engine.tracker_user_agent.chars().any(char::is_control)
+    {
+        errors.push(InvalidParam::new(
+            "/engine_profile/tracker_user_agent",
+            "at most 256 printable characters",
+        ));
     }
     errors
 }
@@ -216,24 +302,46 @@ pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
     ] {
         if let Some(text) = value {
             if parse_octal(text).is_none_or(|mode| mode > max) {
-                errors.push(InvalidParam::new(pointer, format!("must be an octal mode up to {max:o}, e.g. \"644\"")));
+                errors.push(InvalidParam::new(
+                    pointer,
+                    format!("must be an octal mode up to {max:o}, e.g. \"644\""),
+                ));
             }
         }
     }
-    for (pointer, value) in [("/fs_policy/owner", &fs.owner), ("/fs_policy/group", &fs.group)] {
+    for (pointer, value) in [
+        ("/fs_policy/owner", &fs.owner),
+        ("/fs_policy/group", &fs.group),
+    ] {
         if let Some(text) = value {
-            if text.is_empty() || text.len() > 64 || text.chars().any(|c| c.is_whitespace() || c == ':') {
-                errors.push(InvalidParam::new(pointer, "must be a user/group name or numeric id"));
+            if text.is_empty()
+                || text.len() > 64
+                || text.chars().any(|c| c.is_whitespace() || c == ':')
+            {
+                errors.push(InvalidParam::new(
+                    pointer,
+                    "must be a user/group name or numeric id",
+                ));
             }
         }
     }
     for (index, path) in fs.allow_paths.iter().enumerate() {
-        check_absolute(&mut errors, &format!("/fs_policy/allow_paths/{index}"), path);
+        check_absolute(
+            &mut errors,
+            &format!("/fs_policy/allow_paths/{index}"),
+            path,
+        );
     }
-    for (name, globs) in [("cleanup_keep", &fs.cleanup_keep), ("cleanup_drop", &fs.cleanup_drop)] {
+    for (name, globs) in [
+        ("cleanup_keep", &fs.cleanup_keep),
+        ("cleanup_drop", &fs.cleanup_drop),
+    ] {
         for (index, glob) in globs.iter().enumerate() {
             if glob.trim().is_empty() {
-                errors.push(InvalidParam::new(format!("/fs_policy/{name}/{index}"), "glob must not be empty"));
+                errors.push(InvalidParam::new(
+                    format!("/fs_policy/{name}/{index}"),
+                    "glob must not be empty",
+                ));
             }
         }
     }
@@ -249,8 +357,12 @@ pub fn parse_octal(text: &str) -> Option<u32> {
 }
 
 fn check_name(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
-    if value.trim().is_empty() || value.chars().count() > 128 || value.chars().any(char::is_control) {
-        errors.push(InvalidParam::new(pointer, "must be 1 to 128 printable characters"));
+    if value.trim().is_empty() || value.chars().count() > 128 || value.chars().any(char::is_control)
+    {
+        errors.push(InvalidParam::new(
+            pointer,
+            "must be 1 to 128 printable characters",
+        ));
     }
 }
 
@@ -258,9 +370,14 @@ fn check_name(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
 /// that every later allow-list check compares like with like.
 pub fn check_absolute(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
     let path = Path::new(value);
-    let traverses = path.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    let traverses = path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir));
     if value.is_empty() || !path.is_absolute() || traverses || value.contains('\0') {
-        errors.push(InvalidParam::new(pointer, "must be an absolute path without '..'"));
+        errors.push(InvalidParam::new(
+            pointer,
+            "must be an absolute path without '..'",
+        ));
     }
 }
 
@@ -280,7 +397,10 @@ mod tests {
                 http_port: 7070,
                 telemetry: false,
                 features: Map::new(),
-                immutable_keys: vec!["app_profile.bind_addr".into(), "app_profile.http_port".into()],
+                immutable_keys: vec![
+                    "app_profile.bind_addr".into(),
+                    "app_profile.http_port".into(),
+                ],
             },
             engine_profile: EngineProfile {
                 listen_port: 6881,
@@ -323,8 +443,13 @@ mod tests {
 
     #[test]
     fn applies_valid_fields_and_reports_changed_sections() {
-        let patched = apply_patch(&snapshot(), &json!({"engine_profile": {"max_download_bps": 1000, "dht": false}}));
-        let Ok(patched) = patched else { panic!("patch rejected: {patched:?}") };
+        let patched = apply_patch(
+            &snapshot(),
+            &json!({"engine_profile": {"max_download_bps": 1000, "dht": false}}),
+        );
+        let Ok(patched) = patched else {
+            panic!("patch rejected: {patched:?}")
+        };
         assert_eq!(patched.engine_profile.max_download_bps, 1000);
         assert!(!patched.engine_profile.dht);
         assert_eq!(patched.changed, vec!["engine_profile"]);
@@ -333,8 +458,14 @@ mod tests {
 
     #[test]
     fn immutable_and_read_only_fields_are_refused_with_pointers() {
-        let result = apply_patch(&snapshot(), &json!({"app_profile": {"http_port": 8080, "mode": "setup"}}));
-        assert_eq!(pointers(result), vec!["/app_profile/http_port", "/app_profile/mode"]);
+        let result = apply_patch(
+            &snapshot(),
+            &json!({"app_profile": {"http_port": 8080, "mode": "setup"}}),
+        );
+        assert_eq!(
+            pointers(result),
+            vec!["/app_profile/http_port", "/app_profile/mode"]
+        );
     }
 
     #[test]
@@ -375,12 +506,22 @@ mod tests {
         );
         let mut found = pointers(result);
         found.sort();
-        assert_eq!(found, vec!["/engine_profile/max_active", "/fs_policy/allow_paths/0", "/fs_policy/chmod_file"]);
+        assert_eq!(
+            found,
+            vec![
+                "/engine_profile/max_active",
+                "/fs_policy/allow_paths/0",
+                "/fs_policy/chmod_file"
+            ]
+        );
     }
 
     #[test]
     fn non_object_patch_is_refused() {
         assert_eq!(pointers(apply_patch(&snapshot(), &json!([1]))), vec![""]);
-        assert_eq!(pointers(apply_patch(&snapshot(), &json!({"fs_policy": 3}))), vec!["/fs_policy"]);
+        assert_eq!(
+            pointers(apply_patch(&snapshot(), &json!({"fs_policy": 3}))),
+            vec!["/fs_policy"]
+        );
     }
 }

@@ -20,7 +20,10 @@ pub enum Event {
     /// A magnet's metadata arrived.
     MetadataReceived { torrent: TorrentId, name: String },
     /// The file list of a torrent is known.
-    FilesDiscovered { torrent: TorrentId, files: Vec<TorrentFile> },
+    FilesDiscovered {
+        torrent: TorrentId,
+        files: Vec<TorrentFile>,
+    },
     /// Transfer progress (coalesced to at most 10 per second per torrent).
     Progress {
         torrent: TorrentId,
@@ -31,25 +34,52 @@ pub enum Event {
         upload_bps: i64,
     },
     /// The torrent moved to another state.
-    StateChanged { torrent: TorrentId, state: TorrentState },
+    StateChanged {
+        torrent: TorrentId,
+        state: TorrentState,
+    },
     /// Every wanted piece is downloaded.
-    Completed { torrent: TorrentId, save_path: String },
+    Completed {
+        torrent: TorrentId,
+        save_path: String,
+    },
     /// The torrent left the engine.
-    Removed { torrent: TorrentId, data_deleted: bool },
+    Removed {
+        torrent: TorrentId,
+        data_deleted: bool,
+    },
     /// The engine reported an error for the torrent.
     TorrentError { torrent: TorrentId, message: String },
     /// A component's health changed.
-    HealthChanged { component: String, status: HealthStatus, detail: Option<String> },
+    HealthChanged {
+        component: String,
+        status: HealthStatus,
+        detail: Option<String>,
+    },
     /// A new settings revision was applied.
     ConfigChanged { revision: i64 },
     /// Post-processing began.
-    FsopsStarted { torrent: TorrentId, destination: String },
+    FsopsStarted {
+        torrent: TorrentId,
+        destination: String,
+    },
     /// A post-processing step finished or failed.
-    FsopsStep { torrent: TorrentId, step: String, status: String },
+    FsopsStep {
+        torrent: TorrentId,
+        step: String,
+        status: String,
+    },
     /// Post-processing finished.
-    FsopsCompleted { torrent: TorrentId, destination: String },
+    FsopsCompleted {
+        torrent: TorrentId,
+        destination: String,
+    },
     /// Post-processing failed.
-    FsopsFailed { torrent: TorrentId, step: String, error: String },
+    FsopsFailed {
+        torrent: TorrentId,
+        step: String,
+        error: String,
+    },
 }
 
 impl Event {
@@ -139,6 +169,9 @@ pub struct Publish {
 impl Publish {
     /// An event without a causing request.
     pub fn new(event: Event) -> Self {
-        Self { event, request_id: None }
+        Self {
+            event,
+            request_id: None,
+        }
     }
 }

@@ -33,12 +33,20 @@ pub struct ComponentHealth {
 impl ComponentHealth {
     /// A healthy component without details.
     pub fn ok() -> Self {
-        Self { status: HealthStatus::Ok, detail: None, facts: serde_json::Map::new() }
+        Self {
+            status: HealthStatus::Ok,
+            detail: None,
+            facts: serde_json::Map::new(),
+        }
     }
 
     /// A degraded component with a reason.
     pub fn degraded(detail: impl Into<String>) -> Self {
-        Self { status: HealthStatus::Degraded, detail: Some(detail.into()), facts: serde_json::Map::new() }
+        Self {
+            status: HealthStatus::Degraded,
+            detail: Some(detail.into()),
+            facts: serde_json::Map::new(),
+        }
     }
 }
 

@@ -14,7 +14,9 @@ pub mod health;
 pub mod torrent;
 pub mod watch;
 
-pub use config::{AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode};
+pub use config::{
+    AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode,
+};
 pub use events::{Event, EventEnvelope};
 pub use torrent::{TorrentId, TorrentState};
 
@@ -32,6 +34,9 @@ pub struct InvalidParam {
 impl InvalidParam {
     /// Builds an invalid parameter entry.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into() }
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 }

@@ -69,7 +69,11 @@ pub fn insert(conn: &mut PgConnection, key: &NewApiKey<'_>) -> Result<ApiKeyRow,
 }
 
 /// Inserts a key in its own transaction; returns it and the new revision.
-pub fn create(conn: &mut PgConnection, key: &NewApiKey<'_>, actor: &str) -> Result<(ApiKeyRow, i64), DbError> {
+pub fn create(
+    conn: &mut PgConnection,
+    key: &NewApiKey<'_>,
+    actor: &str,
+) -> Result<(ApiKeyRow, i64), DbError> {
     conn.transaction(|conn| {
         revision::set_actor(conn, actor)?;
         let row = insert(conn, key)?;
@@ -79,12 +83,19 @@ pub fn create(conn: &mut PgConnection, key: &NewApiKey<'_>, actor: &str) -> Resu
 
 /// Finds a key by id.
 pub fn find(conn: &mut PgConnection, key_id: &str) -> Result<Option<ApiKeyRow>, DbError> {
-    Ok(api_keys::table.find(key_id).select(ApiKeyRow::as_select()).first(conn).optional()?)
+    Ok(api_keys::table
+        .find(key_id)
+        .select(ApiKeyRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// All keys, oldest first.
 pub fn list(conn: &mut PgConnection) -> Result<Vec<ApiKeyRow>, DbError> {
-    Ok(api_keys::table.order(api_keys::created_at.asc()).select(ApiKeyRow::as_select()).load(conn)?)
+    Ok(api_keys::table
+        .order(api_keys::created_at.asc())
+        .select(ApiKeyRow::as_select())
+        .load(conn)?)
 }
 
 /// Applies changes; `None` when the key does not exist. Returns the new revision too.

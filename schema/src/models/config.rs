@@ -1,7 +1,9 @@
 //! The three configuration sections and the snapshot that bundles them.
 
 use diesel::prelude::*;
-use revaer_messages::config::{AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode};
+use revaer_messages::config::{
+    AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode,
+};
 use serde_json::Value;
 
 use crate::models::revision;
@@ -60,7 +62,8 @@ fn corrupt(what: &str, value: &str) -> DbError {
 }
 
 fn string_list(what: &str, value: Value) -> Result<Vec<String>, DbError> {
-    serde_json::from_value(value).map_err(|_| DbError::Corrupt(format!("{what} is not a list of strings")))
+    serde_json::from_value(value)
+        .map_err(|_| DbError::Corrupt(format!("{what} is not a list of strings")))
 }
 
 fn json_list(list: &[String]) -> Value {
@@ -70,7 +73,9 @@ fn json_list(list: &[String]) -> Value {
 impl AppProfileRow {
     fn into_domain(self) -> Result<AppProfile, DbError> {
         let Value::Object(features) = self.features else {
-            return Err(DbError::Corrupt("app_profile.features is not an object".into()));
+            return Err(DbError::Corrupt(
+                "app_profile.features is not an object".into(),
+            ));
         };
         Ok(AppProfile {
             instance_name: self.instance_name,
@@ -141,7 +146,8 @@ impl FsPolicyRow {
             library_root: self.library_root,
             extract: self.extract,
             flatten: self.flatten,
-            move_mode: MoveMode::parse(&self.move_mode).ok_or_else(|| corrupt("fs_policy.move_mode", &self.move_mode))?,
+            move_mode: MoveMode::parse(&self.move_mode)
+                .ok_or_else(|| corrupt("fs_policy.move_mode", &self.move_mode))?,
             cleanup_keep: string_list("fs_policy.cleanup_keep", self.cleanup_keep)?,
             cleanup_drop: string_list("fs_policy.cleanup_drop", self.cleanup_drop)?,
             chmod_file: self.chmod_file,
@@ -174,15 +180,24 @@ impl FsPolicyRow {
 /// Loads the whole configuration in one repeatable-read transaction, so the
 /// sections and the revision always belong together.
 pub fn load_snapshot(conn: &mut PgConnection) -> Result<ConfigSnapshot, DbError> {
-    conn.build_transaction().repeatable_read().read_only().run(load_snapshot_in_tx)
+    conn.build_transaction()
+        .repeatable_read()
+        .read_only()
+        .run(load_snapshot_in_tx)
 }
 
 /// Loads the configuration inside the caller's transaction.
 pub fn load_snapshot_in_tx(conn: &mut PgConnection) -> Result<ConfigSnapshot, DbError> {
     let revision = revision::current(conn)?.revision;
-    let app = app_profile::table.select(AppProfileRow::as_select()).first(conn)?;
-    let engine = engine_profile::table.select(EngineProfileRow::as_select()).first(conn)?;
-    let fs = fs_policy::table.select(FsPolicyRow::as_select()).first(conn)?;
+    let app = app_profile::table
+        .select(AppProfileRow::as_select())
+        .first(conn)?;
+    let engine = engine_profile::table
+        .select(EngineProfileRow::as_select())
+        .first(conn)?;
+    let fs = fs_policy::table
+        .select(FsPolicyRow::as_select())
+        .first(conn)?;
     Ok(ConfigSnapshot {
         revision,
         app_profile: app.into_domain()?,
@@ -206,17 +221,26 @@ pub struct SectionsUpdate<'a> {
 pub fn write_sections(conn: &mut PgConnection, update: SectionsUpdate<'_>) -> Result<(), DbError> {
     if let Some(app) = update.app_profile {
         diesel::update(app_profile::table)
-            .set((AppProfileRow::from_domain(app), app_profile::updated_at.eq(diesel::dsl::now)))
+            .set((
+                AppProfileRow::from_domain(app),
+                app_profile::updated_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)?;
     }
     if let Some(engine) = update.engine_profile {
         diesel::update(engine_profile::table)
-            .set((EngineProfileRow::from_domain(engine), engine_profile::updated_at.eq(diesel::dsl::now)))
+            .set((
+                EngineProfileRow::from_domain(engine),
+                engine_profile::updated_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)?;
     }
     if let Some(fs) = update.fs_policy {
         diesel::update(fs_policy::table)
-            .set((FsPolicyRow::from_domain(fs), fs_policy::updated_at.eq(diesel::dsl::now)))
+            .set((
+                FsPolicyRow::from_domain(fs),
+                fs_policy::updated_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -224,7 +248,11 @@ pub fn write_sections(conn: &mut PgConnection, update: SectionsUpdate<'_>) -> Re
 
 /// Writes sections in their own transaction, recording `actor` in the
 /// history; returns the revision in force after the commit.
-pub fn save_sections(conn: &mut PgConnection, update: SectionsUpdate<'_>, actor: &str) -> Result<i64, DbError> {
+pub fn save_sections(
+    conn: &mut PgConnection,
+    update: SectionsUpdate<'_>,
+    actor: &str,
+) -> Result<i64, DbError> {
     conn.transaction(|conn| {
         revision::set_actor(conn, actor)?;
         write_sections(conn, update)?;

@@ -18,7 +18,9 @@ pub struct Revision {
 
 /// Reads the current revision.
 pub fn current(conn: &mut PgConnection) -> Result<Revision, DbError> {
-    Ok(settings_revision::table.select(Revision::as_select()).first(conn)?)
+    Ok(settings_revision::table
+        .select(Revision::as_select())
+        .first(conn)?)
 }
 
 /// One audit row.
@@ -58,6 +60,9 @@ pub fn set_actor(conn: &mut PgConnection, actor: &str) -> Result<(), DbError> {
 
 /// Serialises configuration writers for the rest of the transaction.
 pub fn lock(conn: &mut PgConnection) -> Result<(), DbError> {
-    settings_revision::table.select(settings_revision::revision).for_update().first::<i64>(conn)?;
+    settings_revision::table
+        .select(settings_revision::revision)
+        .for_update()
+        .first::<i64>(conn)?;
     Ok(())
 }

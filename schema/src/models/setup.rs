@@ -38,9 +38,13 @@ pub fn issue_token(
     issued_by: &str,
 ) -> Result<SetupTokenRow, DbError> {
     conn.transaction(|conn| {
-        diesel::update(setup_tokens::table.filter(setup_tokens::consumed_at.is_null()).filter(setup_tokens::revoked_at.is_null()))
-            .set(setup_tokens::revoked_at.eq(diesel::dsl::now))
-            .execute(conn)?;
+        diesel::update(
+            setup_tokens::table
+                .filter(setup_tokens::consumed_at.is_null())
+                .filter(setup_tokens::revoked_at.is_null()),
+        )
+        .set(setup_tokens::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)?;
         let expires_at = Utc::now() + ttl;
         Ok(diesel::insert_into(setup_tokens::table)
             .values((
@@ -149,10 +153,17 @@ pub fn complete(
         engine.resume_dir = choices.resume_dir.to_string();
         let mut fs = snapshot.fs_policy.clone();
         fs.library_root = choices.library_root.to_string();
-        fs.allow_paths = vec![choices.download_root.to_string(), choices.library_root.to_string()];
+        fs.allow_paths = vec![
+            choices.download_root.to_string(),
+            choices.library_root.to_string(),
+        ];
         config::write_sections(
             conn,
-            SectionsUpdate { app_profile: Some(&app), engine_profile: Some(&engine), fs_policy: Some(&fs) },
+            SectionsUpdate {
+                app_profile: Some(&app),
+                engine_profile: Some(&engine),
+                fs_policy: Some(&fs),
+            },
         )?;
         api_keys::insert(conn, &choices.api_key)?;
         Ok(revision::current(conn)?.revision)

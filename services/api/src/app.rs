@@ -21,7 +21,9 @@ use crate::{extract, guard, problem, request_id, routes, telemetry};
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 async fn unknown_route() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::from_status(actix_web::http::StatusCode::NOT_FOUND))
+    Err(ApiError::from_status(
+        actix_web::http::StatusCode::NOT_FOUND,
+    ))
 }
 
 /// Builds the application (used by the server and by in-process tests).
@@ -43,7 +45,11 @@ pub fn build_app(
         .app_data(extract::json_config())
         .app_data(extract::path_config())
         .app_data(extract::query_config())
-        .configure(|cfg| routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
+        .configure(|cfg| {
+            routes::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(
+                cfg,
+            ))
+        })
         .default_service(web::to(unknown_route))
         .wrap(from_fn(guard::enforce))
         .wrap(from_fn(problem::render))
@@ -57,10 +63,12 @@ pub fn build_app(
 pub fn serve(state: ApiState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let doc = web::Data::new(OpenApiDoc::generate());
-    Ok(HttpServer::new(move || build_app(state.clone(), doc.clone()))
-        .listen(listener)?
-        .workers(workers.max(1))
-        .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
-        .disable_signals()
-        .run())
+    Ok(
+        HttpServer::new(move || build_app(state.clone(), doc.clone()))
+            .listen(listener)?
+            .workers(workers.max(1))
+            .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+            .disable_signals()
+            .run(),
+    )
 }

@@ -67,26 +67,46 @@ fn digest(secret: &str) -> [u8; 32] {
 
 /// Constant-time comparison, so timing does not reveal how much matched.
 fn same(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// Extracts `(key_id, secret)` from the headers.
 pub fn credentials(headers: &HeaderMap) -> Result<(String, String), ApiError> {
     let raw = if let Some(value) = headers.get("x-api-key") {
-        value.to_str().map_err(|_| ApiError::unauthorized("the x-api-key header is not valid text"))?.trim().to_string()
+        value
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("the x-api-key header is not valid text"))?
+            .trim()
+            .to_string()
     } else if let Some(value) = headers.get(AUTHORIZATION) {
-        let text = value.to_str().map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
+        let text = value
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("the Authorization header is not valid text"))?;
         match text.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim().to_string(),
-            _ => return Err(ApiError::unauthorized("use `Authorization: Bearer KEY_ID:SECRET` or `x-api-key`")),
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                token.trim().to_string()
+            }
+            _ => {
+                return Err(ApiError::unauthorized(
+                    "use `Authorization: Bearer KEY_ID:SECRET` or `x-api-key`",
+                ))
+            }
         }
     } else {
-        return Err(ApiError::unauthorized("an API key is required (x-api-key: KEY_ID:SECRET)"));
+        return Err(ApiError::unauthorized(
+            "an API key is required (x-api-key: KEY_ID:SECRET)",
+        ));
     };
     let Some((key_id, secret)) = raw.split_once(':') else {
-        return Err(ApiError::unauthorized("the API key must have the form KEY_ID:SECRET"));
+        return Err(ApiError::unauthorized(
+            "the API key must have the form KEY_ID:SECRET",
+        ));
     };
-    let well_formed = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let well_formed =
+        |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric());
     if !well_formed(key_id) || !well_formed(secret) {
         return Err(ApiError::unauthorized("the API key is not valid"));
     }
@@ -97,18 +117,28 @@ fn check_enabled(key: AuthenticatedKey, enabled: bool) -> Result<AuthenticatedKe
     if enabled {
         Ok(key)
     } else {
-        Err(ApiError::forbidden("key_disabled", format!("API key {} is disabled", key.key_id)))
+        Err(ApiError::forbidden(
+            "key_disabled",
+            format!("API key {} is disabled", key.key_id),
+        ))
     }
 }
 
 /// Authenticates a request's headers.
-pub async fn authenticate(state: &ApiState, headers: &HeaderMap) -> Result<AuthenticatedKey, ApiError> {
+pub async fn authenticate(
+    state: &ApiState,
+    headers: &HeaderMap,
+) -> Result<AuthenticatedKey, ApiError> {
     let (key_id, secret) = credentials(headers)?;
     let presented = digest(&secret);
     let cached = state.keys.lock().get(&key_id).cloned();
     if let Some(cached) = cached {
         if same(&cached.digest, &presented) {
-            let key = AuthenticatedKey { key_id: key_id.clone(), burst: cached.burst, per_seconds: cached.per_seconds };
+            let key = AuthenticatedKey {
+                key_id: key_id.clone(),
+                burst: cached.burst,
+                per_seconds: cached.per_seconds,
+            };
             if cached.touched.elapsed() >= TOUCH_INTERVAL {
                 touch(state, &key_id);
             }
@@ -139,7 +169,14 @@ pub async fn authenticate(state: &ApiState, headers: &HeaderMap) -> Result<Authe
     if row.enabled {
         touch(state, &key_id);
     }
-    check_enabled(AuthenticatedKey { key_id, burst: row.rate_burst, per_seconds: row.rate_per_seconds }, row.enabled)
+    check_enabled(
+        AuthenticatedKey {
+            key_id,
+            burst: row.rate_burst,
+            per_seconds: row.rate_per_seconds,
+        },
+        row.enabled,
+    )
 }
 
 /// Records `last_used_at` in the background; a failure only costs the timestamp.
@@ -150,7 +187,10 @@ fn touch(state: &ApiState, key_id: &str) {
     let state = state.clone();
     let key_id = key_id.to_string();
     actix_web::rt::spawn(async move {
-        if let Err(err) = state.db(move |conn| Ok(api_keys::touch(conn, &key_id)?)).await {
+        if let Err(err) = state
+            .db(move |conn| Ok(api_keys::touch(conn, &key_id)?))
+            .await
+        {
             tracing::debug!(error = %err, "could not record key use");
         }
     });
@@ -164,15 +204,22 @@ mod tests {
     fn headers(name: &'static str, value: &str) -> HeaderMap {
         let mut map = HeaderMap::new();
         if let Ok(value) = HeaderValue::from_str(value) {
-            map.insert(actix_web::http::header::HeaderName::from_static(name), value);
+            map.insert(
+                actix_web::http::header::HeaderName::from_static(name),
+                value,
+            );
         }
         map
     }
 
     #[test]
     fn parses_both_header_forms_and_rejects_garbage() {
-        assert!(matches!(credentials(&headers("x-api-key", "abc:def")), Ok((k, s)) if k == "abc" && s == "def"));
-        assert!(matches!(credentials(&headers("authorization", "Bearer abc:def")), Ok((k, _)) if k == "abc"));
+        assert!(
+            matches!(credentials(&headers("x-api-key", "abc:def")), Ok((k, s)) if k == "abc" && s == "def")
+        );
+        assert!(
+            matches!(credentials(&headers("authorization", "Bearer abc:def")), Ok((k, _)) if k == "abc")
+        );
         assert!(credentials(&headers("authorization", "Basic abc:def")).is_err());
         assert!(credentials(&headers("x-api-key", "nocolon")).is_err());
         assert!(credentials(&headers("x-api-key", "a b:c")).is_err());

@@ -18,7 +18,10 @@ pub struct ConfigView {
 
 impl ConfigView {
     /// A view starting from `initial`; returns the actor and the receiver handlers read.
-    pub fn new(initial: Arc<ConfigSnapshot>, keys: KeyCache) -> (Self, watch::Receiver<Arc<ConfigSnapshot>>) {
+    pub fn new(
+        initial: Arc<ConfigSnapshot>,
+        keys: KeyCache,
+    ) -> (Self, watch::Receiver<Arc<ConfigSnapshot>>) {
         let (tx, rx) = watch::channel(initial);
         (Self { tx, keys }, rx)
     }

@@ -61,8 +61,20 @@ pub struct ApiError {
 
 impl ApiError {
     /// A new error with no field details.
-    pub fn new(status: StatusCode, code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, title, detail: detail.into(), invalid_params: None, retry_after: None }
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            title,
+            detail: detail.into(),
+            invalid_params: None,
+            retry_after: None,
+        }
     }
 
     /// 400: the request could not be understood.
@@ -72,7 +84,12 @@ impl ApiError {
 
     /// 401: missing or wrong credentials.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required", detail)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+            detail,
+        )
     }
 
     /// 403.
@@ -105,7 +122,12 @@ impl ApiError {
 
     /// 503: a dependency (database, engine) is unavailable.
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "Service unavailable", detail)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "Service unavailable",
+            detail,
+        )
     }
 
     /// 500, after logging `cause` (which is never sent to the client).
@@ -140,17 +162,23 @@ impl ApiError {
         if let Some(seconds) = self.retry_after {
             builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        builder.body(serde_json::to_string(&self.to_problem(instance, request_id)).unwrap_or_default())
+        builder
+            .body(serde_json::to_string(&self.to_problem(instance, request_id)).unwrap_or_default())
     }
 
     /// A generic problem for a bare status produced outside our handlers
     /// (actix's own 404/405, an unmapped extractor error).
     pub fn from_status(status: StatusCode) -> Self {
         match status {
-            StatusCode::NOT_FOUND => Self::not_found("route_not_found", "no route matches this path"),
-            StatusCode::METHOD_NOT_ALLOWED => {
-                Self::new(status, "method_not_allowed", "Method not allowed", "this route does not accept the method")
+            StatusCode::NOT_FOUND => {
+                Self::not_found("route_not_found", "no route matches this path")
             }
+            StatusCode::METHOD_NOT_ALLOWED => Self::new(
+                status,
+                "method_not_allowed",
+                "Method not allowed",
+                "this route does not accept the method",
+            ),
             StatusCode::PAYLOAD_TOO_LARGE => payload_too_large(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => unsupported_media_type(),
             s if s.is_server_error() => Self::new(
@@ -159,14 +187,24 @@ impl ApiError {
                 "Internal server error",
                 "the server failed to handle the request; see its log",
             ),
-            s => Self::new(s, "request_failed", "Request failed", s.canonical_reason().unwrap_or("request failed")),
+            s => Self::new(
+                s,
+                "request_failed",
+                "Request failed",
+                s.canonical_reason().unwrap_or("request failed"),
+            ),
         }
     }
 }
 
 /// 413 for bodies above the configured limit.
 pub fn payload_too_large() -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Payload too large", "the request body exceeds the limit")
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "Payload too large",
+        "the request body exceeds the limit",
+    )
 }
 
 /// 415 for a body that is not JSON.

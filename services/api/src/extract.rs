@@ -13,7 +13,9 @@ pub const JSON_LIMIT: usize = 1024 * 1024;
 
 /// JSON extractor settings with problem+json errors.
 pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _req| json_error(err).into())
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT)
+        .error_handler(|err, _req| json_error(err).into())
 }
 
 /// Path extractor settings with problem+json errors.
@@ -30,24 +32,37 @@ pub fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(inner) => inner.to_string(),
             other => other.to_string(),
         };
-        ApiError::validation(vec![InvalidParam::new("", format!("invalid query string: {message}"))]).into()
+        ApiError::validation(vec![InvalidParam::new(
+            "",
+            format!("invalid query string: {message}"),
+        )])
+        .into()
     })
 }
 
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => payload_too_large(),
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            payload_too_large()
+        }
         JsonPayloadError::ContentType => unsupported_media_type(),
         JsonPayloadError::Deserialize(inner) if inner.is_data() => {
             // Unknown fields, wrong types, missing fields: the JSON was fine,
             // its content is not.
-            ApiError::validation(vec![InvalidParam::new("", strip_position(&inner.to_string()))])
+            ApiError::validation(vec![InvalidParam::new(
+                "",
+                strip_position(&inner.to_string()),
+            )])
         }
-        JsonPayloadError::Deserialize(inner) => {
-            ApiError::bad_request("malformed_json", format!("malformed JSON: {}", strip_position(&inner.to_string())))
-        }
+        JsonPayloadError::Deserialize(inner) => ApiError::bad_request(
+            "malformed_json",
+            format!("malformed JSON: {}", strip_position(&inner.to_string())),
+        ),
         JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => payload_too_large(),
-        other => ApiError::bad_request("invalid_body", format!("cannot read the request body: {other}")),
+        other => ApiError::bad_request(
+            "invalid_body",
+            format!("cannot read the request body: {other}"),
+        ),
     }
 }
 
@@ -67,6 +82,8 @@ impl FromRequest for ReqId {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(Ok(ReqId(req.extensions().get::<RequestId>().map(|id| id.0.clone()))))
+        ready(Ok(ReqId(
+            req.extensions().get::<RequestId>().map(|id| id.0.clone()),
+        )))
     }
 }

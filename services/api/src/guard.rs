@@ -34,7 +34,9 @@ pub async fn enforce(
         Ok(None) => {}
         Err(err) => return Ok(req.error_response(err).map_into_right_body()),
     }
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Decides whether a request may proceed; returns the authenticated key for
@@ -50,7 +52,10 @@ async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, A
     let mode = state.snapshot().app_profile.mode;
     if is_setup_route(path) {
         if mode == Mode::Active {
-            return Err(ApiError::conflict("setup_already_completed", "this instance has already been set up"));
+            return Err(ApiError::conflict(
+                "setup_already_completed",
+                "this instance has already been set up",
+            ));
         }
         return Ok(None);
     }

@@ -36,7 +36,8 @@ pub async fn assign(
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.call(req).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(HeaderName::from_static(HEADER), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static(HEADER), value);
     }
     Ok(res)
 }

@@ -43,7 +43,9 @@ pub fn hash(secret: &str) -> Result<String, ApiError> {
 /// Checks a secret against a stored PHC string; a malformed hash never matches.
 pub fn verify(secret: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(secret.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

@@ -24,7 +24,10 @@ pub struct ApiSettings {
 
 impl Default for ApiSettings {
     fn default() -> Self {
-        Self { setup_token_ttl: Duration::from_secs(15 * 60), config_wait: Duration::from_secs(5) }
+        Self {
+            setup_token_ttl: Duration::from_secs(15 * 60),
+            config_wait: Duration::from_secs(5),
+        }
     }
 }
 
@@ -59,9 +62,16 @@ impl ApiState {
     /// the client that made the change).
     pub async fn wait_for_revision(&self, revision: i64) -> Arc<ConfigSnapshot> {
         let mut rx = self.config.clone();
-        let waited = tokio::time::timeout(self.settings.config_wait, rx.wait_for(|s| s.revision >= revision)).await;
+        let waited = tokio::time::timeout(
+            self.settings.config_wait,
+            rx.wait_for(|s| s.revision >= revision),
+        )
+        .await;
         if !matches!(waited, Ok(Ok(_))) {
-            tracing::warn!(config.revision = revision, "watcher has not delivered the new revision yet");
+            tracing::warn!(
+                config.revision = revision,
+                "watcher has not delivered the new revision yet"
+            );
         }
         self.snapshot()
     }

@@ -24,12 +24,20 @@ impl HttpMetrics {
     /// Creates and registers the metrics.
     pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by method, route and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
             &["method", "route", "status"],
         )?;
         let duration = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by method and route")
-                .buckets(vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency by method and route",
+            )
+            .buckets(vec![
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
             &["method", "route"],
         )?;
         registry.register(Box::new(requests.clone()))?;
@@ -44,14 +52,25 @@ pub async fn measure(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let metrics = req.app_data::<web::Data<ApiState>>().map(|state| state.http_metrics.clone());
+    let metrics = req
+        .app_data::<web::Data<ApiState>>()
+        .map(|state| state.http_metrics.clone());
     let method = req.method().to_string();
     let res = next.call(req).await?;
     if let Some(metrics) = metrics {
-        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_string());
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".to_string());
         let status = res.status().as_u16().to_string();
-        metrics.requests.with_label_values(&[method.as_str(), route.as_str(), status.as_str()]).inc();
-        metrics.duration.with_label_values(&[method.as_str(), route.as_str()]).observe(started.elapsed().as_secs_f64());
+        metrics
+            .requests
+            .with_label_values(&[method.as_str(), route.as_str(), status.as_str()])
+            .inc();
+        metrics
+            .duration
+            .with_label_values(&[method.as_str(), route.as_str()])
+            .observe(started.elapsed().as_secs_f64());
     }
     Ok(res)
 }
@@ -61,7 +80,11 @@ pub struct RevaerRootSpan;
 
 impl RootSpanBuilder for RevaerRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_default();
         tracing::info_span!(
             "http_request",
             http.method = %request.method(),
@@ -74,7 +97,10 @@ impl RootSpanBuilder for RevaerRootSpan {
         )
     }
 
-    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, actix_web::Error>) {
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }

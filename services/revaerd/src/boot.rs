@@ -46,7 +46,9 @@ impl Options {
         Self {
             database_url: database_url.into(),
             bind: None,
-            workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
             watcher_timing: ListenTiming::default(),
             api: ApiSettings::default(),
             event_buffer: HubConfig::default().buffer_size,
@@ -115,25 +117,37 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
     let (pool, snapshot) = tokio::task::spawn_blocking(move || prepare_database(&url))
         .await
         .map_err(|err| BootError::Task(err.to_string()))??;
-    tracing::info!(config.revision = snapshot.revision, mode = snapshot.app_profile.mode.as_str(), "database ready");
+    tracing::info!(
+        config.revision = snapshot.revision,
+        mode = snapshot.app_profile.mode.as_str(),
+        "database ready"
+    );
 
     let registry = Registry::new();
-    registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
+    registry.register(Box::new(
+        prometheus::process_collector::ProcessCollector::for_self(),
+    ))?;
     let health = HealthBoard::default();
 
     let hub_metrics = HubMetrics::register(&registry)?;
-    let hub_config = HubConfig { buffer_size: options.event_buffer, ..HubConfig::default() };
+    let hub_config = HubConfig {
+        buffer_size: options.event_buffer,
+        ..HubConfig::default()
+    };
     // Ids continue above anything a previous process handed out, so a client
     // resuming with an old Last-Event-ID gets a resync, never unrelated events.
     let first_id = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(0);
-    let hub = Supervisor::start(move |_| EventHub::new(hub_config, hub_metrics).starting_after(first_id));
+    let hub =
+        Supervisor::start(move |_| EventHub::new(hub_config, hub_metrics).starting_after(first_id));
 
     let watcher_metrics = WatcherMetrics::register(&registry)?;
-    let watcher_settings = WatcherSettings::new(options.database_url.clone()).with_timing(options.watcher_timing);
+    let watcher_settings =
+        WatcherSettings::new(options.database_url.clone()).with_timing(options.watcher_timing);
     let watcher_health = health.clone();
     let hub_recipient = hub.clone().recipient();
     let watcher = Supervisor::start(move |_| {
-        ConfigWatcher::new(watcher_settings, watcher_health, watcher_metrics).with_events(hub_recipient)
+        ConfigWatcher::new(watcher_settings, watcher_health, watcher_metrics)
+            .with_events(hub_recipient)
     });
 
     let keys = KeyCache::default();
@@ -141,16 +155,25 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
     let view = view.start();
     watcher.send(SubscribeConfig(view.recipient())).await?;
 
-    let bind = options.bind.map(|addr| addr.to_string()).unwrap_or_else(|| {
-        let app = &snapshot.app_profile;
-        if app.bind_addr.contains(':') {
-            format!("[{}]:{}", app.bind_addr, app.http_port)
-        } else {
-            format!("{}:{}", app.bind_addr, app.http_port)
-        }
-    });
-    let listener = TcpListener::bind(&bind).map_err(|source| BootError::Bind { addr: bind.clone(), source })?;
-    let addr = listener.local_addr().map_err(|source| BootError::Bind { addr: bind.clone(), source })?;
+    let bind = options
+        .bind
+        .map(|addr| addr.to_string())
+        .unwrap_or_else(|| {
+            let app = &snapshot.app_profile;
+            if app.bind_addr.contains(':') {
+                format!("[{}]:{}", app.bind_addr, app.http_port)
+            } else {
+                format!("{}:{}", app.bind_addr, app.http_port)
+            }
+        });
+    let listener = TcpListener::bind(&bind).map_err(|source| BootError::Bind {
+        addr: bind.clone(),
+        source,
+    })?;
+    let addr = listener.local_addr().map_err(|source| BootError::Bind {
+        addr: bind.clone(),
+        source,
+    })?;
 
     let state = ApiState {
         pool: pool.clone(),
@@ -162,9 +185,18 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         settings: options.api.clone(),
         started_at,
     };
-    let server = revaer_api::serve(state, listener, options.workers).map_err(|source| BootError::Bind { addr: bind, source })?;
+    let server = revaer_api::serve(state, listener, options.workers)
+        .map_err(|source| BootError::Bind { addr: bind, source })?;
     let http = server.handle();
     let server_task = actix_rt::spawn(server);
     tracing::info!(http.addr = %addr, "HTTP server listening");
-    Ok(Running { addr, http, server_task, hub, watcher, health, pool })
+    Ok(Running {
+        addr,
+        http,
+        server_task,
+        hub,
+        watcher,
+        health,
+        pool,
+    })
 }

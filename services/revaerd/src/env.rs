@@ -22,7 +22,12 @@ impl Environment {
             .ok()
             .filter(|url| !url.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
-        let log_filter = std::env::var("RUST_LOG").ok().filter(|v| !v.trim().is_empty());
-        Self { database_url, log_filter }
+        let log_filter = std::env::var("RUST_LOG")
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        Self {
+            database_url,
+            log_filter,
+        }
     }
 }

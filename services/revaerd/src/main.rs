@@ -15,7 +15,10 @@ fn main() -> ExitCode {
     if let Some(Command::Migrate) = cli.command {
         return match boot::prepare_database(&env.database_url) {
             Ok((_, snapshot)) => {
-                println!("migrations applied; settings revision {}", snapshot.revision);
+                println!(
+                    "migrations applied; settings revision {}",
+                    snapshot.revision
+                );
                 ExitCode::SUCCESS
             }
             Err(err) => {

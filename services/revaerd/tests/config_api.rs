@@ -27,7 +27,11 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
     assert_eq!(after["fs_policy"]["extract"], true);
 
     // A patch that changes nothing keeps the revision.
-    let body: Value = server.patch_json("/v1/config", &key, &json!({"fs_policy": {"extract": true}})).await?.json().await?;
+    let body: Value = server
+        .patch_json("/v1/config", &key, &json!({"fs_policy": {"extract": true}}))
+        .await?
+        .json()
+        .await?;
     assert_eq!(body["revision"], revision + 1);
     assert_eq!(body["changed"], json!([]));
 
@@ -35,7 +39,12 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
     let mut conn = server.db.connect()?;
     let history = revaer_schema::models::revision::history_since(&mut conn, revision)?;
     let (key_id, _) = key.split_once(':').ok_or("key")?;
-    assert!(history.iter().all(|row| row.actor == format!("api_key:{key_id}")), "{history:?}");
+    assert!(
+        history
+            .iter()
+            .all(|row| row.actor == format!("api_key:{key_id}")),
+        "{history:?}"
+    );
 
     // And the change was published as an event by the watcher.
     let stats = server.running.hub.send(revaer_events::HubStats).await?;
@@ -46,9 +55,18 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
 #[actix_rt::test]
 async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult {
     let (server, key) = TestServer::start_active().await?;
-    let res = server.patch_json("/v1/config", &key, &json!({"app_profile": {"http_port": 8080, "bind_addr": "0.0.0.0"}})).await?;
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({"app_profile": {"http_port": 8080, "bind_addr": "0.0.0.0"}}),
+        )
+        .await?;
     let problem = expect_problem(res, 422, "validation_failed").await?;
-    assert_eq!(pointers(&problem), vec!["/app_profile/bind_addr", "/app_profile/http_port"]);
+    assert_eq!(
+        pointers(&problem),
+        vec!["/app_profile/bind_addr", "/app_profile/http_port"]
+    );
 
     let res = server
         .patch_json(
@@ -72,9 +90,18 @@ async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult 
         ]
     );
 
-    let res = server.patch_json("/v1/config", &key, &json!({"engine_profile": {"listen_port": 70000}, "fs_policy": {"umask": "999"}})).await?;
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({"engine_profile": {"listen_port": 70000}, "fs_policy": {"umask": "999"}}),
+        )
+        .await?;
     let problem = expect_problem(res, 422, "validation_failed").await?;
-    assert_eq!(pointers(&problem), vec!["/engine_profile/listen_port", "/fs_policy/umask"]);
+    assert_eq!(
+        pointers(&problem),
+        vec!["/engine_profile/listen_port", "/fs_policy/umask"]
+    );
 
     // Nothing was written by the refused patches.
     let config: Value = server.get("/v1/config", &key).await?.json().await?;

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -25,15 +27,23 @@ fn only_env_rs_reads_the_environment() {
     for dir in ["services", "actors", "schema"] {
         rust_sources(&root.join(dir), &mut files);
     }
-    assert!(files.len() > 20, "found the sources ({} files)", files.len());
+    assert!(
+        files.len() > 20,
+        "found the sources ({} files)",
+        files.len()
+    );
     let needles = ["env::var", "env::vars", "env::var_os", "dotenv"];
     let offenders: Vec<String> = files
         .iter()
         .filter(|path| !path.ends_with("services/revaerd/src/env.rs"))
         .filter(|path| {
-            std::fs::read_to_string(path).is_ok_and(|text| needles.iter().any(|needle| text.contains(needle)))
+            std::fs::read_to_string(path)
+                .is_ok_and(|text| needles.iter().any(|needle| text.contains(needle)))
         })
         .map(|path| path.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "environment read outside services/revaerd/src/env.rs: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "environment read outside services/revaerd/src/env.rs: {offenders:?}"
+    );
 }

@@ -26,7 +26,13 @@ const EXPECTED: &[(&str, &str)] = &[
 #[actix_rt::test]
 async fn the_document_matches_the_routes() -> TestResult {
     let (server, key) = TestServer::start_active().await?;
-    let doc: Value = server.client.get(server.url("/docs/openapi.json")).send().await?.json().await?;
+    let doc: Value = server
+        .client
+        .get(server.url("/docs/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().ok_or("paths")?;
     let mut documented: Vec<(String, String)> = paths
@@ -39,7 +45,10 @@ async fn the_document_matches_the_routes() -> TestResult {
         })
         .collect();
     documented.sort();
-    let mut expected: Vec<(String, String)> = EXPECTED.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let mut expected: Vec<(String, String)> = EXPECTED
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
     expected.sort();
     assert_eq!(documented, expected);
 
@@ -54,15 +63,29 @@ async fn the_document_matches_the_routes() -> TestResult {
             "delete" => server.client.delete(&url),
             other => return Err(format!("unexpected method {other}").into()),
         };
-        let res = request.header("x-api-key", &key).header("content-type", "application/json").body("{}").send().await?;
+        let res = request
+            .header("x-api-key", &key)
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await?;
         if res.status() == 404 {
             let body: Value = res.json().await?;
-            assert_ne!(body["type"], "urn:revaer:problem:route_not_found", "{method} {path} is documented but not served");
+            assert_ne!(
+                body["type"], "urn:revaer:problem:route_not_found",
+                "{method} {path} is documented but not served"
+            );
         }
     }
 
     let schemas = doc["components"]["schemas"].as_object().ok_or("schemas")?;
-    for name in ["Problem", "InvalidParam", "ConfigSnapshot", "SetupCompleteRequest", "CreatedKey"] {
+    for name in [
+        "Problem",
+        "InvalidParam",
+        "ConfigSnapshot",
+        "SetupCompleteRequest",
+        "CreatedKey",
+    ] {
         assert!(schemas.contains_key(name), "schema {name} documented");
     }
     Ok(())

@@ -16,8 +16,18 @@ async fn transport_errors_are_problem_documents() -> TestResult {
             .body(body)
             .send()
     };
-    expect_problem(patch("{not json", "application/json").await?, 400, "malformed_json").await?;
-    expect_problem(patch("{}", "text/plain").await?, 415, "unsupported_media_type").await?;
+    expect_problem(
+        patch("{not json", "application/json").await?,
+        400,
+        "malformed_json",
+    )
+    .await?;
+    expect_problem(
+        patch("{}", "text/plain").await?,
+        415,
+        "unsupported_media_type",
+    )
+    .await?;
 
     let res = server
         .client
@@ -27,9 +37,17 @@ async fn transport_errors_are_problem_documents() -> TestResult {
         .send()
         .await?;
     let problem = expect_problem(res, 422, "validation_failed").await?;
-    assert!(problem["invalid_params"][0]["message"].as_str().is_some_and(|m| m.contains("colour")), "{problem}");
+    assert!(
+        problem["invalid_params"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("colour")),
+        "{problem}"
+    );
 
-    let big = format!("{{\"fs_policy\": {{\"cleanup_drop\": [\"{}\"]}}}}", "a".repeat(2 * 1024 * 1024));
+    let big = format!(
+        "{{\"fs_policy\": {{\"cleanup_drop\": [\"{}\"]}}}}",
+        "a".repeat(2 * 1024 * 1024)
+    );
     let res = server
         .client
         .patch(server.url("/v1/config"))
@@ -40,24 +58,72 @@ async fn transport_errors_are_problem_documents() -> TestResult {
         .await?;
     expect_problem(res, 413, "payload_too_large").await?;
 
-    expect_problem(server.get("/v1/no-such-route", &key).await?, 404, "route_not_found").await?;
-    expect_problem(server.client.get(server.url("/no-such-page")).send().await?, 404, "route_not_found").await?;
-    let res = server.client.delete(server.url("/v1/config")).header("x-api-key", &key).send().await?;
+    expect_problem(
+        server.get("/v1/no-such-route", &key).await?,
+        404,
+        "route_not_found",
+    )
+    .await?;
+    expect_problem(
+        server
+            .client
+            .get(server.url("/no-such-page"))
+            .send()
+            .await?,
+        404,
+        "route_not_found",
+    )
+    .await?;
+    let res = server
+        .client
+        .delete(server.url("/v1/config"))
+        .header("x-api-key", &key)
+        .send()
+        .await?;
     assert!(matches!(res.status().as_u16(), 404 | 405));
     let status = res.status().as_u16();
-    expect_problem(res, status, if status == 405 { "method_not_allowed" } else { "route_not_found" }).await?;
+    expect_problem(
+        res,
+        status,
+        if status == 405 {
+            "method_not_allowed"
+        } else {
+            "route_not_found"
+        },
+    )
+    .await?;
     Ok(())
 }
 
 #[actix_rt::test]
 async fn a_client_request_id_is_echoed_and_a_missing_one_generated() -> TestResult {
     let server = TestServer::start().await?;
-    let res = server.client.get(server.url("/v1/config")).header("x-request-id", "trace-abc-123").send().await?;
-    assert_eq!(res.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("trace-abc-123"));
+    let res = server
+        .client
+        .get(server.url("/v1/config"))
+        .header("x-request-id", "trace-abc-123")
+        .send()
+        .await?;
+    assert_eq!(
+        res.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("trace-abc-123")
+    );
     let body = expect_problem(res, 409, "setup_required").await?;
     assert_eq!(body["request_id"], "trace-abc-123");
-    let res = server.client.get(server.url("/health")).header("x-request-id", "bad id with spaces").send().await?;
-    let id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let res = server
+        .client
+        .get(server.url("/health"))
+        .header("x-request-id", "bad id with spaces")
+        .send()
+        .await?;
+    let id = res
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     assert_eq!(id.len(), 36, "a fresh uuid replaces an unacceptable id");
     Ok(())
 }

@@ -17,7 +17,13 @@ use support::{expect_problem, fast_options, pointers, TestResult, TestServer};
 #[actix_rt::test]
 async fn a_fresh_instance_is_locked_in_setup_mode() -> TestResult {
     let server = TestServer::start().await?;
-    let health: Value = server.client.get(server.url("/health")).send().await?.json().await?;
+    let health: Value = server
+        .client
+        .get(server.url("/health"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(health, serde_json::json!({"status": "ok", "mode": "setup"}));
     for path in ["/health/full", "/metrics", "/docs/openapi.json"] {
         let res = server.client.get(server.url(path)).send().await?;
@@ -37,12 +43,28 @@ async fn the_setup_flow_activates_the_instance_once() -> TestResult {
     assert_eq!(token.len(), 48);
 
     // A wrong token changes nothing.
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body("0badc0de")).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body("0badc0de"))
+        .send()
+        .await?;
     expect_problem(res, 401, "setup_token_invalid").await?;
-    let health: Value = server.client.get(server.url("/health")).send().await?.json().await?;
+    let health: Value = server
+        .client
+        .get(server.url("/health"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(health["mode"], "setup");
 
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&token)).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body(&token))
+        .send()
+        .await?;
     assert_eq!(res.status(), 201);
     let body: Value = res.json().await?;
     let api_key = body["api_key"].as_str().ok_or("api_key")?;
@@ -53,13 +75,28 @@ async fn the_setup_flow_activates_the_instance_once() -> TestResult {
     let config: Value = server.get("/v1/config", api_key).await?.json().await?;
     assert_eq!(config["app_profile"]["mode"], "active");
     assert_eq!(config["app_profile"]["instance_name"], "test-instance");
-    assert_eq!(config["engine_profile"]["download_root"], "/srv/revaer-test/downloads");
-    assert_eq!(config["fs_policy"]["library_root"], "/srv/revaer-test/library");
+    assert_eq!(
+        config["engine_profile"]["download_root"],
+        "/srv/revaer-test/downloads"
+    );
+    assert_eq!(
+        config["fs_policy"]["library_root"],
+        "/srv/revaer-test/library"
+    );
 
     // The token is spent and setup routes are closed.
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&token)).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body(&token))
+        .send()
+        .await?;
     expect_problem(res, 409, "setup_already_completed").await?;
-    let res = server.client.post(server.url("/v1/setup/start")).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/start"))
+        .send()
+        .await?;
     expect_problem(res, 409, "setup_already_completed").await?;
 
     // Only hashes are stored.
@@ -75,7 +112,9 @@ async fn the_setup_flow_activates_the_instance_once() -> TestResult {
     )
     .load(&mut conn)?;
     assert_eq!(hashes.len(), 2);
-    assert!(hashes.iter().all(|row| row.h.starts_with("$argon2id$") && !row.h.contains(&token)));
+    assert!(hashes
+        .iter()
+        .all(|row| row.h.starts_with("$argon2id$") && !row.h.contains(&token)));
     Ok(())
 }
 
@@ -85,9 +124,19 @@ async fn a_consumed_token_is_refused_even_before_mode_changes_elsewhere() -> Tes
     let first = server.setup_token().await?;
     // Issuing a new token revokes the previous one.
     let second = server.setup_token().await?;
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&first)).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body(&first))
+        .send()
+        .await?;
     expect_problem(res, 401, "setup_token_invalid").await?;
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&second)).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body(&second))
+        .send()
+        .await?;
     assert_eq!(res.status(), 201);
     Ok(())
 }
@@ -100,9 +149,20 @@ async fn an_expired_token_is_refused() -> TestResult {
     let server = TestServer::start_with(db, options).await?;
     let token = server.setup_token().await?;
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&token)).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body(&token))
+        .send()
+        .await?;
     expect_problem(res, 410, "setup_token_expired").await?;
-    let health: Value = server.client.get(server.url("/health")).send().await?.json().await?;
+    let health: Value = server
+        .client
+        .get(server.url("/health"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(health["mode"], "setup");
     Ok(())
 }
@@ -115,11 +175,24 @@ async fn invalid_setup_settings_name_each_field() -> TestResult {
     body["download_root"] = "relative/path".into();
     body["instance_name"] = "".into();
     body["resume_dir"] = "/srv/../etc".into();
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&body).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&body)
+        .send()
+        .await?;
     let problem = expect_problem(res, 422, "validation_failed").await?;
-    assert_eq!(pointers(&problem), vec!["/download_root", "/instance_name", "/resume_dir"]);
+    assert_eq!(
+        pointers(&problem),
+        vec!["/download_root", "/instance_name", "/resume_dir"]
+    );
     // The token was not consumed by the invalid attempt.
-    let res = server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&token)).send().await?;
+    let res = server
+        .client
+        .post(server.url("/v1/setup/complete"))
+        .json(&server.setup_body(&token))
+        .send()
+        .await?;
     assert_eq!(res.status(), 201);
     Ok(())
 }
@@ -129,7 +202,11 @@ async fn concurrent_completions_have_exactly_one_winner() -> TestResult {
     let server = TestServer::start().await?;
     let token = server.setup_token().await?;
     let attempts = (0..6).map(|_| {
-        server.client.post(server.url("/v1/setup/complete")).json(&server.setup_body(&token)).send()
+        server
+            .client
+            .post(server.url("/v1/setup/complete"))
+            .json(&server.setup_body(&token))
+            .send()
     });
     let results = futures_util::future::join_all(attempts).await;
     let mut statuses: Vec<u16> = Vec::new();
@@ -137,8 +214,15 @@ async fn concurrent_completions_have_exactly_one_winner() -> TestResult {
         statuses.push(result?.status().as_u16());
     }
     statuses.sort();
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "statuses: {statuses:?}");
-    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "statuses: {statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "statuses: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "statuses: {statuses:?}"
+    );
     let mut conn = server.db.connect()?;
     let keys = revaer_schema::models::api_keys::list(&mut conn)?;
     assert_eq!(keys.len(), 1, "exactly one API key was created");
@@ -170,7 +254,12 @@ async fn setup_tokens_are_refused_to_non_loopback_peers() -> TestResult {
         actix_web::web::Data::new(OpenApiDoc::generate()),
     ))
     .await;
-    for (peer, expected) in [("192.0.2.10:5000", 403), ("[2001:db8::1]:5000", 403), ("127.0.0.1:5000", 201), ("[::1]:5000", 201)] {
+    for (peer, expected) in [
+        ("192.0.2.10:5000", 403),
+        ("[2001:db8::1]:5000", 403),
+        ("127.0.0.1:5000", 201),
+        ("[::1]:5000", 201),
+    ] {
         let req = actix_test::TestRequest::post()
             .uri("/v1/setup/start")
             .peer_addr(peer.parse()?)

@@ -262,155 +262,145 @@ lt::torrent_handle Session::find(rust::Str id) const {
   return m_ses.find_torrent(hash);
 }
 
-bool Session::remove(rust::Str id, bool delete_files) const {
-  auto h = find(id);
+template <typename F>
+bool Session::with_torrent(rust::Str id, F &&f) const {
+  lt::torrent_handle const h = find(id);
   if (!h.is_valid())
     return false;
-  m_ses.remove_torrent(h, delete_files ? lt::session_handle::delete_files
-                                       : lt::remove_flags_t{});
-  std::lock_guard<std::mutex> lock(m_mutex);
-  std::string const key = to_std(id);
-  m_pending_prios.erase(key);
-  m_paused_auto_managed.erase(key);
+  try {
+    f(h);
+  } catch (lt::system_error const &e) {
+    // Removed between find() and the call: same as never found.
+    if (e.code() == lt::errors::invalid_torrent_handle)
+      return false;
+    throw;
+  }
   return true;
+}
+
+bool Session::remove(rust::Str id, bool delete_files) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    m_ses.remove_torrent(h, delete_files ? lt::session_handle::delete_files
+                                         : lt::remove_flags_t{});
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::string const key = to_std(id);
+    m_pending_prios.erase(key);
+    m_paused_auto_managed.erase(key);
+  });
 }
 
 bool Session::pause(rust::Str id) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  if (h.flags() & lt::torrent_flags::auto_managed) {
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_paused_auto_managed.insert(to_std(id));
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    if (h.flags() & lt::torrent_flags::auto_managed) {
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_paused_auto_managed.insert(to_std(id));
+      }
+      h.unset_flags(lt::torrent_flags::auto_managed);
     }
-    h.unset_flags(lt::torrent_flags::auto_managed);
-  }
-  h.pause();
-  return true;
+    h.pause();
+  });
 }
 
 bool Session::resume(rust::Str id) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  bool restore = false;
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    restore = m_paused_auto_managed.erase(to_std(id)) > 0;
-  }
-  if (restore)
-    h.set_flags(lt::torrent_flags::auto_managed);
-  h.resume();
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    bool restore = false;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      restore = m_paused_auto_managed.erase(to_std(id)) > 0;
+    }
+    if (restore)
+      h.set_flags(lt::torrent_flags::auto_managed);
+    h.resume();
+  });
 }
 
 bool Session::force_recheck(rust::Str id) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  h.force_recheck();
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.force_recheck();
+  });
 }
 
 bool Session::force_reannounce(rust::Str id) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  h.force_reannounce();
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.force_reannounce();
+  });
 }
 
 bool Session::set_sequential(rust::Str id, bool on) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  if (on)
-    h.set_flags(lt::torrent_flags::sequential_download);
-  else
-    h.unset_flags(lt::torrent_flags::sequential_download);
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    if (on)
+      h.set_flags(lt::torrent_flags::sequential_download);
+    else
+      h.unset_flags(lt::torrent_flags::sequential_download);
+  });
 }
 
 bool Session::num_files(rust::Str id, std::int32_t &out) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  auto ti = h.torrent_file();
-  out = ti ? visible_files(ti->files()) : -1;
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    auto ti = h.torrent_file();
+    out = ti ? visible_files(ti->files()) : -1;
+  });
 }
 
 bool Session::set_file_priorities(rust::Str id,
                                   rust::Slice<const std::uint8_t> prios) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  std::vector<std::uint8_t> wanted(prios.begin(), prios.end());
-  auto ti = h.torrent_file();
-  if (!ti) {
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_pending_prios[to_std(id)] = std::move(wanted);
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    std::vector<std::uint8_t> wanted(prios.begin(), prios.end());
+    auto ti = h.torrent_file();
+    if (!ti) {
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_pending_prios[to_std(id)] = std::move(wanted);
+      }
+      // Metadata may have arrived meanwhile.
+      if (h.torrent_file())
+        apply_pending_priorities(h, to_std(id));
+      return;
     }
-    // Metadata may have arrived meanwhile.
-    if (h.torrent_file())
-      apply_pending_priorities(h, to_std(id));
-    return true;
-  }
-  std::vector<lt::download_priority_t> mapped;
-  if (!map_priorities(ti->files(), wanted, mapped))
-    throw std::invalid_argument("file priority count does not match files");
-  h.prioritize_files(mapped);
-  return true;
+    std::vector<lt::download_priority_t> mapped;
+    if (!map_priorities(ti->files(), wanted, mapped))
+      throw std::invalid_argument("file priority count does not match files");
+    h.prioritize_files(mapped);
+  });
 }
 
 bool Session::set_limits(rust::Str id, std::int32_t download,
                          std::int32_t upload) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  h.set_download_limit(download > 0 ? download : -1);
-  h.set_upload_limit(upload > 0 ? upload : -1);
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.set_download_limit(download > 0 ? download : -1);
+    h.set_upload_limit(upload > 0 ? upload : -1);
+  });
 }
 
 bool Session::set_max_connections(rust::Str id, std::int32_t n) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  h.set_max_connections(n > 0 ? n : -1);
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.set_max_connections(n > 0 ? n : -1);
+  });
 }
 
 bool Session::move_storage(rust::Str id, rust::Str path) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  h.move_storage(to_std(path));
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.move_storage(to_std(path));
+  });
 }
 
 bool Session::connect_peer(rust::Str id, rust::Str ip,
                            std::uint16_t port) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  lt::error_code ec;
-  lt::address const addr = lt::make_address(to_std(ip), ec);
-  if (ec)
-    throw std::invalid_argument("invalid peer address: " + ec.message());
-  h.connect_peer(lt::tcp::endpoint(addr, port));
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    lt::error_code ec;
+    lt::address const addr = lt::make_address(to_std(ip), ec);
+    if (ec)
+      throw std::invalid_argument("invalid peer address: " + ec.message());
+    h.connect_peer(lt::tcp::endpoint(addr, port));
+  });
 }
 
 bool Session::save_resume_data(rust::Str id) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  h.save_resume_data(lt::torrent_handle::save_info_dict |
-                     lt::torrent_handle::flush_disk_cache);
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.save_resume_data(lt::torrent_handle::save_info_dict |
+                       lt::torrent_handle::flush_disk_cache);
+  });
 }
 
 void Session::post_torrent_updates() const {
@@ -421,11 +411,9 @@ void Session::post_torrent_updates() const {
 // queries
 
 bool Session::status(rust::Str id, TorrentStatusFfi &out) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  out = to_ffi(h.status(kStatusFlags));
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    out = to_ffi(h.status(kStatusFlags));
+  });
 }
 
 rust::Vec<TorrentStatusFfi> Session::statuses() const {
@@ -439,86 +427,78 @@ rust::Vec<TorrentStatusFfi> Session::statuses() const {
 }
 
 bool Session::files(rust::Str id, rust::Vec<FileEntryFfi> &out) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  auto ti = h.torrent_file();
-  if (!ti)
-    return true;
-  auto const &fs = ti->files();
-  std::vector<std::int64_t> const progress = h.file_progress();
-  std::vector<lt::download_priority_t> const prios = h.get_file_priorities();
-  std::uint32_t visible = 0;
-  for (auto const i : fs.file_range()) {
-    if (fs.pad_file_at(i))
-      continue;
-    FileEntryFfi f = file_entry(fs, i, visible++);
-    auto const idx = static_cast<std::size_t>(static_cast<int>(i));
-    if (idx < progress.size())
-      f.downloaded = progress[idx];
-    if (idx < prios.size())
-      f.priority = static_cast<std::uint8_t>(prios[idx]);
-    out.push_back(std::move(f));
-  }
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    auto ti = h.torrent_file();
+    if (!ti)
+      return;
+    auto const &fs = ti->files();
+    std::vector<std::int64_t> const progress = h.file_progress();
+    std::vector<lt::download_priority_t> const prios = h.get_file_priorities();
+    std::uint32_t visible = 0;
+    for (auto const i : fs.file_range()) {
+      if (fs.pad_file_at(i))
+        continue;
+      FileEntryFfi f = file_entry(fs, i, visible++);
+      auto const idx = static_cast<std::size_t>(static_cast<int>(i));
+      if (idx < progress.size())
+        f.downloaded = progress[idx];
+      if (idx < prios.size())
+        f.priority = static_cast<std::uint8_t>(prios[idx]);
+      out.push_back(std::move(f));
+    }
+  });
 }
 
 bool Session::trackers(rust::Str id, rust::Vec<TrackerFfi> &out) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  for (auto const &ae : h.trackers()) {
-    TrackerFfi t{};
-    t.url = rust::String::lossy(ae.url);
-    t.tier = ae.tier;
-    t.verified = ae.verified;
-    std::string message;
-    std::string error;
-    for (auto const &ep : ae.endpoints) {
-      for (auto const &ih : ep.info_hashes) {
-        t.updating = t.updating || ih.updating;
-        t.fails = std::max<std::int32_t>(t.fails, ih.fails);
-        if (message.empty() && !ih.message.empty())
-          message = ih.message;
-        if (error.empty() && ih.last_error)
-          error = ih.last_error.message();
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    for (auto const &ae : h.trackers()) {
+      TrackerFfi t{};
+      t.url = rust::String::lossy(ae.url);
+      t.tier = ae.tier;
+      t.verified = ae.verified;
+      std::string message;
+      std::string error;
+      for (auto const &ep : ae.endpoints) {
+        for (auto const &ih : ep.info_hashes) {
+          t.updating = t.updating || ih.updating;
+          t.fails = std::max<std::int32_t>(t.fails, ih.fails);
+          if (message.empty() && !ih.message.empty())
+            message = ih.message;
+          if (error.empty() && ih.last_error)
+            error = ih.last_error.message();
+        }
       }
+      t.message = rust::String::lossy(message);
+      t.error = rust::String::lossy(error);
+      out.push_back(std::move(t));
     }
-    t.message = rust::String::lossy(message);
-    t.error = rust::String::lossy(error);
-    out.push_back(std::move(t));
-  }
-  return true;
+  });
 }
 
 bool Session::peers(rust::Str id, rust::Vec<PeerFfi> &out) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  std::vector<lt::peer_info> infos;
-  h.get_peer_info(infos);
-  for (auto const &pi : infos) {
-    PeerFfi p{};
-    p.ip = rust::String::lossy(pi.ip.address().to_string());
-    p.port = pi.ip.port();
-    p.client = rust::String::lossy(pi.client);
-    p.progress = pi.progress;
-    p.down_rate = pi.down_speed;
-    p.up_rate = pi.up_speed;
-    p.total_down = pi.total_download;
-    p.total_up = pi.total_upload;
-    p.is_seed = static_cast<bool>(pi.flags & lt::peer_info::seed);
-    out.push_back(std::move(p));
-  }
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    std::vector<lt::peer_info> infos;
+    h.get_peer_info(infos);
+    for (auto const &pi : infos) {
+      PeerFfi p{};
+      p.ip = rust::String::lossy(pi.ip.address().to_string());
+      p.port = pi.ip.port();
+      p.client = rust::String::lossy(pi.client);
+      p.progress = pi.progress;
+      p.down_rate = pi.down_speed;
+      p.up_rate = pi.up_speed;
+      p.total_down = pi.total_download;
+      p.total_up = pi.total_upload;
+      p.is_seed = static_cast<bool>(pi.flags & lt::peer_info::seed);
+      out.push_back(std::move(p));
+    }
+  });
 }
 
 bool Session::magnet_uri(rust::Str id, rust::String &out) const {
-  auto h = find(id);
-  if (!h.is_valid())
-    return false;
-  out = rust::String::lossy(lt::make_magnet_uri(h));
-  return true;
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    out = rust::String::lossy(lt::make_magnet_uri(h));
+  });
 }
 
 rust::Vec<rust::String> Session::torrent_ids() const {

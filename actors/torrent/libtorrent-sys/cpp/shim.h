@@ -94,6 +94,10 @@ public:
 
 private:
   lt::torrent_handle find(rust::Str id) const;
+  // Runs f(handle) for the torrent with this id. Returns false if there is
+  // none, including when it is removed while f runs (libtorrent then throws
+  // invalid_torrent_handle).
+  template <typename F> bool with_torrent(rust::Str id, F &&f) const;
   AddOutcome add(lt::add_torrent_params atp, AddParams const &p) const;
   void apply_pending_priorities(lt::torrent_handle const &h,
                                 std::string const &id) const;

@@ -197,8 +197,9 @@ impl Session {
     }
 
     /// Sets one priority (0..=7) per file as listed by [`Session::files`].
-    /// Before metadata is known the priorities are kept and applied once it
-    /// arrives.
+    /// Before metadata is known the count cannot be checked; the priorities
+    /// are kept and applied when `pop_alerts` sees `MetadataReceived` (see
+    /// [`AddOptions::file_priorities`]).
     pub fn set_file_priorities(&self, id: &str, priorities: &[u8]) -> Result<()> {
         validate_priorities(priorities)?;
         let id = normalize_id(id);

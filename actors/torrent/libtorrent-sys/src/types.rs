@@ -138,8 +138,13 @@ pub struct AddOptions {
     /// Let libtorrent's queue start/stop the torrent (active_* limits).
     pub auto_managed: bool,
     /// One priority (0 = skip, 1..=7, 4 = default) per file as listed by
-    /// [`crate::TorrentMeta::files`]; empty = all default. For magnets they
-    /// are applied once metadata arrives.
+    /// [`crate::TorrentMeta::files`]; empty = all default.
+    ///
+    /// For magnets the file list (and libtorrent's pad-file-aware indices)
+    /// is unknown until metadata arrives, so the priorities are applied when
+    /// [`crate::Session::pop_alerts`] handles the `MetadataReceived` alert; a
+    /// few blocks of skipped files may be fetched before that. A count that
+    /// does not match the files is then ignored.
     pub file_priorities: Vec<u8>,
     /// Per-torrent limits in bytes/s; 0 = unlimited.
     pub download_limit: i32,

@@ -162,6 +162,46 @@ fn file_priority_zero_skips_that_file() {
 }
 
 #[test]
+fn magnet_file_priorities_apply_once_metadata_arrives() {
+    let seeder = Seeder::start("magnet-prio", 0x5eed_0005);
+    let skipped = seeder
+        .meta
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("c.dat"))
+        .unwrap()
+        .clone();
+    let mut prios = vec![4u8; seeder.meta.files.len()];
+    prios[skipped.index] = 0;
+
+    let leech_dir = seeder.dir.sub("leech");
+    let leech = loopback_session();
+    let mut log = AlertLog::new(&leech);
+    let opts = AddOptions {
+        file_priorities: prios.clone(),
+        ..AddOptions::with_save_path(leech_dir.to_str().unwrap())
+    };
+    let magnet = make_magnet(&seeder.torrent).unwrap();
+    let id = leech.add_magnet(&magnet, &opts).unwrap();
+    leech.connect_peer(&id, LOCALHOST, seeder.port()).unwrap();
+    log.wait_for(&id, "torrent_finished", |k| {
+        matches!(k, AlertKind::TorrentFinished)
+    });
+
+    let got: Vec<u8> = leech
+        .files(&id)
+        .unwrap()
+        .iter()
+        .map(|f| f.priority)
+        .collect();
+    assert_eq!(got, prios);
+    let st = leech.status(&id).unwrap();
+    assert!(st.is_finished && !st.is_seeding, "{st:?}");
+    assert_eq!(st.total_wanted, payload_size() - skipped.size);
+    seeder.assert_same_files(&leech_dir, &[skipped.path.as_str()]);
+}
+
+#[test]
 fn resume_data_restores_complete_torrent_without_downloading() {
     let seeder = Seeder::start("resume", 0x5eed_0004);
     let leech_dir = seeder.dir.sub("leech");

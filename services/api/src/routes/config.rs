@@ -12,7 +12,10 @@ use crate::state::ApiState;
 
 /// Names who made a change, for the settings history.
 pub fn actor_of(req: &HttpRequest) -> String {
-    req.extensions().get::<AuthenticatedKey>().map_or_else(|| "api".to_string(), |key| format!("api_key:{}", key.key_id))
+    req.extensions().get::<AuthenticatedKey>().map_or_else(
+        || "api".to_string(),
+        |key| format!("api_key:{}", key.key_id),
+    )
 }
 
 /// The configuration in force, with its revision. Contains no secrets.
@@ -62,7 +65,11 @@ pub async fn patch_config(
                     return Ok(None);
                 }
                 changed = patched.changed.iter().map(|s| s.to_string()).collect();
-                Ok(Some((patched.app_profile, patched.engine_profile, patched.fs_policy)))
+                Ok(Some((
+                    patched.app_profile,
+                    patched.engine_profile,
+                    patched.fs_policy,
+                )))
             })?;
             Ok((revision, changed))
         })

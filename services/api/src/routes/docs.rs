@@ -12,5 +12,7 @@ use crate::openapi::OpenApiDoc;
 )]
 #[get("/docs/openapi.json")]
 pub async fn openapi_json(doc: web::Data<OpenApiDoc>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(doc.json.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.json.clone())
 }

@@ -16,7 +16,9 @@ const BUILD_REVISION: &str = env!("REVAER_BUILD_REVISION");
 async fn database_ok(state: &ApiState) -> bool {
     state
         .db(|conn| {
-            diesel::sql_query("SELECT 1").execute(conn).map_err(revaer_schema::DbError::from)?;
+            diesel::sql_query("SELECT 1")
+                .execute(conn)
+                .map_err(revaer_schema::DbError::from)?;
             Ok(())
         })
         .await
@@ -38,7 +40,12 @@ pub async fn health(state: web::Data<ApiState>) -> HttpResponse {
         status: if ok { "ok" } else { "unavailable" }.to_string(),
         mode: state.snapshot().app_profile.mode,
     };
-    HttpResponse::build(if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }).json(body)
+    HttpResponse::build(if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    })
+    .json(body)
 }
 
 /// Detailed health with every component.
@@ -56,10 +63,17 @@ pub async fn health_full(state: web::Data<ApiState>) -> HttpResponse {
     let mut components = state.health.snapshot();
     components.insert(
         "database".into(),
-        if ok { ComponentHealth::ok() } else { ComponentHealth::degraded("database does not answer") },
+        if ok {
+            ComponentHealth::ok()
+        } else {
+            ComponentHealth::degraded("database does not answer")
+        },
     );
-    let degraded: Vec<String> =
-        components.iter().filter(|(_, h)| h.status == HealthStatus::Degraded).map(|(name, _)| name.clone()).collect();
+    let degraded: Vec<String> = components
+        .iter()
+        .filter(|(_, h)| h.status == HealthStatus::Degraded)
+        .map(|(name, _)| name.clone())
+        .collect();
     let snapshot = state.snapshot();
     let status = if !ok {
         "unavailable"
@@ -78,7 +92,12 @@ pub async fn health_full(state: web::Data<ApiState>) -> HttpResponse {
         components,
         degraded,
     };
-    HttpResponse::build(if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }).json(body)
+    HttpResponse::build(if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    })
+    .json(body)
 }
 
 /// Prometheus text exposition.
@@ -89,6 +108,10 @@ pub async fn health_full(state: web::Data<ApiState>) -> HttpResponse {
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     let mut buffer = Vec::new();
-    TextEncoder::new().encode(&state.registry.gather(), &mut buffer).map_err(|err| ApiError::internal(&err))?;
-    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(buffer))
+    TextEncoder::new()
+        .encode(&state.registry.gather(), &mut buffer)
+        .map_err(|err| ApiError::internal(&err))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(buffer))
 }

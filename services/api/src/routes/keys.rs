@@ -16,30 +16,47 @@ fn info(row: &ApiKeyRow) -> ApiKeyInfo {
         key_id: row.key_id.clone(),
         label: row.label.clone(),
         enabled: row.enabled,
-        rate_limit: RateLimit { burst: row.rate_burst, per_seconds: row.rate_per_seconds },
+        rate_limit: RateLimit {
+            burst: row.rate_burst,
+            per_seconds: row.rate_per_seconds,
+        },
         created_at: row.created_at,
         last_used_at: row.last_used_at,
     }
 }
 
 fn check_label(errors: &mut Vec<InvalidParam>, label: &str) {
-    if label.trim().is_empty() || label.chars().count() > 128 || label.chars().any(char::is_control) {
-        errors.push(InvalidParam::new("/label", "must be 1 to 128 printable characters"));
+    if label.trim().is_empty() || label.chars().count() > 128 || label.chars().any(char::is_control)
+    {
+        errors.push(InvalidParam::new(
+            "/label",
+            "must be 1 to 128 printable characters",
+        ));
     }
 }
 
 fn check_rate(errors: &mut Vec<InvalidParam>, rate: &RateLimit) {
     if !(1..=1_000_000).contains(&rate.burst) {
-        errors.push(InvalidParam::new("/rate_limit/burst", "must be between 1 and 1000000"));
+        errors.push(InvalidParam::new(
+            "/rate_limit/burst",
+            "must be between 1 and 1000000",
+        ));
     }
     if !(1..=86_400).contains(&rate.per_seconds) {
-        errors.push(InvalidParam::new("/rate_limit/per_seconds", "must be between 1 and 86400"));
+        errors.push(InvalidParam::new(
+            "/rate_limit/per_seconds",
+            "must be between 1 and 86400",
+        ));
     }
 }
 
 fn check_key_id(key_id: &str) -> Result<(), ApiError> {
-    if key_id.is_empty() || key_id.len() > 64 || !key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(ApiError::not_found("key_not_found", "no API key with that id"));
+    if key_id.is_empty() || key_id.len() > 64 || !key_id.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(ApiError::not_found(
+            "key_not_found",
+            "no API key with that id",
+        ));
     }
     Ok(())
 }
@@ -62,7 +79,10 @@ pub async fn create_key(
     body: web::Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let rate = body.rate_limit.unwrap_or(RateLimit { burst: DEFAULT_BURST, per_seconds: DEFAULT_PER_SECONDS });
+    let rate = body.rate_limit.unwrap_or(RateLimit {
+        burst: DEFAULT_BURST,
+        per_seconds: DEFAULT_PER_SECONDS,
+    });
     let mut errors = Vec::new();
     check_label(&mut errors, &body.label);
     check_rate(&mut errors, &rate);
@@ -91,7 +111,10 @@ pub async fn create_key(
     tracing::info!(auth.key_id = %key_id, "API key created");
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/keys/{key_id}")))
-        .json(CreatedKey { key: info(&row), api_key: format!("{key_id}:{secret}") }))
+        .json(CreatedKey {
+            key: info(&row),
+            api_key: format!("{key_id}:{secret}"),
+        }))
 }
 
 /// Lists keys (never their secrets).
@@ -159,7 +182,10 @@ pub async fn update_key(
         })
         .await?;
     let Some((row, revision)) = updated else {
-        return Err(ApiError::not_found("key_not_found", format!("no API key with id {key_id}")));
+        return Err(ApiError::not_found(
+            "key_not_found",
+            format!("no API key with id {key_id}"),
+        ));
     };
     state.wait_for_revision(revision).await;
     Ok(HttpResponse::Ok().json(info(&row)))
@@ -194,7 +220,10 @@ pub async fn delete_key(
         })
         .await?;
     let Some(revision) = deleted else {
-        return Err(ApiError::not_found("key_not_found", format!("no API key with id {key_id}")));
+        return Err(ApiError::not_found(
+            "key_not_found",
+            format!("no API key with id {key_id}"),
+        ));
     };
     state.wait_for_revision(revision).await;
     tracing::info!(auth.key_id = %key_id, "API key deleted");

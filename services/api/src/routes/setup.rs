@@ -23,7 +23,9 @@ pub const DEFAULT_PER_SECONDS: i32 = 60;
 fn is_loopback(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
     }
 }
 
@@ -59,14 +61,26 @@ pub async fn start(req: HttpRequest, state: web::Data<ApiState>) -> Result<HttpR
         })
         .await?;
     tracing::info!(setup.expires_at = %row.expires_at, peer = %peer, "setup token issued");
-    Ok(HttpResponse::Created().json(SetupStartResponse { token, expires_at: row.expires_at }))
+    Ok(HttpResponse::Created().json(SetupStartResponse {
+        token,
+        expires_at: row.expires_at,
+    }))
 }
 
 fn validate(body: &SetupCompleteRequest) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
-    for (pointer, value) in [("/instance_name", &body.instance_name), ("/api_key_label", &body.api_key_label)] {
-        if value.trim().is_empty() || value.chars().count() > 128 || value.chars().any(char::is_control) {
-            errors.push(InvalidParam::new(pointer, "must be 1 to 128 printable characters"));
+    for (pointer, value) in [
+        ("/instance_name", &body.instance_name),
+        ("/api_key_label", &body.api_key_label),
+    ] {
+        if value.trim().is_empty()
+            || value.chars().count() > 128
+            || value.chars().any(char::is_control)
+        {
+            errors.push(InvalidParam::new(
+                pointer,
+                "must be 1 to 128 printable characters",
+            ));
         }
     }
     check_absolute(&mut errors, "/download_root", &body.download_root);
@@ -123,24 +137,35 @@ pub async fn complete(
                     rate_per_seconds: DEFAULT_PER_SECONDS,
                 },
             };
-            setup::complete(conn, &choices, |hash| secrets::verify(&body.token, hash)).map_err(setup_error)
+            setup::complete(conn, &choices, |hash| secrets::verify(&body.token, hash))
+                .map_err(setup_error)
         })
         .await?;
     state.wait_for_revision(revision).await;
     tracing::info!(auth.key_id = %key_id, config.revision = revision, "setup completed");
-    Ok(HttpResponse::Created().json(SetupCompleteResponse { api_key: format!("{key_id}:{secret}"), key_id, revision }))
+    Ok(HttpResponse::Created().json(SetupCompleteResponse {
+        api_key: format!("{key_id}:{secret}"),
+        key_id,
+        revision,
+    }))
 }
 
 fn setup_error(err: SetupError) -> ApiError {
     match err {
-        SetupError::AlreadyActive => ApiError::conflict("setup_already_completed", "this instance has already been set up"),
+        SetupError::AlreadyActive => ApiError::conflict(
+            "setup_already_completed",
+            "this instance has already been set up",
+        ),
         SetupError::InvalidToken => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "setup_token_invalid",
             "Invalid setup token",
             "the setup token is not valid; request one with POST /v1/setup/start",
         ),
-        SetupError::TokenConsumed => ApiError::conflict("setup_token_consumed", "the setup token has already been used"),
+        SetupError::TokenConsumed => ApiError::conflict(
+            "setup_token_consumed",
+            "the setup token has already been used",
+        ),
         SetupError::TokenExpired => ApiError::new(
             StatusCode::GONE,
             "setup_token_expired",

@@ -39,11 +39,21 @@ impl TestServer {
         Self::start_with(db, options).await
     }
 
-    pub async fn start_with(db: TestDatabase, options: Options) -> Result<Self, Box<dyn std::error::Error>> {
+    pub async fn start_with(
+        db: TestDatabase,
+        options: Options,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let running = boot::start(options).await?;
         let base = format!("http://{}", running.addr);
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
-        Ok(Self { base, client, running, db })
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(Self {
+            base,
+            client,
+            running,
+            db,
+        })
     }
 
     /// A fresh instance taken through setup; returns it and the first API key.
@@ -77,38 +87,96 @@ impl TestServer {
 
     pub async fn complete_setup(&self) -> Result<String, Box<dyn std::error::Error>> {
         let token = self.setup_token().await?;
-        let res = self.client.post(self.url("/v1/setup/complete")).json(&self.setup_body(&token)).send().await?;
+        let res = self
+            .client
+            .post(self.url("/v1/setup/complete"))
+            .json(&self.setup_body(&token))
+            .send()
+            .await?;
         assert_eq!(res.status(), 201, "setup/complete");
         let body: Value = res.json().await?;
         Ok(body["api_key"].as_str().ok_or("no api_key")?.to_string())
     }
 
     pub async fn get(&self, path: &str, key: &str) -> Result<reqwest::Response, reqwest::Error> {
-        self.client.get(self.url(path)).header("x-api-key", key).send().await
+        self.client
+            .get(self.url(path))
+            .header("x-api-key", key)
+            .send()
+            .await
     }
 
-    pub async fn patch_json(&self, path: &str, key: &str, body: &Value) -> Result<reqwest::Response, reqwest::Error> {
-        self.client.patch(self.url(path)).header("x-api-key", key).json(body).send().await
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        key: &str,
+        body: &Value,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.client
+            .patch(self.url(path))
+            .header("x-api-key", key)
+            .json(body)
+            .send()
+            .await
     }
 
-    pub async fn post_json(&self, path: &str, key: &str, body: &Value) -> Result<reqwest::Response, reqwest::Error> {
-        self.client.post(self.url(path)).header("x-api-key", key).json(body).send().await
+    pub async fn post_json(
+        &self,
+        path: &str,
+        key: &str,
+        body: &Value,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.client
+            .post(self.url(path))
+            .header("x-api-key", key)
+            .json(body)
+            .send()
+            .await
     }
 }
 
 /// Asserts a response is a problem document with `status` and `code`; returns it.
-pub async fn expect_problem(res: reqwest::Response, status: u16, code: &str) -> Result<Value, Box<dyn std::error::Error>> {
+pub async fn expect_problem(
+    res: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> Result<Value, Box<dyn std::error::Error>> {
     assert_eq!(res.status().as_u16(), status, "status");
-    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(content_type.starts_with("application/problem+json"), "content type was {content_type}");
-    let request_id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type was {content_type}"
+    );
+    let request_id = res
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body: Value = res.json().await?;
-    assert_eq!(body["type"], format!("urn:revaer:problem:{code}"), "problem type in {body}");
+    assert_eq!(
+        body["type"],
+        format!("urn:revaer:problem:{code}"),
+        "problem type in {body}"
+    );
     assert_eq!(body["status"], status);
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
-    assert!(body["instance"].as_str().is_some_and(|t| t.starts_with('/')), "instance in {body}");
-    assert_eq!(body["request_id"].as_str().map(str::to_string), request_id, "request id echoed in body");
+    assert!(
+        body["instance"]
+            .as_str()
+            .is_some_and(|t| t.starts_with('/')),
+        "instance in {body}"
+    );
+    assert_eq!(
+        body["request_id"].as_str().map(str::to_string),
+        request_id,
+        "request id echoed in body"
+    );
     Ok(body)
 }
 
@@ -116,7 +184,12 @@ pub async fn expect_problem(res: reqwest::Response, status: u16, code: &str) -> 
 pub fn pointers(problem: &Value) -> Vec<String> {
     let mut out: Vec<String> = problem["invalid_params"]
         .as_array()
-        .map(|items| items.iter().filter_map(|i| i["pointer"].as_str().map(str::to_string)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["pointer"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
