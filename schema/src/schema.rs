@@ -100,6 +100,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    torrents (id) {
+        id -> Text,
+        name -> Text,
+        source_kind -> Text,
+        magnet_uri -> Nullable<Text>,
+        torrent_file -> Nullable<Bytea>,
+        save_path -> Text,
+        category -> Nullable<Text>,
+        tags -> Jsonb,
+        file_priorities -> Jsonb,
+        sequential -> Bool,
+        download_limit -> Int8,
+        upload_limit -> Int8,
+        paused -> Bool,
+        state -> Text,
+        progress -> Float8,
+        total_size -> Int8,
+        added_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     app_profile,
@@ -108,4 +132,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings_history,
     settings_revision,
     setup_tokens,
+    torrents,
 );

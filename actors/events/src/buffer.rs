@@ -10,8 +10,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use revaer_messages::events::{Event, EventEnvelope};
-
-use crate::filter::EventFilter;
+use revaer_messages::hub::EventFilter;
 
 /// What a resuming subscriber gets.
 #[derive(Debug, PartialEq)]

@@ -14,11 +14,12 @@ use std::collections::BTreeMap;
 
 use actix::{Actor, Context, Handler, MessageResult, Supervised};
 use revaer_messages::events::Publish;
+use revaer_messages::hub::{
+    EventFilter, HubItem, HubStats, HubStatsReply, Subscribe, Subscription, Unsubscribe,
+};
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 use crate::buffer::{Replay, ReplayBuffer};
-use crate::filter::EventFilter;
-use crate::messages::{HubItem, HubStats, HubStatsReply, Subscribe, Subscription, Unsubscribe};
 use crate::metrics::HubMetrics;
 
 /// Sizes of the hub's queues.

@@ -8,19 +8,19 @@
 //!   that is no longer possible.
 //! - publishing never waits on a subscriber: each has a bounded queue and is
 //!   dropped when it is full, so one stalled client cannot stall the others.
-//! - the HTTP layer stays a thin adapter: send [`Subscribe`], turn each
-//!   [`HubItem`] into text with [`sse::frame`], send [`Unsubscribe`] when the
-//!   client goes away.
+//! - the HTTP layer stays a thin adapter that knows only the messages in
+//!   `revaer_messages::hub`: send [`Subscribe`], frame each [`HubItem`], send
+//!   [`Unsubscribe`] when the client goes away. The messages are re-exported
+//!   here for the daemon wiring and the hub's own tests.
 
 mod buffer;
-mod filter;
 mod hub;
-mod messages;
 mod metrics;
-pub mod sse;
 
-pub use filter::{EventFilter, UnknownEventType};
 pub use hub::{EventHub, HubConfig};
-pub use messages::{HubItem, HubStats, HubStatsReply, Subscribe, Subscription, Unsubscribe};
 pub use metrics::HubMetrics;
 pub use revaer_messages::events::Publish;
+pub use revaer_messages::hub::{
+    EventFilter, HubItem, HubStats, HubStatsReply, Subscribe, Subscription, UnknownEventType,
+    Unsubscribe,
+};

@@ -11,6 +11,7 @@ pub mod config_patch;
 pub mod engine;
 pub mod events;
 pub mod health;
+pub mod hub;
 pub mod torrent;
 pub mod watch;
 

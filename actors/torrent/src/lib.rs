@@ -1,1 +1,27 @@
-//! placeholder
+//! The torrent engine: the `TorrentSession` actor, sole owner of the
+//! libtorrent session (through our `libtorrent-sys` bridge).
+//!
+//! Rules: replies and events carry domain types from `revaer-messages`,
+//! never bridge types; the catalogue (PostgreSQL) says which torrents must
+//! exist, fast-resume files say how far they got; database and file work
+//! runs on blocking threads, never on the actor's arbiter.
+//! See `STATE.md` for the lifecycle.
+
+mod actor;
+mod alerts;
+mod catalogue;
+mod commands;
+mod mapping;
+mod metrics;
+mod options;
+mod restore;
+mod shutdown;
+mod resume;
+
+pub use actor::TorrentSession;
+pub use metrics::EngineMetrics;
+pub use options::EngineOptions;
+pub use resume::ResumeStore;
+
+/// Name of this component on the health board.
+pub const COMPONENT: &str = "engine";

@@ -4,3 +4,4 @@ pub mod api_keys;
 pub mod config;
 pub mod revision;
 pub mod setup;
+pub mod torrents;

@@ -1,7 +1,8 @@
 //! The actix-web application and server: middleware order and routes.
 //!
 //! Middleware, outermost first: request id → tracing span → metrics →
-//! problem rendering → access policy (setup mode, API keys) → routes.
+//! problem rendering → access policy (setup mode, API keys, per-IP bucket)
+//! → per-key rate limit (needs the key the access policy found) → routes.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -15,7 +16,7 @@ use crate::error::ApiError;
 use crate::openapi::OpenApiDoc;
 use crate::state::ApiState;
 use crate::telemetry::RevaerRootSpan;
-use crate::{extract, guard, problem, request_id, routes, telemetry};
+use crate::{extract, guard, problem, rate_limit, request_id, routes, telemetry};
 
 /// How long in-flight requests may take to finish at shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -51,6 +52,7 @@ pub fn build_app(
             ))
         })
         .default_service(web::to(unknown_route))
+        .wrap(from_fn(rate_limit::limit))
         .wrap(from_fn(guard::enforce))
         .wrap(from_fn(problem::render))
         .wrap(from_fn(telemetry::measure))

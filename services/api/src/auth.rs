@@ -6,6 +6,10 @@
 //! not pay argon2 again. The cache is cleared on every settings revision
 //! (key changes bump the revision), so a disabled or deleted key stops
 //! working as soon as the watcher delivers the change.
+//!
+//! Authentication is two steps, [`from_cache`] (cheap) and [`verify`]
+//! (database and argon2), so the access guard can charge the client's IP
+//! bucket in between and throttle brute force before it costs CPU.
 
 use actix_web::http::header::{HeaderMap, AUTHORIZATION};
 use revaer_schema::models::api_keys;
@@ -124,11 +128,29 @@ fn check_enabled(key: AuthenticatedKey, enabled: bool) -> Result<AuthenticatedKe
     }
 }
 
-/// Authenticates a request's headers.
-pub async fn authenticate(
-    state: &ApiState,
-    headers: &HeaderMap,
-) -> Result<AuthenticatedKey, ApiError> {
+/// Presented credentials that the in-memory cache could not decide.
+#[derive(Debug)]
+pub struct Unverified {
+    key_id: String,
+    secret: String,
+}
+
+/// What the key cache says about a request, without database or argon2 work.
+#[derive(Debug)]
+pub enum CacheLookup {
+    /// The cache knows this key and secret: the outcome (ok, or disabled).
+    Decided(Result<AuthenticatedKey, ApiError>),
+    /// Unknown key, uncached since the last revision, or another secret:
+    /// only [`verify`] can tell.
+    Verify(Unverified),
+}
+
+/// The cheap first step: parses the credentials (`Err` is the 401 for
+/// missing or malformed ones) and answers from the cache when it can.
+///
+/// Why split from [`verify`]: the caller charges the client's IP bucket
+/// between the two, so only the expensive path is throttled per address.
+pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, ApiError> {
     let (key_id, secret) = credentials(headers)?;
     let presented = digest(&secret);
     let cached = state.keys.lock().get(&key_id).cloned();
@@ -142,9 +164,17 @@ pub async fn authenticate(
             if cached.touched.elapsed() >= TOUCH_INTERVAL {
                 touch(state, &key_id);
             }
-            return check_enabled(key, cached.enabled);
+            return Ok(CacheLookup::Decided(check_enabled(key, cached.enabled)));
         }
     }
+    Ok(CacheLookup::Verify(Unverified { key_id, secret }))
+}
+
+/// The expensive step: looks the key up and verifies the secret against its
+/// argon2id hash, then caches the outcome.
+pub async fn verify(state: &ApiState, unverified: Unverified) -> Result<AuthenticatedKey, ApiError> {
+    let Unverified { key_id, secret } = unverified;
+    let presented = digest(&secret);
     let lookup_id = key_id.clone();
     let row = state
         .db(move |conn| {

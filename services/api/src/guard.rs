@@ -2,7 +2,10 @@
 //! - `/health`, `/health/full`, `/metrics`, `/docs/openapi.json` are always open;
 //! - `/v1/setup/*` answers only in setup mode (409 afterwards);
 //! - in setup mode everything else answers 409 `setup_required`;
-//! - in active mode every other `/v1` route needs an API key.
+//! - in active mode every other `/v1` route needs an API key; a request the
+//!   key cache cannot decide (no or malformed credentials, unknown or
+//!   unverified key) first takes a token from its client IP's bucket, so
+//!   failed authentications are throttled (429) before any argon2 work.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -66,7 +69,18 @@ async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, A
         ));
     }
     if path == "/v1" || path.starts_with("/v1/") {
-        return auth::authenticate(&state, req.headers()).await.map(Some);
+        let peer = req.peer_addr().map(|addr| addr.ip());
+        return match auth::from_cache(&state, req.headers()) {
+            Ok(auth::CacheLookup::Decided(outcome)) => outcome.map(Some),
+            Ok(auth::CacheLookup::Verify(unverified)) => {
+                state.rate_limits.charge_ip(peer)?;
+                auth::verify(&state, unverified).await.map(Some)
+            }
+            Err(unauthorized) => {
+                state.rate_limits.charge_ip(peer)?;
+                Err(unauthorized)
+            }
+        };
     }
     Ok(None)
 }

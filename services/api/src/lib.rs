@@ -13,12 +13,15 @@ pub mod extract;
 pub mod guard;
 pub mod openapi;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_id;
 pub mod routes;
 pub mod secrets;
+pub mod sse;
 pub mod state;
 pub mod telemetry;
 
 pub use app::{build_app, serve};
 pub use config_view::ConfigView;
+pub use rate_limit::{RateLimitSettings, RateLimits};
 pub use state::{ApiSettings, ApiState};

@@ -1,10 +1,12 @@
 //! Last line of the error policy: whatever produced an error response (a
 //! handler, an extractor, the router's own 404/405, a middleware), the client
 //! receives a problem document with `instance` and `request_id` filled in.
+//! Headers the inner layers set (rate-limit headers, `Allow`, ...) survive
+//! the re-rendering; only the body and its content type are replaced.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderMap, HeaderName};
 use actix_web::middleware::Next;
 use actix_web::HttpMessage;
 
@@ -40,8 +42,21 @@ pub async fn render(
             ApiError::from_status(status)
         }
     };
-    let response = api.to_response(&path, request_id.as_deref());
+    let mut response = api.to_response(&path, request_id.as_deref());
+    carry_headers(res.headers(), response.headers_mut());
     Ok(res.into_response(response).map_into_right_body())
+}
+
+/// Copies headers of the replaced response that the problem response does
+/// not set itself, except those describing the replaced body.
+fn carry_headers(from: &HeaderMap, to: &mut HeaderMap) {
+    let own: Vec<HeaderName> = to.keys().cloned().collect();
+    for (name, value) in from.iter() {
+        let describes_body = name == header::CONTENT_TYPE || name == header::CONTENT_LENGTH;
+        if !describes_body && !own.contains(name) {
+            to.append(name.clone(), value.clone());
+        }
+    }
 }
 
 fn api_error_of(err: &actix_web::Error) -> ApiError {

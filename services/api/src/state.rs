@@ -1,8 +1,10 @@
 //! Shared state of the HTTP layer (one clone per worker).
 
+use actix::Recipient;
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::health::HealthBoard;
+use revaer_messages::hub::{Subscribe, Unsubscribe};
 use revaer_schema::PgPool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,6 +12,8 @@ use tokio::sync::watch;
 
 use crate::auth::KeyCache;
 use crate::error::ApiError;
+use crate::rate_limit::{RateLimitSettings, RateLimits};
+use crate::sse::HEARTBEAT_INTERVAL;
 use crate::telemetry::HttpMetrics;
 
 /// Tunables of the HTTP layer.
@@ -20,6 +24,10 @@ pub struct ApiSettings {
     /// How long a write waits for the watcher to deliver its revision before
     /// answering anyway (the write is committed either way).
     pub config_wait: Duration,
+    /// How long an SSE stream may stay silent before a heartbeat comment.
+    pub sse_heartbeat: Duration,
+    /// Per-IP bucket and health thresholds of the rate limiter.
+    pub rate_limit: RateLimitSettings,
 }
 
 impl Default for ApiSettings {
@@ -27,6 +35,8 @@ impl Default for ApiSettings {
         Self {
             setup_token_ttl: Duration::from_secs(15 * 60),
             config_wait: Duration::from_secs(5),
+            sse_heartbeat: HEARTBEAT_INTERVAL,
+            rate_limit: RateLimitSettings::default(),
         }
     }
 }
@@ -46,6 +56,12 @@ pub struct ApiState {
     pub http_metrics: HttpMetrics,
     /// Verified API keys.
     pub keys: KeyCache,
+    /// Token buckets per API key and per client IP (one shared instance).
+    pub rate_limits: RateLimits,
+    /// Attaches SSE clients to the event hub.
+    pub subscribe: Recipient<Subscribe>,
+    /// Detaches them when their connection goes away.
+    pub unsubscribe: Recipient<Unsubscribe>,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.

@@ -1,4 +1,4 @@
-//! Raw `cxx` bridge to the C++ shim in `cpp/shim.{h,cpp}`.
+//! Raw `cxx` bridge to the C++ shim declared in `cpp/shim.h`.
 //!
 //! Everything crossing the boundary is either an opaque [`ffi::Session`] or a
 //! plain shared struct holding owned data (strings, byte vectors, numbers);

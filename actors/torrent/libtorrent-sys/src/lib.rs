@@ -2,7 +2,8 @@
 //! pkg-config), built with `cxx`.
 //!
 //! Layers:
-//! - `cpp/shim.{h,cpp}`: a small C++ class owning an `lt::session`. It copies
+//! - `cpp/` (shim.h, session.cpp, alerts.cpp, metainfo.cpp, convert.{h,cpp}):
+//!   a small C++ class owning an `lt::session`. It copies
 //!   everything (alerts, statuses, file lists) into plain structs before
 //!   returning, because libtorrent objects such as alerts do not outlive the
 //!   next `pop_alerts()`.

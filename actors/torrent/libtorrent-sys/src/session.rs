@@ -199,7 +199,9 @@ impl Session {
     /// Sets one priority (0..=7) per file as listed by [`Session::files`].
     /// Before metadata is known the count cannot be checked; the priorities
     /// are kept and applied when `pop_alerts` sees `MetadataReceived` (see
-    /// [`AddOptions::file_priorities`]).
+    /// [`AddOptions::file_priorities`]). libtorrent applies priorities via its
+    /// disk thread, so [`Session::files`] reflects them shortly afterwards,
+    /// not necessarily on the next call.
     pub fn set_file_priorities(&self, id: &str, priorities: &[u8]) -> Result<()> {
         validate_priorities(priorities)?;
         let id = normalize_id(id);

@@ -268,8 +268,12 @@ fn torrent_commands_and_queries() {
     prios[0] = 7;
     prios[1] = 1;
     s.set_file_priorities(id, &prios).unwrap();
-    let got: Vec<u8> = s.files(id).unwrap().iter().map(|f| f.priority).collect();
-    assert_eq!(got, prios);
+    // libtorrent applies file priorities via its disk thread, so they show up
+    // shortly after the call rather than immediately.
+    common::wait_until("file priorities", TIMEOUT, || {
+        let got: Vec<u8> = s.files(id).unwrap().iter().map(|f| f.priority).collect();
+        got == prios
+    });
 
     s.post_torrent_updates().unwrap();
     let update = log.wait(

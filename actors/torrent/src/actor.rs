@@ -1,0 +1,197 @@
+//! The `TorrentSession` actor: lifecycle, the alert pump and configuration.
+
+use actix::{Actor, ActorContext, AsyncContext, Context, Handler, Supervised};
+use libtorrent_sys::Session;
+use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus};
+use revaer_messages::events::{Event, Publish};
+use revaer_messages::health::ComponentHealth;
+use revaer_messages::watch::ConfigChanged;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::mapping::Tracked;
+use crate::options::{session_settings, EngineOptions};
+use crate::resume::ResumeStore;
+use crate::COMPONENT;
+
+/// Owner of the libtorrent session.
+pub struct TorrentSession {
+    pub(crate) options: EngineOptions,
+    pub(crate) config: Arc<ConfigSnapshot>,
+    pub(crate) session: Option<Arc<Session>>,
+    pub(crate) torrents: HashMap<String, Tracked>,
+    pub(crate) last_progress: HashMap<String, Instant>,
+    pub(crate) resume: ResumeStore,
+    pub(crate) listening: bool,
+    pub(crate) last_error: Option<String>,
+    /// Torrents whose resume data is awaited (shutdown waits for these).
+    pub(crate) pending_resume: HashMap<String, Instant>,
+    /// Set once restore finished; commands before that get `Unavailable`.
+    pub(crate) ready: bool,
+}
+
+impl TorrentSession {
+    /// A new engine; the session starts when the actor starts.
+    pub fn new(options: EngineOptions) -> Self {
+        let config = options.config.clone();
+        let resume = ResumeStore::new(&config.engine_profile.resume_dir);
+        options.health.set(COMPONENT, ComponentHealth::degraded("starting"));
+        Self {
+            options,
+            config,
+            session: None,
+            torrents: HashMap::new(),
+            last_progress: HashMap::new(),
+            resume,
+            listening: false,
+            last_error: None,
+            pending_resume: HashMap::new(),
+            ready: false,
+        }
+    }
+
+    /// The session, or `Unavailable` while it is not running.
+    pub(crate) fn session(&self) -> Result<Arc<Session>, EngineError> {
+        match (&self.session, self.ready) {
+            (Some(session), true) => Ok(session.clone()),
+            _ => Err(EngineError::Unavailable(
+                self.last_error.clone().unwrap_or_else(|| "the engine is starting".to_string()),
+            )),
+        }
+    }
+
+    pub(crate) fn publish(&self, event: Event, request_id: Option<String>) {
+        if let Some(events) = &self.options.events {
+            events.do_send(Publish { event, request_id });
+        }
+    }
+
+    /// Updates the health board and announces a status change.
+    pub(crate) fn report_health(&self) {
+        let mut health = match (&self.last_error, self.listening) {
+            (Some(err), _) => ComponentHealth::degraded(err.clone()),
+            (None, false) => ComponentHealth::degraded("not listening for peers"),
+            (None, true) => ComponentHealth::ok(),
+        };
+        let status = self.status();
+        health.facts.insert("listening".into(), status.listening.into());
+        health.facts.insert("listen_port".into(), status.listen_port.into());
+        health.facts.insert("torrents".into(), status.torrents.into());
+        health.facts.insert("dht_nodes".into(), status.dht_nodes.into());
+        let level = health.status;
+        let detail = health.detail.clone();
+        if self.options.health.set(COMPONENT, health) {
+            self.publish(Event::HealthChanged { component: COMPONENT.into(), status: level, detail }, None);
+        }
+    }
+
+    pub(crate) fn status(&self) -> EngineStatus {
+        let session = self.session.as_ref();
+        EngineStatus {
+            listening: self.listening,
+            listen_port: session.and_then(|s| s.listen_port().ok()).unwrap_or(0),
+            torrents: self.torrents.len(),
+            dht_nodes: if self.config.engine_profile.dht {
+                session.and_then(|s| s.dht_nodes().ok()).unwrap_or(0)
+            } else {
+                0
+            },
+            last_error: self.last_error.clone(),
+        }
+    }
+
+    fn start_session(&mut self) -> Result<(), EngineError> {
+        let settings = session_settings(&self.config.engine_profile, self.options.port_mapping);
+        let session = Session::new(&settings).map_err(|err| EngineError::Internal(err.to_string()))?;
+        self.listening = session.is_listening().unwrap_or(false);
+        self.session = Some(Arc::new(session));
+        Ok(())
+    }
+
+    /// Stops in-flight work and forgets runtime state (the catalogue and
+    /// resume files are the truth; `started` rebuilds from them).
+    fn reset(&mut self) {
+        self.session = None;
+        self.torrents.clear();
+        self.last_progress.clear();
+        self.pending_resume.clear();
+        self.ready = false;
+        self.listening = false;
+    }
+}
+
+impl Actor for TorrentSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        if let Err(err) = self.start_session() {
+            tracing::error!(error = %err, "cannot start the libtorrent session");
+            self.last_error = Some(err.to_string());
+            self.report_health();
+            // Let the supervisor try again later rather than spinning.
+            ctx.run_later(std::time::Duration::from_secs(5), |_, ctx| ctx.stop());
+            return;
+        }
+        self.last_error = None;
+        self.restore(ctx);
+        let tick = self.options.tick;
+        ctx.run_interval(tick, |actor, _ctx| actor.pump());
+        let resume_every = self.options.resume_interval;
+        ctx.run_interval(resume_every, |actor, _ctx| actor.save_changed_resume_data());
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.reset();
+    }
+}
+
+impl Supervised for TorrentSession {
+    fn restarting(&mut self, _ctx: &mut Context<Self>) {
+        tracing::warn!("torrent engine restarting; reattaching from the catalogue and resume data");
+        self.reset();
+    }
+}
+
+impl Handler<ConfigChanged> for TorrentSession {
+    type Result = ();
+
+    fn handle(&mut self, msg: ConfigChanged, _ctx: &mut Self::Context) {
+        if msg.snapshot.revision <= self.config.revision {
+            return;
+        }
+        let previous = std::mem::replace(&mut self.config, msg.snapshot);
+        self.resume = ResumeStore::new(&self.config.engine_profile.resume_dir);
+        if previous.engine_profile == self.config.engine_profile {
+            return;
+        }
+        let Some(session) = self.session.clone() else { return };
+        let started = Instant::now();
+        let settings = session_settings(&self.config.engine_profile, self.options.port_mapping);
+        match session.apply_settings(&settings) {
+            Ok(()) => {
+                let took = started.elapsed();
+                self.options.metrics.config_apply.observe(took.as_secs_f64());
+                tracing::info!(
+                    config.revision = self.config.revision,
+                    duration_ms = took.as_millis() as u64,
+                    "engine settings applied"
+                );
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "engine settings rejected by libtorrent");
+                self.last_error = Some(format!("settings rejected: {err}"));
+                self.report_health();
+            }
+        }
+    }
+}
+
+impl Handler<GetEngineStatus> for TorrentSession {
+    type Result = Result<EngineStatus, EngineError>;
+
+    fn handle(&mut self, _msg: GetEngineStatus, _ctx: &mut Self::Context) -> Self::Result {
+        Ok(self.status())
+    }
+}

@@ -1,0 +1,295 @@
+//! The alert pump: every tick it asks libtorrent for status updates, drains
+//! alerts, and turns them into catalogue updates, resume files and domain
+//! events. Progress events are coalesced to one per tick per torrent.
+
+use chrono::Utc;
+use libtorrent_sys::{Alert, AlertKind, TorrentStatus};
+use revaer_messages::events::Event;
+use revaer_messages::torrent::{TorrentId, TorrentState};
+use revaer_schema::models::torrents::{self, TorrentChanges};
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::actor::TorrentSession;
+use crate::catalogue;
+use crate::mapping::{self, domain_state};
+
+impl TorrentSession {
+    /// One tick of the pump.
+    pub(crate) fn pump(&mut self) {
+        let Some(session) = self.session.clone() else { return };
+        if let Err(err) = session.post_torrent_updates() {
+            tracing::warn!(error = %err, "post_torrent_updates failed");
+        }
+        let alerts = match session.pop_alerts() {
+            Ok(alerts) => alerts,
+            Err(err) => {
+                tracing::warn!(error = %err, "pop_alerts failed");
+                return;
+            }
+        };
+        self.options.metrics.alerts.inc_by(alerts.len() as u64);
+        for alert in alerts {
+            self.handle_alert(alert);
+        }
+        self.update_gauges();
+    }
+
+    fn handle_alert(&mut self, alert: Alert) {
+        let id = alert.torrent_id.clone();
+        match alert.kind {
+            AlertKind::StateUpdate { statuses } => {
+                for status in statuses {
+                    self.apply_status(status);
+                }
+            }
+            AlertKind::MetadataReceived => {
+                if let Some(id) = id {
+                    self.metadata_received(&id);
+                }
+            }
+            AlertKind::TorrentFinished => {
+                if let Some(id) = id {
+                    self.finished(&id);
+                }
+            }
+            AlertKind::SaveResumeData { data } => {
+                if let Some(id) = id {
+                    self.write_resume(id, data);
+                }
+            }
+            AlertKind::SaveResumeDataFailed { error } => {
+                if let Some(id) = id {
+                    self.pending_resume.remove(&id);
+                    // "not changed" style failures are normal for idle torrents.
+                    tracing::debug!(torrent.info_hash = %id, error = %error, "resume data not saved");
+                }
+            }
+            AlertKind::TorrentError { error, file } | AlertKind::FileError { error, file } => {
+                if let Some(id) = id {
+                    self.torrent_error(&id, format!("{error} ({file})"));
+                }
+            }
+            AlertKind::ListenSucceeded { address, port, .. } => {
+                tracing::info!(engine.address = %address, engine.port = port, "engine listening");
+                if !self.listening || self.last_error.as_deref().is_some_and(|e| e.starts_with("listen")) {
+                    self.listening = true;
+                    self.last_error = None;
+                    self.report_health();
+                }
+            }
+            AlertKind::ListenFailed { address, port, error, .. } => {
+                tracing::error!(engine.address = %address, engine.port = port, error = %error, "engine cannot listen");
+                self.listening = self.session.as_ref().and_then(|s| s.is_listening().ok()).unwrap_or(false);
+                self.last_error = Some(format!("listen on {address}:{port} failed: {error}"));
+                self.report_health();
+            }
+            AlertKind::TrackerError { url, error } => {
+                tracing::info!(torrent.info_hash = ?id, tracker.url = %url, error = %error, "tracker error");
+            }
+            AlertKind::PerformanceWarning => {
+                tracing::warn!(message = %alert.message, "libtorrent performance warning");
+            }
+            AlertKind::StorageMoved { path } => {
+                if let Some(id) = id {
+                    self.storage_moved(&id, path);
+                }
+            }
+            AlertKind::StorageMovedFailed { path, error } => {
+                if let Some(id) = id {
+                    self.torrent_error(&id, format!("moving storage to {path} failed: {error}"));
+                }
+            }
+            AlertKind::FastresumeRejected { error, .. } => {
+                tracing::warn!(torrent.info_hash = ?id, error = %error, "fast-resume data rejected; rechecking");
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies a fresh status: state changes, progress events, byte counters.
+    pub(crate) fn apply_status(&mut self, status: TorrentStatus) {
+        let Some(tracked) = self.torrents.get_mut(&status.id) else { return };
+        let new_state = domain_state(&status, tracked.user_paused, tracked.error.as_deref());
+        let delta_in = (status.total_payload_download - tracked.counted_in).max(0);
+        let delta_out = (status.total_payload_upload - tracked.counted_out).max(0);
+        tracked.counted_in = status.total_payload_download;
+        tracked.counted_out = status.total_payload_upload;
+        self.options.metrics.bytes_in.inc_by(delta_in.unsigned_abs());
+        self.options.metrics.bytes_out.inc_by(delta_out.unsigned_abs());
+        if tracked.name.is_empty() || (tracked.name == tracked.id.as_str() && !status.name.is_empty()) {
+            tracked.name = status.name.clone();
+        }
+        let id = tracked.id.clone();
+        let changed_state = new_state != tracked.state;
+        tracked.state = new_state;
+        tracked.save_path = status.save_path.clone();
+        let progress = Event::Progress {
+            torrent: id.clone(),
+            progress: f64::from(status.progress).clamp(0.0, 1.0),
+            downloaded: status.all_time_download,
+            uploaded: status.all_time_upload,
+            download_bps: status.download_rate,
+            upload_bps: status.upload_rate,
+        };
+        let persist = changed_state.then(|| TorrentChanges {
+            state: Some(new_state.as_str().to_string()),
+            progress: Some(f64::from(status.progress)),
+            total_size: Some(status.total_size),
+            ..TorrentChanges::default()
+        });
+        tracked.status = Some(status);
+        if changed_state {
+            self.publish(Event::StateChanged { torrent: id.clone(), state: new_state }, None);
+        }
+        let now = Instant::now();
+        let due = self.last_progress.get(id.as_str()).is_none_or(|last| now.duration_since(*last) >= self.options.tick);
+        if due {
+            self.last_progress.insert(id.as_str().to_string(), now);
+            self.publish(progress, None);
+        }
+        if let Some(changes) = persist {
+            self.persist(id, changes);
+        }
+    }
+
+    fn metadata_received(&mut self, id: &str) {
+        let Some(session) = self.session.clone() else { return };
+        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        if let Ok(status) = session.status(id) {
+            tracked.name = status.name.clone();
+            tracked.status = Some(status);
+        }
+        let torrent = tracked.id.clone();
+        let name = tracked.name.clone();
+        let total = tracked.status.as_ref().map_or(0, |s| s.total_size);
+        self.publish(Event::MetadataReceived { torrent: torrent.clone(), name: name.clone() }, None);
+        if let Ok(files) = session.files(id) {
+            let files = files.iter().map(mapping::file).collect();
+            self.publish(Event::FilesDiscovered { torrent: torrent.clone(), files }, None);
+        }
+        self.persist(torrent, TorrentChanges { name: Some(name), total_size: Some(total), ..TorrentChanges::default() });
+        self.request_resume(id);
+    }
+
+    fn finished(&mut self, id: &str) {
+        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        if let Some(session) = &self.session {
+            if let Ok(status) = session.status(id) {
+                tracked.status = Some(status);
+            }
+        }
+        // Also posted after a recheck of a complete torrent: announce once.
+        if tracked.completed_at.is_some() {
+            return;
+        }
+        let now = Utc::now();
+        tracked.completed_at = Some(now);
+        let torrent = tracked.id.clone();
+        let save_path = tracked.status.as_ref().map_or_else(|| tracked.save_path.clone(), |s| s.save_path.clone());
+        tracing::info!(torrent.info_hash = %torrent, "torrent completed");
+        self.persist(
+            torrent.clone(),
+            TorrentChanges {
+                completed_at: Some(Some(now)),
+                progress: Some(1.0),
+                ..TorrentChanges::default()
+            },
+        );
+        self.publish(Event::Completed { torrent, save_path }, None);
+        self.request_resume(id);
+    }
+
+    fn torrent_error(&mut self, id: &str, message: String) {
+        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        tracing::warn!(torrent.info_hash = %id, error = %message, "torrent error");
+        tracked.error = Some(message.clone());
+        let torrent = tracked.id.clone();
+        if tracked.state != TorrentState::Error {
+            tracked.state = TorrentState::Error;
+            self.publish(Event::StateChanged { torrent: torrent.clone(), state: TorrentState::Error }, None);
+        }
+        self.publish(Event::TorrentError { torrent, message }, None);
+    }
+
+    fn storage_moved(&mut self, id: &str, path: String) {
+        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        tracked.save_path = path.clone();
+        let torrent = tracked.id.clone();
+        self.persist(torrent, TorrentChanges { save_path: Some(path), ..TorrentChanges::default() });
+        self.request_resume(id);
+    }
+
+    /// Writes catalogue changes in the background; the engine never waits on them.
+    pub(crate) fn persist(&self, id: TorrentId, changes: TorrentChanges) {
+        let pool = self.options.pool.clone();
+        actix::spawn(async move {
+            let _ = catalogue::blocking(pool, move |conn| torrents::update(conn, id.as_str(), &changes)).await;
+        });
+    }
+
+    /// Asks libtorrent for a torrent's resume data (arrives as an alert).
+    pub(crate) fn request_resume(&mut self, id: &str) {
+        let Some(session) = &self.session else { return };
+        match session.save_resume_data(id) {
+            Ok(()) => {
+                self.pending_resume.insert(id.to_string(), Instant::now());
+            }
+            Err(err) => tracing::debug!(torrent.info_hash = %id, error = %err, "cannot request resume data"),
+        }
+    }
+
+    /// Timer: saves resume data of torrents libtorrent marks as changed.
+    pub(crate) fn save_changed_resume_data(&mut self) {
+        let changed: Vec<String> = self
+            .torrents
+            .values()
+            .filter(|t| t.status.as_ref().is_some_and(|s| s.need_save_resume))
+            .map(|t| t.id.to_string())
+            .collect();
+        for id in changed {
+            self.request_resume(&id);
+        }
+    }
+
+    fn write_resume(&mut self, id: String, data: Vec<u8>) {
+        self.pending_resume.remove(&id);
+        if !self.torrents.contains_key(&id) {
+            return; // removed meanwhile: never resurrect its file
+        }
+        let store = self.resume.clone();
+        let metrics = self.options.metrics.clone();
+        actix::spawn(async move {
+            let written = tokio::task::spawn_blocking(move || store.write(&id, &data).map_err(|e| (id, e))).await;
+            match written {
+                Ok(Ok(())) => metrics.resume_saves.with_label_values(&["ok"]).inc(),
+                Ok(Err((id, err))) => {
+                    metrics.resume_saves.with_label_values(&["failed"]).inc();
+                    tracing::error!(torrent.info_hash = %id, error = %err, "cannot write resume data");
+                }
+                Err(err) => {
+                    metrics.resume_saves.with_label_values(&["failed"]).inc();
+                    tracing::error!(error = %err, "resume writer task failed");
+                }
+            }
+        });
+    }
+
+    fn update_gauges(&self) {
+        let mut by_state: HashMap<&'static str, i64> = HashMap::new();
+        let (mut down, mut up) = (0, 0);
+        for tracked in self.torrents.values() {
+            *by_state.entry(tracked.state.as_str()).or_default() += 1;
+            if let Some(status) = &tracked.status {
+                down += status.download_rate;
+                up += status.upload_rate;
+            }
+        }
+        for state in TorrentState::ALL {
+            let count = by_state.get(state.as_str()).copied().unwrap_or(0);
+            self.options.metrics.torrents.with_label_values(&[state.as_str()]).set(count);
+        }
+        self.options.metrics.download_bps.set(down);
+        self.options.metrics.upload_bps.set(up);
+    }
+}

@@ -1,0 +1,134 @@
+//! Translation from bridge types to domain types. Nothing outside this
+//! module (and the actor that calls it) sees a libtorrent type.
+
+use chrono::{DateTime, Utc};
+use libtorrent_sys::{Error as LtError, FileStatus, TorrentState as LtState, TorrentStatus, TrackerStatus};
+use revaer_messages::engine::EngineError;
+use revaer_messages::torrent::{TorrentFile, TorrentId, TorrentLimits, TorrentState, TorrentSummary, TrackerInfo};
+
+/// What the engine remembers about a torrent besides libtorrent's status.
+#[derive(Debug, Clone)]
+pub struct Tracked {
+    /// Info hash.
+    pub id: TorrentId,
+    /// Display name.
+    pub name: String,
+    /// Category.
+    pub category: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// When it was added.
+    pub added_at: DateTime<Utc>,
+    /// When it completed.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Per-torrent limits.
+    pub limits: TorrentLimits,
+    /// Last status from libtorrent.
+    pub status: Option<TorrentStatus>,
+    /// Last state published.
+    pub state: TorrentState,
+    /// Save path.
+    pub save_path: String,
+    /// Whether the user paused it (as opposed to the queue).
+    pub user_paused: bool,
+    /// Last error reported for it.
+    pub error: Option<String>,
+    /// Totals already counted in the byte counters.
+    pub counted_in: i64,
+    /// Totals already counted in the byte counters.
+    pub counted_out: i64,
+}
+
+/// The user-facing state of a torrent.
+pub fn domain_state(status: &TorrentStatus, user_paused: bool, error: Option<&str>) -> TorrentState {
+    if !status.error.is_empty() || error.is_some_and(|e| !e.is_empty()) {
+        return TorrentState::Error;
+    }
+    if status.moving_storage {
+        return TorrentState::Moving;
+    }
+    if status.paused {
+        return if user_paused || !status.auto_managed { TorrentState::Paused } else { TorrentState::Queued };
+    }
+    match status.state {
+        LtState::CheckingFiles | LtState::CheckingResumeData => TorrentState::Checking,
+        LtState::DownloadingMetadata => TorrentState::Metadata,
+        LtState::Downloading if status.download_rate == 0 && status.num_peers == 0 => TorrentState::Stalled,
+        LtState::Downloading => TorrentState::Downloading,
+        LtState::Finished | LtState::Seeding => TorrentState::Seeding,
+        LtState::Unknown => TorrentState::Queued,
+    }
+}
+
+/// Builds the summary from what is tracked and the latest status.
+pub fn summary(tracked: &Tracked) -> TorrentSummary {
+    let status = tracked.status.as_ref();
+    let downloaded = status.map_or(0, |s| s.all_time_download);
+    let uploaded = status.map_or(0, |s| s.all_time_upload);
+    let download_bps = status.map_or(0, |s| s.download_rate);
+    let wanted_left = status.map_or(0, |s| (s.total_wanted - s.total_wanted_done).max(0));
+    let eta_seconds = (download_bps > 0 && wanted_left > 0).then(|| wanted_left / download_bps);
+    TorrentSummary {
+        id: tracked.id.clone(),
+        name: tracked.name.clone(),
+        state: tracked.state,
+        progress: status.map_or(0.0, |s| f64::from(s.progress).clamp(0.0, 1.0)),
+        size: status.map_or(0, |s| s.total_wanted.max(s.total_size)),
+        downloaded,
+        uploaded,
+        download_bps,
+        upload_bps: status.map_or(0, |s| s.upload_rate),
+        ratio: if downloaded > 0 { uploaded as f64 / downloaded as f64 } else { 0.0 },
+        eta_seconds,
+        category: tracked.category.clone(),
+        tags: tracked.tags.clone(),
+        save_path: status.map_or_else(|| tracked.save_path.clone(), |s| s.save_path.clone()),
+        sequential: status.is_some_and(|s| s.sequential),
+        added_at: tracked.added_at,
+        completed_at: tracked.completed_at,
+        error: tracked.error.clone().or_else(|| status.map(|s| s.error.clone()).filter(|e| !e.is_empty())),
+    }
+}
+
+/// Domain view of a file.
+pub fn file(entry: &FileStatus) -> TorrentFile {
+    let progress = if entry.size > 0 { entry.downloaded as f64 / entry.size as f64 } else { 1.0 };
+    TorrentFile {
+        index: u32::try_from(entry.index).unwrap_or(u32::MAX),
+        path: entry.path.clone(),
+        size: entry.size,
+        progress: progress.clamp(0.0, 1.0),
+        priority: entry.priority,
+        selected: entry.priority > 0,
+    }
+}
+
+/// Domain view of a tracker.
+pub fn tracker(entry: &TrackerStatus) -> TrackerInfo {
+    let status = if !entry.error.is_empty() || entry.fails > 0 {
+        "error"
+    } else if entry.updating {
+        "updating"
+    } else if entry.verified {
+        "working"
+    } else {
+        "not_contacted"
+    };
+    let message = if entry.error.is_empty() { entry.message.clone() } else { entry.error.clone() };
+    TrackerInfo {
+        url: entry.url.clone(),
+        tier: i32::from(entry.tier),
+        status: status.to_string(),
+        message: Some(message).filter(|m| !m.is_empty()),
+    }
+}
+
+/// Maps a bridge error for a known torrent id.
+pub fn engine_error(err: LtError, id: &TorrentId) -> EngineError {
+    match err {
+        LtError::UnknownTorrent(_) => EngineError::NotFound(id.clone()),
+        LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
+        LtError::InvalidArgument(message) => EngineError::InvalidArgument(message),
+        other => EngineError::Internal(other.to_string()),
+    }
+}

@@ -1,0 +1,59 @@
+//! Prometheus metrics of the engine.
+
+use prometheus::{Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
+use revaer_messages::torrent::TorrentState;
+
+/// Engine gauges and counters.
+#[derive(Debug, Clone)]
+pub struct EngineMetrics {
+    /// Torrents by state.
+    pub torrents: IntGaugeVec,
+    /// Payload download rate, bytes/s, all torrents.
+    pub download_bps: IntGauge,
+    /// Payload upload rate, bytes/s, all torrents.
+    pub upload_bps: IntGauge,
+    /// Payload bytes received.
+    pub bytes_in: IntCounter,
+    /// Payload bytes sent.
+    pub bytes_out: IntCounter,
+    /// libtorrent alerts handled.
+    pub alerts: IntCounter,
+    /// Resume data saves by result (`ok`, `failed`).
+    pub resume_saves: IntCounterVec,
+    /// Seconds to apply a configuration change to the live session.
+    pub config_apply: Histogram,
+}
+
+impl EngineMetrics {
+    /// Creates and registers the metrics.
+    pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
+        let torrents = IntGaugeVec::new(Opts::new("engine_torrents", "Torrents by state"), &["state"])?;
+        for state in TorrentState::ALL {
+            torrents.with_label_values(&[state.as_str()]).set(0);
+        }
+        let download_bps = IntGauge::new("engine_download_bytes_per_second", "Payload download rate")?;
+        let upload_bps = IntGauge::new("engine_upload_bytes_per_second", "Payload upload rate")?;
+        let bytes_in = IntCounter::new("engine_payload_received_bytes_total", "Payload bytes downloaded")?;
+        let bytes_out = IntCounter::new("engine_payload_sent_bytes_total", "Payload bytes uploaded")?;
+        let alerts = IntCounter::new("engine_alerts_total", "libtorrent alerts processed")?;
+        let resume_saves =
+            IntCounterVec::new(Opts::new("engine_resume_saves_total", "Fast-resume saves by result"), &["result"])?;
+        let config_apply = Histogram::with_opts(
+            HistogramOpts::new("engine_config_apply_seconds", "Time to apply engine settings to the live session")
+                .buckets(vec![0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0]),
+        )?;
+        for metric in [
+            Box::new(torrents.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(download_bps.clone()),
+            Box::new(upload_bps.clone()),
+            Box::new(bytes_in.clone()),
+            Box::new(bytes_out.clone()),
+            Box::new(alerts.clone()),
+            Box::new(resume_saves.clone()),
+            Box::new(config_apply.clone()),
+        ] {
+            registry.register(metric)?;
+        }
+        Ok(Self { torrents, download_bps, upload_bps, bytes_in, bytes_out, alerts, resume_saves, config_apply })
+    }
+}

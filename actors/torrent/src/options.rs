@@ -1,0 +1,82 @@
+//! Construction options and the mapping from `engine_profile` to session settings.
+
+use actix::Recipient;
+use libtorrent_sys::{EncryptionPolicy as LtEncryption, SessionSettings};
+use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, EngineProfile};
+use revaer_messages::events::Publish;
+use revaer_messages::health::HealthBoard;
+use revaer_schema::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::metrics::EngineMetrics;
+
+/// Everything the engine needs from the composition root.
+#[derive(Clone)]
+pub struct EngineOptions {
+    /// Catalogue database.
+    pub pool: PgPool,
+    /// Configuration at start (later revisions arrive as `ConfigChanged`).
+    pub config: Arc<ConfigSnapshot>,
+    /// Where domain events go.
+    pub events: Option<Recipient<Publish>>,
+    /// Health board.
+    pub health: HealthBoard,
+    /// Metrics.
+    pub metrics: EngineMetrics,
+    /// Port mapping on the router (off for loopback tests).
+    pub port_mapping: bool,
+    /// Alert pump interval; also the progress coalescing window (≤ 10 per second).
+    pub tick: Duration,
+    /// How often changed torrents get their resume data saved.
+    pub resume_interval: Duration,
+    /// How long shutdown waits for resume data.
+    pub shutdown_timeout: Duration,
+}
+
+impl EngineOptions {
+    /// Production defaults.
+    pub fn new(pool: PgPool, config: Arc<ConfigSnapshot>, health: HealthBoard, metrics: EngineMetrics) -> Self {
+        Self {
+            pool,
+            config,
+            events: None,
+            health,
+            metrics,
+            port_mapping: true,
+            tick: Duration::from_millis(100),
+            resume_interval: Duration::from_secs(30),
+            shutdown_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Maps the engine profile to libtorrent settings.
+pub fn session_settings(profile: &EngineProfile, port_mapping: bool) -> SessionSettings {
+    let interface = if profile.listen_interface.contains(':') {
+        format!("[{}]", profile.listen_interface)
+    } else {
+        profile.listen_interface.clone()
+    };
+    let loopback = profile.listen_interface.starts_with("127.") || profile.listen_interface == "::1";
+    let clamp = |v: i64| i32::try_from(v.max(0)).unwrap_or(i32::MAX);
+    SessionSettings {
+        listen_interfaces: format!("{interface}:{}", profile.listen_port),
+        enable_dht: profile.dht,
+        enable_lsd: profile.lsd,
+        enable_upnp: port_mapping && !loopback,
+        enable_natpmp: port_mapping && !loopback,
+        enable_pex: profile.pex,
+        encryption: match profile.encryption {
+            EncryptionPolicy::Enabled => LtEncryption::Enabled,
+            EncryptionPolicy::Forced => LtEncryption::Forced,
+            EncryptionPolicy::Disabled => LtEncryption::Disabled,
+        },
+        active_downloads: profile.max_active,
+        active_seeds: profile.max_active,
+        active_limit: profile.max_active,
+        download_rate_limit: clamp(profile.max_download_bps),
+        upload_rate_limit: clamp(profile.max_upload_bps),
+        user_agent: profile.tracker_user_agent.clone(),
+    }
+}
