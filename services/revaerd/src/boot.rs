@@ -8,7 +8,7 @@ use actix_web::dev::ServerHandle;
 use prometheus::Registry;
 use revaer_api::auth::KeyCache;
 use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{ApiSettings, ApiState, ConfigView};
+use revaer_api::{ApiSettings, ApiState, ConfigView, RateLimits};
 use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
 use revaer_messages::config::ConfigSnapshot;
@@ -38,6 +38,8 @@ pub struct Options {
     pub api: ApiSettings,
     /// Event replay buffer size.
     pub event_buffer: usize,
+    /// Live events an SSE subscriber may have unread before it is dropped.
+    pub event_queue: usize,
 }
 
 impl Options {
@@ -52,6 +54,7 @@ impl Options {
             watcher_timing: ListenTiming::default(),
             api: ApiSettings::default(),
             event_buffer: HubConfig::default().buffer_size,
+            event_queue: HubConfig::default().subscriber_queue,
         }
     }
 }
@@ -132,7 +135,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
     let hub_metrics = HubMetrics::register(&registry)?;
     let hub_config = HubConfig {
         buffer_size: options.event_buffer,
-        ..HubConfig::default()
+        subscriber_queue: options.event_queue,
     };
     // Ids continue above anything a previous process handed out, so a client
     // resuming with an old Last-Event-ID gets a resync, never unrelated events.
@@ -180,6 +183,9 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         config: config_rx,
         health: health.clone(),
         http_metrics: HttpMetrics::register(&registry)?,
+        rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
+        subscribe: hub.clone().recipient(),
+        unsubscribe: hub.clone().recipient(),
         registry,
         keys,
         settings: options.api.clone(),

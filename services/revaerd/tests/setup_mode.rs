@@ -3,11 +3,13 @@
 
 mod support;
 
+use actix::Actor;
 use actix_web::test as actix_test;
 use revaer_api::auth::KeyCache;
 use revaer_api::openapi::OpenApiDoc;
 use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{build_app, ApiSettings, ApiState, ConfigView};
+use revaer_api::{build_app, ApiSettings, ApiState, ConfigView, RateLimitSettings, RateLimits};
+use revaer_events::{EventHub, HubConfig, HubMetrics};
 use revaer_messages::health::HealthBoard;
 use serde_json::Value;
 use std::sync::Arc;
@@ -239,11 +241,16 @@ async fn setup_tokens_are_refused_to_non_loopback_peers() -> TestResult {
     let snapshot = revaer_schema::models::config::load_snapshot(&mut db.connect()?)?;
     let registry = prometheus::Registry::new();
     let (_view, config) = ConfigView::new(Arc::new(snapshot), KeyCache::default());
+    let health = HealthBoard::default();
+    let hub = EventHub::new(HubConfig::default(), HubMetrics::register(&registry)?).start();
     let state = ApiState {
         pool,
         config,
-        health: HealthBoard::default(),
         http_metrics: HttpMetrics::register(&registry)?,
+        rate_limits: RateLimits::new(&RateLimitSettings::default(), &registry, health.clone())?,
+        subscribe: hub.clone().recipient(),
+        unsubscribe: hub.recipient(),
+        health,
         registry,
         keys: KeyCache::default(),
         settings: ApiSettings::default(),

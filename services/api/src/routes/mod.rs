@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod docs;
+pub mod events;
 pub mod health;
 pub mod keys;
 pub mod setup;
@@ -22,5 +23,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(keys::create_key)
         .service(keys::list_keys)
         .service(keys::update_key)
-        .service(keys::delete_key);
+        .service(keys::delete_key)
+        .service(events::events);
 }

@@ -1,0 +1,165 @@
+//! Engine test harness: a real TorrentSession actor over a fresh database,
+//! a real libtorrent seeder on loopback, and an event collector.
+
+#![allow(dead_code)]
+
+use actix::{Actor, Addr, Context, Handler};
+use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
+use prometheus::Registry;
+use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::engine::{AddOptions as EngineAdd, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource};
+use revaer_messages::events::{Event, Publish};
+use revaer_messages::health::HealthBoard;
+use revaer_messages::torrent::{TorrentId, TorrentSummary};
+use revaer_schema::models::config;
+use revaer_schema::testing::TestDatabase;
+use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Upper bound of any wait in these tests.
+pub const TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Forwards published events to the test.
+pub struct Collector(pub mpsc::UnboundedSender<Event>);
+
+impl Actor for Collector {
+    type Context = Context<Self>;
+}
+
+impl Handler<Publish> for Collector {
+    type Result = ();
+    fn handle(&mut self, msg: Publish, _: &mut Context<Self>) {
+        let _ = self.0.send(msg.event);
+    }
+}
+
+/// Deterministic pseudo-random payload of several files under `root/name`.
+pub fn write_payload(root: &Path, name: &str, sizes: &[(&str, usize)], seed: u64) -> std::io::Result<PathBuf> {
+    let dir = root.join(name);
+    let mut state = seed | 1;
+    for (rel, size) in sizes {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut buf = Vec::with_capacity(*size + 8);
+        while buf.len() < *size {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            buf.extend_from_slice(&state.to_le_bytes());
+        }
+        buf.truncate(*size);
+        std::fs::write(path, buf)?;
+    }
+    Ok(dir)
+}
+
+pub fn sha256(path: &Path) -> std::io::Result<Vec<u8>> {
+    Ok(Sha256::digest(std::fs::read(path)?).to_vec())
+}
+
+/// A seeding libtorrent session on 127.0.0.1 holding one payload.
+pub struct Seeder {
+    pub session: Session,
+    pub torrent: Vec<u8>,
+    pub payload: PathBuf,
+    pub id: String,
+    pub port: u16,
+}
+
+impl Seeder {
+    pub fn start(root: &Path, sizes: &[(&str, usize)], seed: u64) -> Result<Self, Box<dyn std::error::Error>> {
+        let payload = write_payload(root, "payload", sizes, seed)?;
+        let torrent = create_torrent(&payload, 0, &[], "revaer test")?;
+        let session = Session::new(&SessionSettings::loopback())?;
+        let id = session.add_torrent_file(&torrent, &AddOptions::with_save_path(root.to_string_lossy()))?;
+        let port = session.listen_port()?;
+        Ok(Self { session, torrent, payload, id, port })
+    }
+
+    pub fn addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+}
+
+/// The engine under test and what it needs.
+pub struct Engine {
+    pub addr: Addr<TorrentSession>,
+    pub events: mpsc::UnboundedReceiver<Event>,
+    pub metrics: EngineMetrics,
+    pub health: HealthBoard,
+    pub downloads: PathBuf,
+    pub resume_dir: PathBuf,
+}
+
+/// Loopback engine settings over a migrated test database.
+pub fn snapshot(db: &TestDatabase, root: &Path) -> Result<ConfigSnapshot, Box<dyn std::error::Error>> {
+    let mut conn = db.connect()?;
+    let mut snapshot = config::load_snapshot(&mut conn)?;
+    let engine = &mut snapshot.engine_profile;
+    engine.listen_interface = "127.0.0.1".into();
+    engine.listen_port = 0;
+    engine.dht = false;
+    engine.lsd = false;
+    engine.pex = false;
+    engine.max_active = -1;
+    engine.download_root = root.join("downloads").to_string_lossy().into_owned();
+    engine.resume_dir = root.join("resume").to_string_lossy().into_owned();
+    snapshot.fs_policy.allow_paths = vec![root.to_string_lossy().into_owned()];
+    Ok(snapshot)
+}
+
+impl Engine {
+    pub fn start(db: &TestDatabase, snapshot: &ConfigSnapshot) -> Result<Self, Box<dyn std::error::Error>> {
+        let registry = Registry::new();
+        let metrics = EngineMetrics::register(&registry)?;
+        let health = HealthBoard::default();
+        let pool = revaer_schema::pool::build_pool(db.url(), 4)?;
+        let (tx, events) = mpsc::unbounded_channel();
+        let collector = Collector(tx).start();
+        let mut options = EngineOptions::new(pool, Arc::new(snapshot.clone()), health.clone(), metrics.clone());
+        options.events = Some(collector.recipient());
+        options.port_mapping = false;
+        options.resume_interval = Duration::from_millis(500);
+        let addr = TorrentSession::new(options).start();
+        Ok(Self {
+            addr,
+            events,
+            metrics,
+            health,
+            downloads: PathBuf::from(&snapshot.engine_profile.download_root),
+            resume_dir: PathBuf::from(&snapshot.engine_profile.resume_dir),
+        })
+    }
+
+    pub async fn add(&self, source: TorrentSource, options: EngineAdd) -> Result<TorrentSummary, Box<dyn std::error::Error>> {
+        Ok(self.addr.send(AddTorrent { source, options, request_id: None }).await??)
+    }
+
+    pub async fn command(&self, id: &TorrentId, command: TorrentCommand) -> TestResult {
+        self.addr.send(ControlTorrent { id: id.clone(), command, request_id: None }).await??;
+        Ok(())
+    }
+
+    /// Waits for the first event matching `pick`.
+    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&Event) -> Option<T>) -> Result<T, Box<dyn std::error::Error>> {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let event = tokio::time::timeout_at(deadline, self.events.recv()).await?.ok_or("event channel closed")?;
+            if let Some(found) = pick(&event) {
+                return Ok(found);
+            }
+        }
+    }
+
+    pub async fn wait_completed(&mut self, id: &TorrentId) -> TestResult {
+        self.wait_for(|e| matches!(e, Event::Completed { torrent, .. } if torrent == id).then_some(())).await
+    }
+}
