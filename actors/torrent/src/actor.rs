@@ -37,7 +37,9 @@ impl TorrentSession {
     pub fn new(options: EngineOptions) -> Self {
         let config = options.config.clone();
         let resume = ResumeStore::new(&config.engine_profile.resume_dir);
-        options.health.set(COMPONENT, ComponentHealth::degraded("starting"));
+        options
+            .health
+            .set(COMPONENT, ComponentHealth::degraded("starting"));
         Self {
             options,
             config,
@@ -57,7 +59,9 @@ impl TorrentSession {
         match (&self.session, self.ready) {
             (Some(session), true) => Ok(session.clone()),
             _ => Err(EngineError::Unavailable(
-                self.last_error.clone().unwrap_or_else(|| "the engine is starting".to_string()),
+                self.last_error
+                    .clone()
+                    .unwrap_or_else(|| "the engine is starting".to_string()),
             )),
         }
     }
@@ -76,14 +80,29 @@ impl TorrentSession {
             (None, true) => ComponentHealth::ok(),
         };
         let status = self.status();
-        health.facts.insert("listening".into(), status.listening.into());
-        health.facts.insert("listen_port".into(), status.listen_port.into());
-        health.facts.insert("torrents".into(), status.torrents.into());
-        health.facts.insert("dht_nodes".into(), status.dht_nodes.into());
+        health
+            .facts
+            .insert("listening".into(), status.listening.into());
+        health
+            .facts
+            .insert("listen_port".into(), status.listen_port.into());
+        health
+            .facts
+            .insert("torrents".into(), status.torrents.into());
+        health
+            .facts
+            .insert("dht_nodes".into(), status.dht_nodes.into());
         let level = health.status;
         let detail = health.detail.clone();
         if self.options.health.set(COMPONENT, health) {
-            self.publish(Event::HealthChanged { component: COMPONENT.into(), status: level, detail }, None);
+            self.publish(
+                Event::HealthChanged {
+                    component: COMPONENT.into(),
+                    status: level,
+                    detail,
+                },
+                None,
+            );
         }
     }
 
@@ -104,7 +123,8 @@ impl TorrentSession {
 
     fn start_session(&mut self) -> Result<(), EngineError> {
         let settings = session_settings(&self.config.engine_profile, self.options.port_mapping);
-        let session = Session::new(&settings).map_err(|err| EngineError::Internal(err.to_string()))?;
+        let session =
+            Session::new(&settings).map_err(|err| EngineError::Internal(err.to_string()))?;
         self.listening = session.is_listening().unwrap_or(false);
         self.session = Some(Arc::new(session));
         Ok(())
@@ -166,13 +186,18 @@ impl Handler<ConfigChanged> for TorrentSession {
         if previous.engine_profile == self.config.engine_profile {
             return;
         }
-        let Some(session) = self.session.clone() else { return };
+        let Some(session) = self.session.clone() else {
+            return;
+        };
         let started = Instant::now();
         let settings = session_settings(&self.config.engine_profile, self.options.port_mapping);
         match session.apply_settings(&settings) {
             Ok(()) => {
                 let took = started.elapsed();
-                self.options.metrics.config_apply.observe(took.as_secs_f64());
+                self.options
+                    .metrics
+                    .config_apply
+                    .observe(took.as_secs_f64());
                 tracing::info!(
                     config.revision = self.config.revision,
                     duration_ms = took.as_millis() as u64,

@@ -17,7 +17,9 @@ use crate::mapping::{self, domain_state};
 impl TorrentSession {
     /// One tick of the pump.
     pub(crate) fn pump(&mut self) {
-        let Some(session) = self.session.clone() else { return };
+        let Some(session) = self.session.clone() else {
+            return;
+        };
         if let Err(err) = session.post_torrent_updates() {
             tracing::warn!(error = %err, "post_torrent_updates failed");
         }
@@ -72,15 +74,29 @@ impl TorrentSession {
             }
             AlertKind::ListenSucceeded { address, port, .. } => {
                 tracing::info!(engine.address = %address, engine.port = port, "engine listening");
-                if !self.listening || self.last_error.as_deref().is_some_and(|e| e.starts_with("listen")) {
+                if !self.listening
+                    || self
+                        .last_error
+                        .as_deref()
+                        .is_some_and(|e| e.starts_with("listen"))
+                {
                     self.listening = true;
                     self.last_error = None;
                     self.report_health();
                 }
             }
-            AlertKind::ListenFailed { address, port, error, .. } => {
+            AlertKind::ListenFailed {
+                address,
+                port,
+                error,
+                ..
+            } => {
                 tracing::error!(engine.address = %address, engine.port = port, error = %error, "engine cannot listen");
-                self.listening = self.session.as_ref().and_then(|s| s.is_listening().ok()).unwrap_or(false);
+                self.listening = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.is_listening().ok())
+                    .unwrap_or(false);
                 self.last_error = Some(format!("listen on {address}:{port} failed: {error}"));
                 self.report_health();
             }
@@ -109,15 +125,25 @@ impl TorrentSession {
 
     /// Applies a fresh status: state changes, progress events, byte counters.
     pub(crate) fn apply_status(&mut self, status: TorrentStatus) {
-        let Some(tracked) = self.torrents.get_mut(&status.id) else { return };
+        let Some(tracked) = self.torrents.get_mut(&status.id) else {
+            return;
+        };
         let new_state = domain_state(&status, tracked.user_paused, tracked.error.as_deref());
         let delta_in = (status.total_payload_download - tracked.counted_in).max(0);
         let delta_out = (status.total_payload_upload - tracked.counted_out).max(0);
         tracked.counted_in = status.total_payload_download;
         tracked.counted_out = status.total_payload_upload;
-        self.options.metrics.bytes_in.inc_by(delta_in.unsigned_abs());
-        self.options.metrics.bytes_out.inc_by(delta_out.unsigned_abs());
-        if tracked.name.is_empty() || (tracked.name == tracked.id.as_str() && !status.name.is_empty()) {
+        self.options
+            .metrics
+            .bytes_in
+            .inc_by(delta_in.unsigned_abs());
+        self.options
+            .metrics
+            .bytes_out
+            .inc_by(delta_out.unsigned_abs());
+        if tracked.name.is_empty()
+            || (tracked.name == tracked.id.as_str() && !status.name.is_empty())
+        {
             tracked.name = status.name.clone();
         }
         let id = tracked.id.clone();
@@ -140,10 +166,19 @@ impl TorrentSession {
         });
         tracked.status = Some(status);
         if changed_state {
-            self.publish(Event::StateChanged { torrent: id.clone(), state: new_state }, None);
+            self.publish(
+                Event::StateChanged {
+                    torrent: id.clone(),
+                    state: new_state,
+                },
+                None,
+            );
         }
         let now = Instant::now();
-        let due = self.last_progress.get(id.as_str()).is_none_or(|last| now.duration_since(*last) >= self.options.tick);
+        let due = self
+            .last_progress
+            .get(id.as_str())
+            .is_none_or(|last| now.duration_since(*last) >= self.options.tick);
         if due {
             self.last_progress.insert(id.as_str().to_string(), now);
             self.publish(progress, None);
@@ -154,8 +189,12 @@ impl TorrentSession {
     }
 
     fn metadata_received(&mut self, id: &str) {
-        let Some(session) = self.session.clone() else { return };
-        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        let Some(tracked) = self.torrents.get_mut(id) else {
+            return;
+        };
         if let Ok(status) = session.status(id) {
             tracked.name = status.name.clone();
             tracked.status = Some(status);
@@ -163,17 +202,38 @@ impl TorrentSession {
         let torrent = tracked.id.clone();
         let name = tracked.name.clone();
         let total = tracked.status.as_ref().map_or(0, |s| s.total_size);
-        self.publish(Event::MetadataReceived { torrent: torrent.clone(), name: name.clone() }, None);
+        self.publish(
+            Event::MetadataReceived {
+                torrent: torrent.clone(),
+                name: name.clone(),
+            },
+            None,
+        );
         if let Ok(files) = session.files(id) {
             let files = files.iter().map(mapping::file).collect();
-            self.publish(Event::FilesDiscovered { torrent: torrent.clone(), files }, None);
+            self.publish(
+                Event::FilesDiscovered {
+                    torrent: torrent.clone(),
+                    files,
+                },
+                None,
+            );
         }
-        self.persist(torrent, TorrentChanges { name: Some(name), total_size: Some(total), ..TorrentChanges::default() });
+        self.persist(
+            torrent,
+            TorrentChanges {
+                name: Some(name),
+                total_size: Some(total),
+                ..TorrentChanges::default()
+            },
+        );
         self.request_resume(id);
     }
 
     fn finished(&mut self, id: &str) {
-        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        let Some(tracked) = self.torrents.get_mut(id) else {
+            return;
+        };
         if let Some(session) = &self.session {
             if let Ok(status) = session.status(id) {
                 tracked.status = Some(status);
@@ -186,7 +246,10 @@ impl TorrentSession {
         let now = Utc::now();
         tracked.completed_at = Some(now);
         let torrent = tracked.id.clone();
-        let save_path = tracked.status.as_ref().map_or_else(|| tracked.save_path.clone(), |s| s.save_path.clone());
+        let save_path = tracked
+            .status
+            .as_ref()
+            .map_or_else(|| tracked.save_path.clone(), |s| s.save_path.clone());
         tracing::info!(torrent.info_hash = %torrent, "torrent completed");
         self.persist(
             torrent.clone(),
@@ -201,22 +264,38 @@ impl TorrentSession {
     }
 
     fn torrent_error(&mut self, id: &str, message: String) {
-        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        let Some(tracked) = self.torrents.get_mut(id) else {
+            return;
+        };
         tracing::warn!(torrent.info_hash = %id, error = %message, "torrent error");
         tracked.error = Some(message.clone());
         let torrent = tracked.id.clone();
         if tracked.state != TorrentState::Error {
             tracked.state = TorrentState::Error;
-            self.publish(Event::StateChanged { torrent: torrent.clone(), state: TorrentState::Error }, None);
+            self.publish(
+                Event::StateChanged {
+                    torrent: torrent.clone(),
+                    state: TorrentState::Error,
+                },
+                None,
+            );
         }
         self.publish(Event::TorrentError { torrent, message }, None);
     }
 
     fn storage_moved(&mut self, id: &str, path: String) {
-        let Some(tracked) = self.torrents.get_mut(id) else { return };
+        let Some(tracked) = self.torrents.get_mut(id) else {
+            return;
+        };
         tracked.save_path = path.clone();
         let torrent = tracked.id.clone();
-        self.persist(torrent, TorrentChanges { save_path: Some(path), ..TorrentChanges::default() });
+        self.persist(
+            torrent,
+            TorrentChanges {
+                save_path: Some(path),
+                ..TorrentChanges::default()
+            },
+        );
         self.request_resume(id);
     }
 
@@ -224,7 +303,10 @@ impl TorrentSession {
     pub(crate) fn persist(&self, id: TorrentId, changes: TorrentChanges) {
         let pool = self.options.pool.clone();
         actix::spawn(async move {
-            let _ = catalogue::blocking(pool, move |conn| torrents::update(conn, id.as_str(), &changes)).await;
+            let _ = catalogue::blocking(pool, move |conn| {
+                torrents::update(conn, id.as_str(), &changes)
+            })
+            .await;
         });
     }
 
@@ -235,7 +317,9 @@ impl TorrentSession {
             Ok(()) => {
                 self.pending_resume.insert(id.to_string(), Instant::now());
             }
-            Err(err) => tracing::debug!(torrent.info_hash = %id, error = %err, "cannot request resume data"),
+            Err(err) => {
+                tracing::debug!(torrent.info_hash = %id, error = %err, "cannot request resume data")
+            }
         }
     }
 
@@ -260,7 +344,9 @@ impl TorrentSession {
         let store = self.resume.clone();
         let metrics = self.options.metrics.clone();
         actix::spawn(async move {
-            let written = tokio::task::spawn_blocking(move || store.write(&id, &data).map_err(|e| (id, e))).await;
+            let written =
+                tokio::task::spawn_blocking(move || store.write(&id, &data).map_err(|e| (id, e)))
+                    .await;
             match written {
                 Ok(Ok(())) => metrics.resume_saves.with_label_values(&["ok"]).inc(),
                 Ok(Err((id, err))) => {
@@ -287,7 +373,11 @@ impl TorrentSession {
         }
         for state in TorrentState::ALL {
             let count = by_state.get(state.as_str()).copied().unwrap_or(0);
-            self.options.metrics.torrents.with_label_values(&[state.as_str()]).set(count);
+            self.options
+                .metrics
+                .torrents
+                .with_label_values(&[state.as_str()])
+                .set(count);
         }
         self.options.metrics.download_bps.set(down);
         self.options.metrics.upload_bps.set(up);

@@ -18,8 +18,12 @@ where
         Ok(Ok(value)) => Ok(value),
         Ok(Err(err)) => {
             tracing::error!(error = %err, "catalogue query failed");
-            Err(EngineError::Internal(format!("catalogue unavailable: {err}")))
+            Err(EngineError::Internal(format!(
+                "catalogue unavailable: {err}"
+            )))
         }
-        Err(err) => Err(EngineError::Internal(format!("catalogue task failed: {err}"))),
+        Err(err) => Err(EngineError::Internal(format!(
+            "catalogue task failed: {err}"
+        ))),
     }
 }

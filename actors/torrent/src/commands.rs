@@ -5,8 +5,8 @@ use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, EngineError, GetTorrent, ListTorrents, RemoveTorrent, ShutdownEngine, TorrentCommand,
-    TorrentSource,
+    AddTorrent, ControlTorrent, EngineError, GetTorrent, ListTorrents, RemoveTorrent,
+    ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
@@ -24,7 +24,9 @@ const MAX_PRIORITY: u8 = 7;
 fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     match value {
         None => Ok(0),
-        Some(v) if v < 0 => Err(EngineError::InvalidArgument("rate limits must be 0 (unlimited) or positive".into())),
+        Some(v) if v < 0 => Err(EngineError::InvalidArgument(
+            "rate limits must be 0 (unlimited) or positive".into(),
+        )),
         Some(v) => Ok(i32::try_from(v).unwrap_or(i32::MAX)),
     }
 }
@@ -32,15 +34,23 @@ fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
 /// True when `path` is absolute, has no `..`, and lies under one of `roots`.
 fn inside(path: &str, roots: &[&str]) -> bool {
     let candidate = Path::new(path);
-    if !candidate.is_absolute() || candidate.components().any(|c| matches!(c, Component::ParentDir)) {
+    if !candidate.is_absolute()
+        || candidate
+            .components()
+            .any(|c| matches!(c, Component::ParentDir))
+    {
         return false;
     }
-    roots.iter().any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
+    roots
+        .iter()
+        .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
 }
 
 impl TorrentSession {
     fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
-        self.torrents.get(id.as_str()).ok_or_else(|| EngineError::NotFound(id.clone()))
+        self.torrents
+            .get(id.as_str())
+            .ok_or_else(|| EngineError::NotFound(id.clone()))
     }
 
     /// Validates an add, puts the torrent into the session and tracks it;
@@ -50,22 +60,40 @@ impl TorrentSession {
         let options = &msg.options;
         let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
             TorrentSource::Magnet(uri) => {
-                let info = libtorrent_sys::parse_magnet(uri).map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
+                let info = libtorrent_sys::parse_magnet(uri)
+                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
                 (info.id, info.name, None, "magnet", Some(uri.clone()), None)
             }
             TorrentSource::File(bytes) => {
-                let meta =
-                    libtorrent_sys::parse_torrent_file(bytes).map_err(|e| EngineError::InvalidTorrent(e.to_string()))?;
-                (meta.id, meta.name, Some(meta.files.len()), "file", None, Some(bytes.clone()))
+                let meta = libtorrent_sys::parse_torrent_file(bytes)
+                    .map_err(|e| EngineError::InvalidTorrent(e.to_string()))?;
+                (
+                    meta.id,
+                    meta.name,
+                    Some(meta.files.len()),
+                    "file",
+                    None,
+                    Some(bytes.clone()),
+                )
             }
         };
-        let id = TorrentId::parse(&raw_id).map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
+        let id = TorrentId::parse(&raw_id)
+            .map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
         if self.torrents.contains_key(id.as_str()) {
             return Err(EngineError::Duplicate(id));
         }
         let profile = &self.config.engine_profile;
-        let save_path = options.save_path.clone().unwrap_or_else(|| profile.download_root.clone());
-        let mut roots: Vec<&str> = self.config.fs_policy.allow_paths.iter().map(String::as_str).collect();
+        let save_path = options
+            .save_path
+            .clone()
+            .unwrap_or_else(|| profile.download_root.clone());
+        let mut roots: Vec<&str> = self
+            .config
+            .fs_policy
+            .allow_paths
+            .iter()
+            .map(String::as_str)
+            .collect();
         roots.push(profile.download_root.as_str());
         if !inside(&save_path, &roots) {
             return Err(EngineError::InvalidArgument(format!(
@@ -74,7 +102,9 @@ impl TorrentSession {
         }
         let priorities = options.files.clone().unwrap_or_default();
         if let Some(bad) = priorities.iter().find(|p| **p > MAX_PRIORITY) {
-            return Err(EngineError::InvalidArgument(format!("file priority {bad} is out of range 0..=7")));
+            return Err(EngineError::InvalidArgument(format!(
+                "file priority {bad} is out of range 0..=7"
+            )));
         }
         if let Some(count) = file_count {
             if priorities.len() > count {
@@ -106,13 +136,25 @@ impl TorrentSession {
             LtError::Malformed(m) => EngineError::InvalidTorrent(m),
             other => engine_error(other, &id),
         })?;
-        let name = if name.is_empty() { id.to_string() } else { name };
-        let category = options.category.clone().map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+        let name = if name.is_empty() {
+            id.to_string()
+        } else {
+            name
+        };
+        let category = options
+            .category
+            .clone()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
         let status = session.status(id.as_str()).ok();
         let state = status
             .as_ref()
             .map(|s| mapping::domain_state(s, options.paused, None))
-            .unwrap_or(if options.paused { TorrentState::Paused } else { TorrentState::Queued });
+            .unwrap_or(if options.paused {
+                TorrentState::Paused
+            } else {
+                TorrentState::Queued
+            });
         self.torrents.insert(
             id.to_string(),
             Tracked {
@@ -181,7 +223,11 @@ impl TorrentSession {
                 changes.sequential = Some(on);
             }
             TorrentCommand::Limits(limits) => {
-                lt(session.set_limits(key, clamp_limit(limits.download_bps)?, clamp_limit(limits.upload_bps)?))?;
+                lt(session.set_limits(
+                    key,
+                    clamp_limit(limits.download_bps)?,
+                    clamp_limit(limits.upload_bps)?,
+                ))?;
                 changes.download_limit = Some(limits.download_bps.unwrap_or(0));
                 changes.upload_limit = Some(limits.upload_bps.unwrap_or(0));
                 if let Some(t) = self.torrents.get_mut(key) {
@@ -197,10 +243,15 @@ impl TorrentSession {
                 let mut priorities: Vec<u8> = files.iter().map(|f| f.priority).collect();
                 for (index, priority) in &pairs {
                     if *index >= count {
-                        return Err(EngineError::InvalidFileIndex { index: *index, count });
+                        return Err(EngineError::InvalidFileIndex {
+                            index: *index,
+                            count,
+                        });
                     }
                     if *priority > MAX_PRIORITY {
-                        return Err(EngineError::InvalidArgument(format!("file priority {priority} is out of range 0..=7")));
+                        return Err(EngineError::InvalidArgument(format!(
+                            "file priority {priority} is out of range 0..=7"
+                        )));
                     }
                 }
                 for (index, priority) in pairs {
@@ -213,11 +264,15 @@ impl TorrentSession {
             }
             TorrentCommand::MoveStorage(path) => {
                 if !Path::new(&path).is_absolute() {
-                    return Err(EngineError::InvalidArgument("the new storage path must be absolute".into()));
+                    return Err(EngineError::InvalidArgument(
+                        "the new storage path must be absolute".into(),
+                    ));
                 }
                 lt(session.move_storage(key, Path::new(&path)))?;
             }
-            TorrentCommand::ConnectPeer(addr) => lt(session.connect_peer(key, addr.ip(), addr.port()))?,
+            TorrentCommand::ConnectPeer(addr) => {
+                lt(session.connect_peer(key, addr.ip(), addr.port()))?
+            }
         }
         self.persist(id.clone(), changes);
         Ok(())
@@ -230,8 +285,12 @@ impl TorrentSession {
         if let Ok(status) = session.status(id.as_str()) {
             tracked.status = Some(status);
         }
-        let files = session.files(id.as_str()).map_err(|err| engine_error(err, id))?;
-        let trackers = session.trackers(id.as_str()).map_err(|err| engine_error(err, id))?;
+        let files = session
+            .files(id.as_str())
+            .map_err(|err| engine_error(err, id))?;
+        let trackers = session
+            .trackers(id.as_str())
+            .map_err(|err| engine_error(err, id))?;
         let status = tracked.status.clone();
         Ok(TorrentDetail {
             summary: summary(&tracked),
@@ -302,7 +361,9 @@ impl Handler<RemoveTorrent> for TorrentSession {
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let removed = self.session().and_then(|session| {
             self.tracked(&msg.id)?;
-            session.remove(msg.id.as_str(), msg.delete_data).map_err(|err| engine_error(err, &msg.id))
+            session
+                .remove(msg.id.as_str(), msg.delete_data)
+                .map_err(|err| engine_error(err, &msg.id))
         });
         if let Err(err) = removed {
             return Box::pin(actix::fut::ready(Err(err)));
@@ -363,12 +424,19 @@ impl Handler<ShutdownEngine> for TorrentSession {
         let metrics = self.options.metrics.clone();
         let work = tokio::task::spawn_blocking(move || {
             let saved = crate::shutdown::save_all(&session, &store, &ids, timeout);
-            metrics.resume_saves.with_label_values(&["ok"]).inc_by(saved as u64);
+            metrics
+                .resume_saves
+                .with_label_values(&["ok"])
+                .inc_by(saved as u64);
             saved
         });
         Box::pin(work.into_actor(self).map(|saved, actor, _ctx| {
             let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(engine.resume_saved = saved, engine.torrents = actor.torrents.len(), "engine stopped");
+            tracing::info!(
+                engine.resume_saved = saved,
+                engine.torrents = actor.torrents.len(),
+                "engine stopped"
+            );
             actor.session = None;
             Ok(())
         }))

@@ -15,8 +15,8 @@ mod mapping;
 mod metrics;
 mod options;
 mod restore;
-mod shutdown;
 mod resume;
+mod shutdown;
 
 pub use actor::TorrentSession;
 pub use metrics::EngineMetrics;

@@ -2,9 +2,13 @@
 //! module (and the actor that calls it) sees a libtorrent type.
 
 use chrono::{DateTime, Utc};
-use libtorrent_sys::{Error as LtError, FileStatus, TorrentState as LtState, TorrentStatus, TrackerStatus};
+use libtorrent_sys::{
+    Error as LtError, FileStatus, TorrentState as LtState, TorrentStatus, TrackerStatus,
+};
 use revaer_messages::engine::EngineError;
-use revaer_messages::torrent::{TorrentFile, TorrentId, TorrentLimits, TorrentState, TorrentSummary, TrackerInfo};
+use revaer_messages::torrent::{
+    TorrentFile, TorrentId, TorrentLimits, TorrentState, TorrentSummary, TrackerInfo,
+};
 
 /// What the engine remembers about a torrent besides libtorrent's status.
 #[derive(Debug, Clone)]
@@ -40,7 +44,11 @@ pub struct Tracked {
 }
 
 /// The user-facing state of a torrent.
-pub fn domain_state(status: &TorrentStatus, user_paused: bool, error: Option<&str>) -> TorrentState {
+pub fn domain_state(
+    status: &TorrentStatus,
+    user_paused: bool,
+    error: Option<&str>,
+) -> TorrentState {
     if !status.error.is_empty() || error.is_some_and(|e| !e.is_empty()) {
         return TorrentState::Error;
     }
@@ -48,12 +56,18 @@ pub fn domain_state(status: &TorrentStatus, user_paused: bool, error: Option<&st
         return TorrentState::Moving;
     }
     if status.paused {
-        return if user_paused || !status.auto_managed { TorrentState::Paused } else { TorrentState::Queued };
+        return if user_paused || !status.auto_managed {
+            TorrentState::Paused
+        } else {
+            TorrentState::Queued
+        };
     }
     match status.state {
         LtState::CheckingFiles | LtState::CheckingResumeData => TorrentState::Checking,
         LtState::DownloadingMetadata => TorrentState::Metadata,
-        LtState::Downloading if status.download_rate == 0 && status.num_peers == 0 => TorrentState::Stalled,
+        LtState::Downloading if status.download_rate == 0 && status.num_peers == 0 => {
+            TorrentState::Stalled
+        }
         LtState::Downloading => TorrentState::Downloading,
         LtState::Finished | LtState::Seeding => TorrentState::Seeding,
         LtState::Unknown => TorrentState::Queued,
@@ -78,7 +92,11 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
         uploaded,
         download_bps,
         upload_bps: status.map_or(0, |s| s.upload_rate),
-        ratio: if downloaded > 0 { uploaded as f64 / downloaded as f64 } else { 0.0 },
+        ratio: if downloaded > 0 {
+            uploaded as f64 / downloaded as f64
+        } else {
+            0.0
+        },
         eta_seconds,
         category: tracked.category.clone(),
         tags: tracked.tags.clone(),
@@ -86,13 +104,20 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
         sequential: status.is_some_and(|s| s.sequential),
         added_at: tracked.added_at,
         completed_at: tracked.completed_at,
-        error: tracked.error.clone().or_else(|| status.map(|s| s.error.clone()).filter(|e| !e.is_empty())),
+        error: tracked
+            .error
+            .clone()
+            .or_else(|| status.map(|s| s.error.clone()).filter(|e| !e.is_empty())),
     }
 }
 
 /// Domain view of a file.
 pub fn file(entry: &FileStatus) -> TorrentFile {
-    let progress = if entry.size > 0 { entry.downloaded as f64 / entry.size as f64 } else { 1.0 };
+    let progress = if entry.size > 0 {
+        entry.downloaded as f64 / entry.size as f64
+    } else {
+        1.0
+    };
     TorrentFile {
         index: u32::try_from(entry.index).unwrap_or(u32::MAX),
         path: entry.path.clone(),
@@ -114,7 +139,11 @@ pub fn tracker(entry: &TrackerStatus) -> TrackerInfo {
     } else {
         "not_contacted"
     };
-    let message = if entry.error.is_empty() { entry.message.clone() } else { entry.error.clone() };
+    let message = if entry.error.is_empty() {
+        entry.message.clone()
+    } else {
+        entry.error.clone()
+    };
     TrackerInfo {
         url: entry.url.clone(),
         tier: i32::from(entry.tier),

@@ -1,6 +1,8 @@
 //! Prometheus metrics of the engine.
 
-use prometheus::{Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+};
 use revaer_messages::torrent::TorrentState;
 
 /// Engine gauges and counters.
@@ -27,20 +29,33 @@ pub struct EngineMetrics {
 impl EngineMetrics {
     /// Creates and registers the metrics.
     pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
-        let torrents = IntGaugeVec::new(Opts::new("engine_torrents", "Torrents by state"), &["state"])?;
+        let torrents = IntGaugeVec::new(
+            Opts::new("engine_torrents", "Torrents by state"),
+            &["state"],
+        )?;
         for state in TorrentState::ALL {
             torrents.with_label_values(&[state.as_str()]).set(0);
         }
-        let download_bps = IntGauge::new("engine_download_bytes_per_second", "Payload download rate")?;
+        let download_bps =
+            IntGauge::new("engine_download_bytes_per_second", "Payload download rate")?;
         let upload_bps = IntGauge::new("engine_upload_bytes_per_second", "Payload upload rate")?;
-        let bytes_in = IntCounter::new("engine_payload_received_bytes_total", "Payload bytes downloaded")?;
-        let bytes_out = IntCounter::new("engine_payload_sent_bytes_total", "Payload bytes uploaded")?;
+        let bytes_in = IntCounter::new(
+            "engine_payload_received_bytes_total",
+            "Payload bytes downloaded",
+        )?;
+        let bytes_out =
+            IntCounter::new("engine_payload_sent_bytes_total", "Payload bytes uploaded")?;
         let alerts = IntCounter::new("engine_alerts_total", "libtorrent alerts processed")?;
-        let resume_saves =
-            IntCounterVec::new(Opts::new("engine_resume_saves_total", "Fast-resume saves by result"), &["result"])?;
+        let resume_saves = IntCounterVec::new(
+            Opts::new("engine_resume_saves_total", "Fast-resume saves by result"),
+            &["result"],
+        )?;
         let config_apply = Histogram::with_opts(
-            HistogramOpts::new("engine_config_apply_seconds", "Time to apply engine settings to the live session")
-                .buckets(vec![0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0]),
+            HistogramOpts::new(
+                "engine_config_apply_seconds",
+                "Time to apply engine settings to the live session",
+            )
+            .buckets(vec![0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0]),
         )?;
         for metric in [
             Box::new(torrents.clone()) as Box<dyn prometheus::core::Collector>,
@@ -54,6 +69,15 @@ impl EngineMetrics {
         ] {
             registry.register(metric)?;
         }
-        Ok(Self { torrents, download_bps, upload_bps, bytes_in, bytes_out, alerts, resume_saves, config_apply })
+        Ok(Self {
+            torrents,
+            download_bps,
+            upload_bps,
+            bytes_in,
+            bytes_out,
+            alerts,
+            resume_saves,
+            config_apply,
+        })
     }
 }

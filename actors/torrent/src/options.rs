@@ -36,7 +36,12 @@ pub struct EngineOptions {
 
 impl EngineOptions {
     /// Production defaults.
-    pub fn new(pool: PgPool, config: Arc<ConfigSnapshot>, health: HealthBoard, metrics: EngineMetrics) -> Self {
+    pub fn new(
+        pool: PgPool,
+        config: Arc<ConfigSnapshot>,
+        health: HealthBoard,
+        metrics: EngineMetrics,
+    ) -> Self {
         Self {
             pool,
             config,
@@ -58,7 +63,8 @@ pub fn session_settings(profile: &EngineProfile, port_mapping: bool) -> SessionS
     } else {
         profile.listen_interface.clone()
     };
-    let loopback = profile.listen_interface.starts_with("127.") || profile.listen_interface == "::1";
+    let loopback =
+        profile.listen_interface.starts_with("127.") || profile.listen_interface == "::1";
     let clamp = |v: i64| i32::try_from(v.max(0)).unwrap_or(i32::MAX);
     SessionSettings {
         listen_interfaces: format!("{interface}:{}", profile.listen_port),

@@ -39,7 +39,10 @@ impl TorrentSession {
                     for (row, resume) in loaded {
                         actor.attach(row, resume);
                     }
-                    tracing::info!(engine.torrents = count, "engine restored from the catalogue");
+                    tracing::info!(
+                        engine.torrents = count,
+                        "engine restored from the catalogue"
+                    );
                     actor.ready = true;
                 }
                 Err(err) => {
@@ -53,7 +56,9 @@ impl TorrentSession {
     }
 
     fn attach(&mut self, row: TorrentRow, resume: Result<Option<Vec<u8>>, String>) {
-        let Some(session) = self.session.clone() else { return };
+        let Some(session) = self.session.clone() else {
+            return;
+        };
         let Ok(id) = TorrentId::parse(&row.id) else {
             tracing::error!(torrent.info_hash = %row.id, "catalogue entry has an invalid id; skipped");
             return;
@@ -64,17 +69,31 @@ impl TorrentSession {
         match resume {
             Ok(Some(data)) => match session.add_resume_data(&data, &options) {
                 Ok(_) => attached = true,
-                Err(err) => warning = Some(format!("resume data of {id} is unusable ({err}); re-adding and re-checking")),
+                Err(err) => {
+                    warning = Some(format!(
+                        "resume data of {id} is unusable ({err}); re-adding and re-checking"
+                    ))
+                }
             },
-            Ok(None) => warning = Some(format!("no resume data for {id}; re-adding and re-checking")),
-            Err(err) => warning = Some(format!("cannot read resume data of {id} ({err}); re-adding and re-checking")),
+            Ok(None) => {
+                warning = Some(format!(
+                    "no resume data for {id}; re-adding and re-checking"
+                ))
+            }
+            Err(err) => {
+                warning = Some(format!(
+                    "cannot read resume data of {id} ({err}); re-adding and re-checking"
+                ))
+            }
         }
         let mut error = None;
         if !attached {
             let added = match (&row.torrent_file, &row.magnet_uri) {
                 (Some(bytes), _) => session.add_torrent_file(bytes, &options),
                 (None, Some(uri)) => session.add_magnet(uri, &options),
-                (None, None) => Err(libtorrent_sys::Error::InvalidArgument("catalogue entry has no source".into())),
+                (None, None) => Err(libtorrent_sys::Error::InvalidArgument(
+                    "catalogue entry has no source".into(),
+                )),
             };
             if let Err(err) = added {
                 error = Some(format!("cannot re-add from source: {err}"));

@@ -72,7 +72,11 @@ mod tests {
         store.write(&id, b"first")?;
         store.write(&id, b"second")?;
         assert_eq!(store.read(&id)?, Some(b"second".to_vec()));
-        assert!(!dir.path().join("resume").join(format!("{id}.fastresume.tmp")).exists());
+        assert!(!dir
+            .path()
+            .join("resume")
+            .join(format!("{id}.fastresume.tmp"))
+            .exists());
         store.remove(&id)?;
         store.remove(&id)?;
         assert_eq!(store.read(&id)?, None);

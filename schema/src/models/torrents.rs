@@ -59,7 +59,13 @@ impl TorrentRow {
     pub fn priorities(&self) -> Vec<u8> {
         self.file_priorities
             .as_array()
-            .map(|items| items.iter().filter_map(|v| v.as_u64()).filter_map(|v| u8::try_from(v).ok()).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_u64())
+                    .filter_map(|v| u8::try_from(v).ok())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -67,7 +73,12 @@ impl TorrentRow {
 fn string_list(value: &Value) -> Vec<String> {
     value
         .as_array()
-        .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -141,7 +152,10 @@ pub struct TorrentChanges {
 pub fn is_duplicate(err: &DbError) -> bool {
     matches!(
         err,
-        DbError::Query(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+        DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        ))
     )
 }
 
@@ -155,7 +169,11 @@ pub fn insert(conn: &mut PgConnection, torrent: &NewTorrent) -> Result<TorrentRo
 
 /// One entry.
 pub fn find(conn: &mut PgConnection, id: &str) -> Result<Option<TorrentRow>, DbError> {
-    Ok(torrents::table.find(id).select(TorrentRow::as_select()).first(conn).optional()?)
+    Ok(torrents::table
+        .find(id)
+        .select(TorrentRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Every entry, oldest first.
@@ -167,7 +185,11 @@ pub fn list(conn: &mut PgConnection) -> Result<Vec<TorrentRow>, DbError> {
 }
 
 /// Applies changes; returns whether the entry existed.
-pub fn update(conn: &mut PgConnection, id: &str, changes: &TorrentChanges) -> Result<bool, DbError> {
+pub fn update(
+    conn: &mut PgConnection,
+    id: &str,
+    changes: &TorrentChanges,
+) -> Result<bool, DbError> {
     let updated = diesel::update(torrents::table.find(id))
         .set((changes, torrents::updated_at.eq(diesel::dsl::now)))
         .execute(conn)?;

@@ -70,6 +70,10 @@ pub fn serve(state: ApiState, listener: TcpListener, workers: usize) -> std::io:
             .listen(listener)?
             .workers(workers.max(1))
             .shutdown_timeout(SHUTDOWN_GRACE.as_secs())
+            // Why: a client closing its socket must end its SSE stream (and
+            // detach it from the event hub) at once, not at the next write.
+            // The price is that HTTP/1 half-closed requests are not answered.
+            .h1_allow_half_closed(false)
             .disable_signals()
             .run(),
     )

@@ -172,7 +172,10 @@ pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, 
 
 /// The expensive step: looks the key up and verifies the secret against its
 /// argon2id hash, then caches the outcome.
-pub async fn verify(state: &ApiState, unverified: Unverified) -> Result<AuthenticatedKey, ApiError> {
+pub async fn verify(
+    state: &ApiState,
+    unverified: Unverified,
+) -> Result<AuthenticatedKey, ApiError> {
     let Unverified { key_id, secret } = unverified;
     let presented = digest(&secret);
     let lookup_id = key_id.clone();

@@ -3,7 +3,10 @@
 //! document cannot list a route the server lacks or miss one it has.
 
 use actix_web::App;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -43,6 +46,66 @@ impl Modify for Security {
     }
 }
 
+/// Documents the rate limiter on every key-authenticated operation (every
+/// `/v1` route except setup): the `X-RateLimit-*` headers on success and the
+/// `429` problem. Why a pass over the finished document: the limiter is a
+/// middleware, so no handler annotation would otherwise mention it.
+fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
+    let integer = |description: &str| {
+        HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::Integer))
+            .description(Some(description))
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/v1/") || path.starts_with("/v1/setup/") {
+            continue;
+        }
+        let operations: [&mut Option<Operation>; 4] = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+                    response.headers.insert(
+                        "X-RateLimit-Limit".into(),
+                        integer("Size of the key's token bucket"),
+                    );
+                    response.headers.insert(
+                        "X-RateLimit-Remaining".into(),
+                        integer("Requests left in the bucket"),
+                    );
+                    response.headers.insert(
+                        "X-RateLimit-Reset".into(),
+                        integer("Seconds until the bucket is full again"),
+                    );
+                }
+            }
+            operation
+                .responses
+                .responses
+                .entry("429".into())
+                .or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Rate limited (per API key, or per client address for failed authentication)")
+                            .header("Retry-After", integer("Seconds to wait before retrying"))
+                            .content(
+                                crate::error::PROBLEM_JSON,
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("Problem")))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                });
+        }
+    }
+}
+
 /// The generated document, kept rendered for `/docs/openapi.json`.
 #[derive(Clone)]
 pub struct OpenApiDoc {
@@ -61,6 +124,7 @@ impl OpenApiDoc {
             .configure(routes::configure)
             .split_for_parts();
         doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+        document_rate_limits(&mut doc);
         let json = doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string());
         Self { doc, json }
     }

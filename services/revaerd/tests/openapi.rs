@@ -21,6 +21,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("get", "/v1/keys"),
     ("patch", "/v1/keys/{key_id}"),
     ("delete", "/v1/keys/{key_id}"),
+    ("get", "/v1/events"),
 ];
 
 #[actix_rt::test]
@@ -74,6 +75,27 @@ async fn the_document_matches_the_routes() -> TestResult {
             assert_ne!(
                 body["type"], "urn:revaer:problem:route_not_found",
                 "{method} {path} is documented but not served"
+            );
+        }
+    }
+
+    // The rate limiter is documented on every key-authenticated operation.
+    for (method, path) in &documented {
+        if path.starts_with("/v1/") && !path.starts_with("/v1/setup/") {
+            let responses = &doc["paths"][path][method]["responses"];
+            assert!(
+                responses["429"].is_object(),
+                "{method} {path} documents 429"
+            );
+            let success = responses
+                .as_object()
+                .into_iter()
+                .flatten()
+                .find(|(status, _)| status.starts_with('2'))
+                .ok_or("no success response")?;
+            assert!(
+                success.1["headers"]["X-RateLimit-Remaining"].is_object(),
+                "{method} {path} documents the rate-limit headers"
             );
         }
     }

@@ -7,7 +7,9 @@ use actix::{Actor, Addr, Context, Handler};
 use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
-use revaer_messages::engine::{AddOptions as EngineAdd, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource};
+use revaer_messages::engine::{
+    AddOptions as EngineAdd, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
+};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
 use revaer_messages::torrent::{TorrentId, TorrentSummary};
@@ -40,7 +42,12 @@ impl Handler<Publish> for Collector {
 }
 
 /// Deterministic pseudo-random payload of several files under `root/name`.
-pub fn write_payload(root: &Path, name: &str, sizes: &[(&str, usize)], seed: u64) -> std::io::Result<PathBuf> {
+pub fn write_payload(
+    root: &Path,
+    name: &str,
+    sizes: &[(&str, usize)],
+    seed: u64,
+) -> std::io::Result<PathBuf> {
     let dir = root.join(name);
     let mut state = seed | 1;
     for (rel, size) in sizes {
@@ -75,13 +82,26 @@ pub struct Seeder {
 }
 
 impl Seeder {
-    pub fn start(root: &Path, sizes: &[(&str, usize)], seed: u64) -> Result<Self, Box<dyn std::error::Error>> {
+    pub fn start(
+        root: &Path,
+        sizes: &[(&str, usize)],
+        seed: u64,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let payload = write_payload(root, "payload", sizes, seed)?;
         let torrent = create_torrent(&payload, 0, &[], "revaer test")?;
         let session = Session::new(&SessionSettings::loopback())?;
-        let id = session.add_torrent_file(&torrent, &AddOptions::with_save_path(root.to_string_lossy()))?;
+        let id = session.add_torrent_file(
+            &torrent,
+            &AddOptions::with_save_path(root.to_string_lossy()),
+        )?;
         let port = session.listen_port()?;
-        Ok(Self { session, torrent, payload, id, port })
+        Ok(Self {
+            session,
+            torrent,
+            payload,
+            id,
+            port,
+        })
     }
 
     pub fn addr(&self) -> std::net::SocketAddr {
@@ -100,7 +120,10 @@ pub struct Engine {
 }
 
 /// Loopback engine settings over a migrated test database.
-pub fn snapshot(db: &TestDatabase, root: &Path) -> Result<ConfigSnapshot, Box<dyn std::error::Error>> {
+pub fn snapshot(
+    db: &TestDatabase,
+    root: &Path,
+) -> Result<ConfigSnapshot, Box<dyn std::error::Error>> {
     let mut conn = db.connect()?;
     let mut snapshot = config::load_snapshot(&mut conn)?;
     let engine = &mut snapshot.engine_profile;
@@ -117,14 +140,22 @@ pub fn snapshot(db: &TestDatabase, root: &Path) -> Result<ConfigSnapshot, Box<dy
 }
 
 impl Engine {
-    pub fn start(db: &TestDatabase, snapshot: &ConfigSnapshot) -> Result<Self, Box<dyn std::error::Error>> {
+    pub fn start(
+        db: &TestDatabase,
+        snapshot: &ConfigSnapshot,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let registry = Registry::new();
         let metrics = EngineMetrics::register(&registry)?;
         let health = HealthBoard::default();
         let pool = revaer_schema::pool::build_pool(db.url(), 4)?;
         let (tx, events) = mpsc::unbounded_channel();
         let collector = Collector(tx).start();
-        let mut options = EngineOptions::new(pool, Arc::new(snapshot.clone()), health.clone(), metrics.clone());
+        let mut options = EngineOptions::new(
+            pool,
+            Arc::new(snapshot.clone()),
+            health.clone(),
+            metrics.clone(),
+        );
         options.events = Some(collector.recipient());
         options.port_mapping = false;
         options.resume_interval = Duration::from_millis(500);
@@ -139,27 +170,78 @@ impl Engine {
         })
     }
 
-    pub async fn add(&self, source: TorrentSource, options: EngineAdd) -> Result<TorrentSummary, Box<dyn std::error::Error>> {
-        Ok(self.addr.send(AddTorrent { source, options, request_id: None }).await??)
+    pub async fn add(
+        &self,
+        source: TorrentSource,
+        options: EngineAdd,
+    ) -> Result<TorrentSummary, Box<dyn std::error::Error>> {
+        Ok(self
+            .addr
+            .send(AddTorrent {
+                source,
+                options,
+                request_id: None,
+            })
+            .await??)
     }
 
     pub async fn command(&self, id: &TorrentId, command: TorrentCommand) -> TestResult {
-        self.addr.send(ControlTorrent { id: id.clone(), command, request_id: None }).await??;
+        self.addr
+            .send(ControlTorrent {
+                id: id.clone(),
+                command,
+                request_id: None,
+            })
+            .await??;
         Ok(())
     }
 
     /// Waits for the first event matching `pick`.
-    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&Event) -> Option<T>) -> Result<T, Box<dyn std::error::Error>> {
+    pub async fn wait_for<T>(
+        &mut self,
+        mut pick: impl FnMut(&Event) -> Option<T>,
+    ) -> Result<T, Box<dyn std::error::Error>> {
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         loop {
-            let event = tokio::time::timeout_at(deadline, self.events.recv()).await?.ok_or("event channel closed")?;
+            let event = tokio::time::timeout_at(deadline, self.events.recv())
+                .await?
+                .ok_or("event channel closed")?;
             if let Some(found) = pick(&event) {
                 return Ok(found);
             }
         }
     }
 
+    /// Waits for completion, re-dialling the peer every few seconds: after a
+    /// restart the seeder may still hold the previous engine's connection
+    /// from the same address and refuse the first attempt.
+    pub async fn wait_completed_from(
+        &mut self,
+        id: &TorrentId,
+        peer: std::net::SocketAddr,
+    ) -> TestResult {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let _ = self.command(id, TorrentCommand::ConnectPeer(peer)).await;
+            let until = (tokio::time::Instant::now() + Duration::from_secs(3)).min(deadline);
+            loop {
+                match tokio::time::timeout_at(until, self.events.recv()).await {
+                    Ok(Some(Event::Completed { torrent, .. })) if torrent == *id => return Ok(()),
+                    Ok(Some(_)) => continue,
+                    Ok(None) => return Err("event channel closed".into()),
+                    Err(_) => break,
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err("torrent did not complete in time".into());
+            }
+        }
+    }
+
     pub async fn wait_completed(&mut self, id: &TorrentId) -> TestResult {
-        self.wait_for(|e| matches!(e, Event::Completed { torrent, .. } if torrent == id).then_some(())).await
+        self.wait_for(|e| {
+            matches!(e, Event::Completed { torrent, .. } if torrent == id).then_some(())
+        })
+        .await
     }
 }

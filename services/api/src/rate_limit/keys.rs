@@ -47,7 +47,8 @@ pub(crate) struct KeyBuckets {
 /// A bucket of `burst` tokens refilled evenly over `per_seconds`. Values the
 /// API would refuse are clamped (at least one request per second's worth).
 pub(crate) fn quota(burst: i32, per_seconds: i32) -> Quota {
-    let burst = NonZeroU32::new(u32::try_from(burst).unwrap_or(1).max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst =
+        NonZeroU32::new(u32::try_from(burst).unwrap_or(1).max(1)).unwrap_or(NonZeroU32::MIN);
     let whole = Duration::from_secs(u64::try_from(per_seconds).unwrap_or(1).max(1));
     let period = (whole / burst.get()).max(Duration::from_nanos(1));
     Quota::with_period(period)
@@ -147,13 +148,20 @@ mod tests {
             decisions.iter().map(|d| d.remaining).collect::<Vec<_>>(),
             vec![2, 1, 0, 0]
         );
-        assert!(decisions[..3].iter().all(|d| d.retry_after.is_none() && d.limit == 3));
+        assert!(decisions[..3]
+            .iter()
+            .all(|d| d.retry_after.is_none() && d.limit == 3));
         assert_eq!(decisions[0].reset, Duration::from_secs(20));
         assert_eq!(decisions[2].reset, Duration::from_secs(60));
         let refused = decisions[3];
         let wait = refused.retry_after.unwrap_or_default();
-        assert!(wait > Duration::from_secs(19) && wait <= Duration::from_secs(20), "{wait:?}");
-        assert!(refused.reset > Duration::from_secs(59) && refused.reset <= Duration::from_secs(60));
+        assert!(
+            wait > Duration::from_secs(19) && wait <= Duration::from_secs(20),
+            "{wait:?}"
+        );
+        assert!(
+            refused.reset > Duration::from_secs(59) && refused.reset <= Duration::from_secs(60)
+        );
     }
 
     #[test]

@@ -135,7 +135,9 @@ impl RateLimits {
         self.inner.ips.charge(peer).map_err(|wait| {
             self.inner.throttled_ip.inc();
             self.inner.watch.throttled(Instant::now());
-            tracing::info!(
+            // Why debug: under a flood this fires per request; the counter
+            // and the health component carry the signal.
+            tracing::debug!(
                 client.ip = %ip::client_key(peer),
                 retry_after_ms = wait.as_millis() as u64,
                 "unauthenticated requests throttled"
@@ -199,13 +201,19 @@ pub async fn limit(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let Some(state) = req.app_data::<web::Data<ApiState>>().cloned() else {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     };
     let limits = &state.rate_limits;
     limits.inner.watch.refresh(Instant::now());
     let key = req.extensions().get::<AuthenticatedKey>().cloned();
     let Some(key) = key else {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     };
     let (decision, refusal) = limits.charge_key(&key);
     if let Some(err) = refusal {
@@ -225,7 +233,10 @@ mod tests {
     #[test]
     fn retry_after_rounds_up_to_at_least_one_second() {
         assert_eq!(too_many(Duration::from_millis(1), "x").retry_after, Some(1));
-        assert_eq!(too_many(Duration::from_millis(19_001), "x").retry_after, Some(20));
+        assert_eq!(
+            too_many(Duration::from_millis(19_001), "x").retry_after,
+            Some(20)
+        );
         assert_eq!(too_many(Duration::ZERO, "x").retry_after, Some(1));
         assert_eq!(ceil_secs(Duration::from_secs(3)), 3);
     }

@@ -37,7 +37,12 @@ pub(crate) struct ThrottleWatch {
 
 impl ThrottleWatch {
     /// Registers the component as ok.
-    pub(crate) fn new(threshold: usize, window: Duration, quiet: Duration, health: HealthBoard) -> Self {
+    pub(crate) fn new(
+        threshold: usize,
+        window: Duration,
+        quiet: Duration,
+        health: HealthBoard,
+    ) -> Self {
         health.set(COMPONENT, ComponentHealth::ok());
         Self {
             threshold: threshold.max(1),
@@ -72,7 +77,8 @@ impl ThrottleWatch {
                 self.window.as_secs()
             );
             tracing::warn!(health.component = COMPONENT, "{detail}");
-            self.health.set(COMPONENT, ComponentHealth::degraded(detail));
+            self.health
+                .set(COMPONENT, ComponentHealth::degraded(detail));
         }
     }
 
@@ -112,7 +118,12 @@ mod tests {
     #[test]
     fn degrades_on_a_burst_of_throttles_and_recovers_after_quiet() {
         let board = HealthBoard::default();
-        let watch = ThrottleWatch::new(3, Duration::from_secs(60), Duration::from_secs(60), board.clone());
+        let watch = ThrottleWatch::new(
+            3,
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+            board.clone(),
+        );
         let t0 = Instant::now();
         assert_eq!(status(&board), Some(HealthStatus::Ok));
         watch.throttled(t0);
@@ -122,7 +133,11 @@ mod tests {
         assert_eq!(status(&board), Some(HealthStatus::Degraded));
 
         watch.refresh(t0 + Duration::from_secs(61));
-        assert_eq!(status(&board), Some(HealthStatus::Degraded), "not quiet long enough");
+        assert_eq!(
+            status(&board),
+            Some(HealthStatus::Degraded),
+            "not quiet long enough"
+        );
         watch.refresh(t0 + Duration::from_secs(62));
         assert_eq!(status(&board), Some(HealthStatus::Ok));
     }
@@ -130,7 +145,12 @@ mod tests {
     #[test]
     fn throttles_spread_beyond_the_window_do_not_degrade() {
         let board = HealthBoard::default();
-        let watch = ThrottleWatch::new(3, Duration::from_secs(10), Duration::from_secs(10), board.clone());
+        let watch = ThrottleWatch::new(
+            3,
+            Duration::from_secs(10),
+            Duration::from_secs(10),
+            board.clone(),
+        );
         let t0 = Instant::now();
         for step in 0..10 {
             watch.throttled(t0 + Duration::from_secs(6 * step));

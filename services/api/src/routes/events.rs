@@ -64,7 +64,10 @@ pub fn subscription_request(
             Ok(types) => filter.types = types,
             Err(err) => errors.push(InvalidParam::new(
                 "/types",
-                format!("{err}; known types: {}", revaer_messages::Event::TYPES.join(", ")),
+                format!(
+                    "{err}; known types: {}",
+                    revaer_messages::Event::TYPES.join(", ")
+                ),
             )),
         }
     }
@@ -178,9 +181,18 @@ mod tests {
     #[test]
     fn header_wins_over_query_and_blank_means_none() -> Result<(), ApiError> {
         let q = query(None, None, Some("5"));
-        assert_eq!(subscription_request(&q, &with_header("9"))?.last_event_id, Some(9));
-        assert_eq!(subscription_request(&q, &HeaderMap::new())?.last_event_id, Some(5));
-        assert_eq!(subscription_request(&q, &with_header(" "))?.last_event_id, Some(5));
+        assert_eq!(
+            subscription_request(&q, &with_header("9"))?.last_event_id,
+            Some(9)
+        );
+        assert_eq!(
+            subscription_request(&q, &HeaderMap::new())?.last_event_id,
+            Some(5)
+        );
+        assert_eq!(
+            subscription_request(&q, &with_header(" "))?.last_event_id,
+            Some(5)
+        );
         let blank = query(Some(""), Some(""), Some(""));
         let sub = subscription_request(&blank, &HeaderMap::new())?;
         assert_eq!((sub.last_event_id, sub.filter), (None, EventFilter::all()));
@@ -193,11 +205,18 @@ mod tests {
         let err = subscription_request(&q, &with_header("-3")).err();
         assert_eq!(
             err.as_ref().map(pointers),
-            Some(vec!["/types".into(), "/torrent".into(), "/last_event_id".into()])
+            Some(vec![
+                "/types".into(),
+                "/torrent".into(),
+                "/last_event_id".into()
+            ])
         );
         let q = query(None, None, Some("abc"));
         let err = subscription_request(&q, &HeaderMap::new()).err();
-        assert_eq!(err.as_ref().map(pointers), Some(vec!["/last_event_id".to_string()]));
+        assert_eq!(
+            err.as_ref().map(pointers),
+            Some(vec!["/last_event_id".to_string()])
+        );
     }
 
     #[test]

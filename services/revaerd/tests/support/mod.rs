@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod sse;
+
 use revaer_config::ListenTiming;
 use revaer_schema::testing::TestDatabase;
 use revaerd::boot::{self, Options, Running};
@@ -61,6 +63,58 @@ impl TestServer {
         let server = Self::start().await?;
         let key = server.complete_setup().await?;
         Ok((server, key))
+    }
+
+    /// Like `start_active`, with options adjusted by `tune`.
+    pub async fn start_active_with(
+        tune: impl FnOnce(&mut Options),
+    ) -> Result<(Self, String), Box<dyn std::error::Error>> {
+        let db = TestDatabase::empty()?;
+        let mut options = fast_options(&db);
+        tune(&mut options);
+        let server = Self::start_with(db, options).await?;
+        let key = server.complete_setup().await?;
+        Ok((server, key))
+    }
+
+    /// Creates an API key with a rate limit; returns `(key_id, KEY_ID:SECRET)`.
+    pub async fn create_key(
+        &self,
+        admin: &str,
+        label: &str,
+        burst: i32,
+        per_seconds: i32,
+    ) -> Result<(String, String), Box<dyn std::error::Error>> {
+        let res = self
+            .post_json(
+                "/v1/keys",
+                admin,
+                &json!({"label": label, "rate_limit": {"burst": burst, "per_seconds": per_seconds}}),
+            )
+            .await?;
+        assert_eq!(res.status(), 201, "create key");
+        let body: Value = res.json().await?;
+        Ok((
+            body["key_id"].as_str().ok_or("key_id")?.to_string(),
+            body["api_key"].as_str().ok_or("api_key")?.to_string(),
+        ))
+    }
+
+    /// The value of one sample of `/metrics`, e.g.
+    /// `metric("api_rate_limit_throttled_total{scope=\"key\"}")`.
+    pub async fn metric(&self, series: &str) -> Result<f64, Box<dyn std::error::Error>> {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let value = text
+            .lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+            .ok_or_else(|| format!("no series {series} in /metrics"))?;
+        Ok(value.trim().parse()?)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,157 @@
+//! Restarts: a new engine on the same catalogue continues where the old one
+//! stopped; corrupt resume data is detected and recovered by a recheck.
+
+mod support;
+
+use revaer_messages::engine::{
+    AddOptions, GetTorrent, ShutdownEngine, TorrentCommand, TorrentSource,
+};
+use revaer_messages::events::Event;
+use revaer_messages::health::HealthStatus;
+use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
+use revaer_schema::testing::TestDatabase;
+use std::time::Duration;
+use support::{sha256, snapshot, Engine, Seeder, TestResult};
+
+const PAYLOAD: &[(&str, usize)] = &[
+    ("movie.mkv", 20 * 1024 * 1024 + 77),
+    ("extras/notes.txt", 4 * 1024 * 1024 + 3),
+];
+const TOTAL: i64 = 24 * 1024 * 1024 + 80;
+
+async fn progress(engine: &Engine, id: &TorrentId) -> f64 {
+    engine
+        .addr
+        .send(GetTorrent { id: id.clone() })
+        .await
+        .ok()
+        .and_then(|r| r.ok())
+        .map_or(0.0, |d| d.summary.progress)
+}
+
+#[actix_rt::test]
+async fn a_restarted_engine_finishes_without_downloading_everything_again() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 23)?;
+    let db = TestDatabase::migrated()?;
+    let config = snapshot(&db, dir.path())?;
+
+    let first = Engine::start(&db, &config)?;
+    let limits = TorrentLimits {
+        download_bps: Some(4 * 1024 * 1024),
+        upload_bps: None,
+    };
+    let options = AddOptions {
+        limits: Some(limits),
+        ..AddOptions::default()
+    };
+    let summary = first
+        .add(TorrentSource::File(seeder.torrent.clone()), options)
+        .await?;
+    let id = summary.id.clone();
+    first
+        .command(&id, TorrentCommand::ConnectPeer(seeder.addr()))
+        .await?;
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    while progress(&first, &id).await < 0.5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "download never reached 40%"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    first.addr.send(ShutdownEngine).await??;
+    assert!(
+        first.resume_dir.join(format!("{id}.fastresume")).exists(),
+        "resume data written at shutdown"
+    );
+    drop(first);
+
+    let mut second = Engine::start(&db, &config)?;
+    second
+        .command(&id, TorrentCommand::Limits(TorrentLimits::default()))
+        .await?;
+    // Right after start the torrent may still be checking its resume data.
+    let mut resumed_at = 0.0;
+    for _ in 0..50 {
+        resumed_at = progress(&second, &id).await;
+        if resumed_at >= 0.3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        resumed_at >= 0.3,
+        "the new engine starts from the saved progress ({resumed_at})"
+    );
+    second.wait_completed_from(&id, seeder.addr()).await?;
+    for (rel, _) in PAYLOAD {
+        assert_eq!(
+            sha256(&seeder.payload.join(rel))?,
+            sha256(&second.downloads.join("payload").join(rel))?
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let again = second.metrics.bytes_in.get() as i64;
+    assert!(again > 0, "the second engine did download the rest");
+    assert!(
+        again < TOTAL * 3 / 4,
+        "second run fetched {again} of {TOTAL} bytes"
+    );
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn corrupt_resume_data_is_detected_and_recovered_by_recheck() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 29)?;
+    let db = TestDatabase::migrated()?;
+    let config = snapshot(&db, dir.path())?;
+
+    let mut first = Engine::start(&db, &config)?;
+    let summary = first
+        .add(
+            TorrentSource::File(seeder.torrent.clone()),
+            AddOptions::default(),
+        )
+        .await?;
+    let id = summary.id.clone();
+    first
+        .command(&id, TorrentCommand::ConnectPeer(seeder.addr()))
+        .await?;
+    first.wait_completed(&id).await?;
+    first.addr.send(ShutdownEngine).await??;
+    let resume_file = first.resume_dir.join(format!("{id}.fastresume"));
+    drop(first);
+    drop(seeder); // no peer this time: everything must come from disk
+
+    std::fs::write(&resume_file, b"d8:this is not bencode")?;
+    let mut second = Engine::start(&db, &config)?;
+    let detail = second
+        .wait_for(|e| match e {
+            Event::HealthChanged {
+                status: HealthStatus::Degraded,
+                detail,
+                ..
+            } => detail.clone(),
+            _ => None,
+        })
+        .await?;
+    assert!(
+        detail.contains(id.as_str()),
+        "the warning names the torrent: {detail}"
+    );
+    second
+        .wait_for(|e| matches!(e, Event::StateChanged { torrent, state: TorrentState::Seeding } if *torrent == id).then_some(()))
+        .await?;
+    assert!(
+        (progress(&second, &id).await - 1.0).abs() < f64::EPSILON,
+        "recheck found every piece"
+    );
+    assert_eq!(
+        second.metrics.bytes_in.get(),
+        0,
+        "nothing was downloaded again"
+    );
+    Ok(())
+}
