@@ -36,6 +36,7 @@ async fn a_restarted_engine_finishes_without_downloading_everything_again() -> T
     let db = TestDatabase::migrated()?;
     let config = snapshot(&db, dir.path())?;
 
+    let started = std::time::Instant::now();
     let first = Engine::start(&db, &config)?;
     let limits = TorrentLimits {
         download_bps: Some(4 * 1024 * 1024),
@@ -60,13 +61,22 @@ async fn a_restarted_engine_finishes_without_downloading_everything_again() -> T
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    eprintln!("phase: reached 50% at {:?}", started.elapsed());
     first.addr.send(ShutdownEngine).await??;
+    eprintln!("phase: shutdown done at {:?}", started.elapsed());
     assert!(
         first.resume_dir.join(format!("{id}.fastresume")).exists(),
         "resume data written at shutdown"
     );
     drop(first);
 
+    // Let the seeder notice the old connection is gone: it refuses a second
+    // connection from the same address, and libtorrent then waits its
+    // min_reconnect_time (60 s) before dialling that peer again.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while seeder.session.status(&seeder.id)?.num_peers > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let mut second = Engine::start(&db, &config)?;
     second
         .command(&id, TorrentCommand::Limits(TorrentLimits::default()))
@@ -84,7 +94,9 @@ async fn a_restarted_engine_finishes_without_downloading_everything_again() -> T
         resumed_at >= 0.3,
         "the new engine starts from the saved progress ({resumed_at})"
     );
+    eprintln!("phase: resumed at {:?}", started.elapsed());
     second.wait_completed_from(&id, seeder.addr()).await?;
+    eprintln!("phase: completed at {:?}", started.elapsed());
     for (rel, _) in PAYLOAD {
         assert_eq!(
             sha256(&seeder.payload.join(rel))?,

@@ -1,6 +1,7 @@
 //! Startup order, the composition root of Revaer:
 //! database (create, migrate, first snapshot) → metrics and health →
-//! event hub → config watcher → HTTP view of the config → HTTP server.
+//! event hub → config watcher → torrent engine → HTTP view of the config →
+//! HTTP server.
 //! Shutdown runs the other way (see `shutdown`).
 
 use actix::{Actor, Addr, Supervisor};
@@ -11,6 +12,7 @@ use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{ApiSettings, ApiState, ConfigView, RateLimits};
 use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
+use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::watch::SubscribeConfig;
@@ -101,6 +103,8 @@ pub struct Running {
     pub health: HealthBoard,
     /// The shared pool.
     pub pool: PgPool,
+    /// The torrent engine (on its own arbiter thread).
+    pub engine: Addr<TorrentSession>,
 }
 
 /// Creates the database if needed and applies migrations.
@@ -153,6 +157,18 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
             .with_events(hub_recipient)
     });
 
+    // The engine gets its own arbiter: libtorrent calls are quick but
+    // synchronous, and must never hold up the HTTP workers or other actors.
+    let engine_metrics = EngineMetrics::register(&registry)?;
+    let mut engine_options =
+        EngineOptions::new(pool.clone(), Arc::new(snapshot.clone()), health.clone(), engine_metrics);
+    engine_options.events = Some(hub.clone().recipient());
+    let engine_arbiter = actix::Arbiter::new();
+    let engine = Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
+        TorrentSession::new(engine_options)
+    });
+    watcher.send(SubscribeConfig(engine.clone().recipient())).await?;
+
     let keys = KeyCache::default();
     let (view, config_rx) = ConfigView::new(Arc::new(snapshot.clone()), keys.clone());
     let view = view.start();
@@ -204,5 +220,6 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         watcher,
         health,
         pool,
+        engine,
     })
 }

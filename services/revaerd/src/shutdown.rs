@@ -1,7 +1,13 @@
 //! Orderly shutdown on SIGINT/SIGTERM: stop accepting requests and drain
-//! them, then stop the actors, then the system.
+//! them, then let the engine save resume data for every torrent, then stop
+//! the actors and the system.
 
 use actix::System;
+use revaer_messages::engine::ShutdownEngine;
+use std::time::Duration;
+
+/// Upper bound for the engine to save resume data at shutdown.
+const ENGINE_GRACE: Duration = Duration::from_secs(20);
 
 use crate::boot::Running;
 
@@ -33,6 +39,12 @@ pub async fn stop(running: Running) {
     tracing::info!("shutting down: draining HTTP requests");
     running.http.stop(true).await;
     let _ = running.server_task.await;
-    tracing::info!("HTTP server stopped; stopping actors");
+    tracing::info!("HTTP server stopped; saving engine state");
+    match tokio::time::timeout(ENGINE_GRACE, running.engine.send(ShutdownEngine)).await {
+        Ok(Ok(Ok(()))) => tracing::info!("engine state saved"),
+        Ok(Ok(Err(err))) => tracing::error!(error = %err, "engine shutdown failed"),
+        Ok(Err(err)) => tracing::error!(error = %err, "engine unreachable at shutdown"),
+        Err(_) => tracing::error!("engine shutdown timed out"),
+    }
     System::current().stop();
 }
