@@ -173,3 +173,11 @@ pub struct GetEngineStatus;
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct ShutdownEngine;
+
+/// Restart the libtorrent session: save resume data, stop, and let the
+/// supervisor start a fresh session that reattaches every torrent from the
+/// catalogue. Needed for settings libtorrent only reads at session creation
+/// (peer exchange), and useful to recover a wedged session.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<(), EngineError>")]
+pub struct RestartEngine;

@@ -3,7 +3,7 @@
 use actix::{Actor, ActorContext, AsyncContext, Context, Handler, Supervised};
 use libtorrent_sys::Session;
 use revaer_messages::config::ConfigSnapshot;
-use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus};
+use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus, RestartEngine};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
 use revaer_messages::watch::ConfigChanged;
@@ -177,13 +177,19 @@ impl Supervised for TorrentSession {
 impl Handler<ConfigChanged> for TorrentSession {
     type Result = ();
 
-    fn handle(&mut self, msg: ConfigChanged, _ctx: &mut Self::Context) {
+    fn handle(&mut self, msg: ConfigChanged, ctx: &mut Self::Context) {
         if msg.snapshot.revision <= self.config.revision {
             return;
         }
         let previous = std::mem::replace(&mut self.config, msg.snapshot);
         self.resume = ResumeStore::new(&self.config.engine_profile.resume_dir);
         if previous.engine_profile == self.config.engine_profile {
+            return;
+        }
+        if previous.engine_profile.pex != self.config.engine_profile.pex {
+            // libtorrent reads the peer-exchange plugin only when a session is built.
+            tracing::info!("peer exchange changed; restarting the engine session");
+            ctx.address().do_send(RestartEngine);
             return;
         }
         let Some(session) = self.session.clone() else {

@@ -1,12 +1,12 @@
 //! Command and query handlers. Every input is validated here, before
 //! libtorrent sees it, and every failure is a typed `EngineError`.
 
-use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
+use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, ListTorrents, RemoveTorrent,
-    ShutdownEngine, TorrentCommand, TorrentSource,
+    RestartEngine, ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
@@ -438,6 +438,31 @@ impl Handler<ShutdownEngine> for TorrentSession {
                 "engine stopped"
             );
             actor.session = None;
+            Ok(())
+        }))
+    }
+}
+
+impl Handler<RestartEngine> for TorrentSession {
+    type Result = ResponseActFuture<Self, Result<(), EngineError>>;
+
+    /// Saves resume data, then stops; the supervisor's restart rebuilds the
+    /// session from the catalogue and the files just written.
+    fn handle(&mut self, _msg: RestartEngine, _ctx: &mut Self::Context) -> Self::Result {
+        let Some(session) = self.session.clone() else {
+            return Box::pin(actix::fut::ready(Err(EngineError::Unavailable("the engine is starting".into()))));
+        };
+        tracing::info!("engine restart requested");
+        self.ready = false;
+        let ids: Vec<String> = self.torrents.keys().cloned().collect();
+        let store = self.resume.clone();
+        let timeout = self.options.shutdown_timeout;
+        let work = tokio::task::spawn_blocking(move || crate::shutdown::save_all(&session, &store, &ids, timeout));
+        Box::pin(work.into_actor(self).map(|saved, actor, ctx| {
+            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
+            tracing::info!(engine.resume_saved = saved, "engine state saved; restarting");
+            actor.session = None;
+            ctx.stop();
             Ok(())
         }))
     }

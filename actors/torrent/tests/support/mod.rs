@@ -159,7 +159,7 @@ impl Engine {
         options.events = Some(collector.recipient());
         options.port_mapping = false;
         options.resume_interval = Duration::from_millis(500);
-        let addr = TorrentSession::new(options).start();
+        let addr = actix::Supervisor::start(move |_| TorrentSession::new(options));
         Ok(Self {
             addr,
             events,
