@@ -83,6 +83,9 @@ impl TorrentSession {
                     self.listening = true;
                     self.last_error = None;
                     self.report_health();
+        if !self.ready {
+            return;
+        }
                 }
             }
             AlertKind::ListenFailed {
@@ -325,6 +328,8 @@ impl TorrentSession {
 
     /// Timer: saves resume data of torrents libtorrent marks as changed.
     pub(crate) fn save_changed_resume_data(&mut self) {
+        // Also refresh the health facts (torrent count, DHT nodes) on this slow timer.
+        self.report_health();
         let changed: Vec<String> = self
             .torrents
             .values()
