@@ -48,6 +48,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    fs_jobs (torrent_id) {
+        torrent_id -> Text,
+        status -> Text,
+        current_step -> Nullable<Text>,
+        completed_steps -> Jsonb,
+        attempt -> Int4,
+        last_error -> Nullable<Text>,
+        input -> Jsonb,
+        plan -> Nullable<Jsonb>,
+        source_path -> Text,
+        destination -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        next_attempt_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     fs_policy (id) {
         id -> Int2,
         library_root -> Text,
@@ -128,6 +149,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     app_profile,
     engine_profile,
+    fs_jobs,
     fs_policy,
     settings_history,
     settings_revision,

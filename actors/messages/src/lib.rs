@@ -10,8 +10,10 @@ pub mod config;
 pub mod config_patch;
 pub mod engine;
 pub mod events;
+pub mod fsops;
 pub mod health;
 pub mod hub;
+pub mod listing;
 pub mod torrent;
 pub mod watch;
 

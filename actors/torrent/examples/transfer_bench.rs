@@ -7,7 +7,9 @@
 use actix::{Actor, Context, Handler};
 use libtorrent_sys::{create_torrent, AddOptions as LtAdd, Session, SessionSettings};
 use prometheus::Registry;
-use revaer_messages::engine::{AddOptions, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource};
+use revaer_messages::engine::{
+    AddOptions, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
+};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
 use revaer_schema::models::config;
@@ -37,7 +39,8 @@ fn write_payload(dir: &std::path::Path, total: usize) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     for index in 0..4 {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(dir.join(format!("part{index}.bin")))?);
+        let mut file =
+            std::io::BufWriter::new(std::fs::File::create(dir.join(format!("part{index}.bin")))?);
         let mut left = total / 4;
         let mut block = vec![0u8; 1 << 20];
         while left > 0 {
@@ -59,13 +62,19 @@ fn write_payload(dir: &std::path::Path, total: usize) -> std::io::Result<()> {
 
 #[actix_rt::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let size_mib: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(256);
+    let size_mib: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(256);
     let dir = tempfile::tempdir()?;
     let seed_root = dir.path().join("seed");
     write_payload(&seed_root.join("payload"), size_mib << 20)?;
     let torrent = create_torrent(&seed_root.join("payload"), 0, &[], "bench")?;
     let seeder = Session::new(&SessionSettings::loopback())?;
-    seeder.add_torrent_file(&torrent, &LtAdd::with_save_path(seed_root.to_string_lossy()))?;
+    seeder.add_torrent_file(
+        &torrent,
+        &LtAdd::with_save_path(seed_root.to_string_lossy()),
+    )?;
     let port = seeder.listen_port()?;
 
     let db = TestDatabase::migrated()?;
@@ -75,7 +84,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     snapshot.engine_profile.dht = false;
     snapshot.engine_profile.lsd = false;
     snapshot.engine_profile.pex = false;
-    snapshot.engine_profile.download_root = dir.path().join("downloads").to_string_lossy().into_owned();
+    snapshot.engine_profile.download_root =
+        dir.path().join("downloads").to_string_lossy().into_owned();
     snapshot.engine_profile.resume_dir = dir.path().join("resume").to_string_lossy().into_owned();
     snapshot.fs_policy.allow_paths = vec![dir.path().to_string_lossy().into_owned()];
     let registry = Registry::new();
@@ -92,16 +102,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let summary = engine
-        .send(AddTorrent { source: TorrentSource::File(torrent), options: AddOptions::default(), request_id: None })
+        .send(AddTorrent {
+            source: TorrentSource::File(torrent),
+            options: AddOptions::default(),
+            request_id: None,
+        })
         .await??;
     engine
         .send(ControlTorrent {
             id: summary.id.clone(),
-            command: TorrentCommand::ConnectPeer(std::net::SocketAddr::from(([127, 0, 0, 1], port))),
+            command: TorrentCommand::ConnectPeer(std::net::SocketAddr::from((
+                [127, 0, 0, 1],
+                port,
+            ))),
             request_id: None,
         })
         .await??;
-    tokio::time::timeout(Duration::from_secs(600), rx.recv()).await?.ok_or("engine stopped")?;
+    tokio::time::timeout(Duration::from_secs(600), rx.recv())
+        .await?
+        .ok_or("engine stopped")?;
     let took = started.elapsed().as_secs_f64();
     let mib = size_mib as f64;
     println!(

@@ -6,6 +6,7 @@ use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus, RestartEngine};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
+use revaer_messages::listing::TorrentTable;
 use revaer_messages::watch::ConfigChanged;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,7 +22,8 @@ pub struct TorrentSession {
     pub(crate) options: EngineOptions,
     pub(crate) config: Arc<ConfigSnapshot>,
     pub(crate) session: Option<Arc<Session>>,
-    pub(crate) torrents: HashMap<String, Tracked>,
+    /// Tracked torrents, indexed for list queries.
+    pub(crate) torrents: TorrentTable<Tracked>,
     pub(crate) last_progress: HashMap<String, Instant>,
     pub(crate) resume: ResumeStore,
     pub(crate) listening: bool,
@@ -44,7 +46,7 @@ impl TorrentSession {
             options,
             config,
             session: None,
-            torrents: HashMap::new(),
+            torrents: TorrentTable::new(),
             last_progress: HashMap::new(),
             resume,
             listening: false,

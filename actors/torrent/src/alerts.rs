@@ -83,9 +83,9 @@ impl TorrentSession {
                     self.listening = true;
                     self.last_error = None;
                     self.report_health();
-        if !self.ready {
-            return;
-        }
+                    if !self.ready {
+                        return;
+                    }
                 }
             }
             AlertKind::ListenFailed {
@@ -202,6 +202,7 @@ impl TorrentSession {
             tracked.name = status.name.clone();
             tracked.status = Some(status);
         }
+        tracked.facets = crate::listing::facets(&session, id);
         let torrent = tracked.id.clone();
         let name = tracked.name.clone();
         let total = tracked.status.as_ref().map_or(0, |s| s.total_size);

@@ -172,6 +172,7 @@ impl TorrentSession {
                 error: None,
                 counted_in: 0,
                 counted_out: 0,
+                facets: crate::listing::facets(&session, id.as_str()),
             },
         );
         Ok(NewTorrent {
@@ -450,17 +451,24 @@ impl Handler<RestartEngine> for TorrentSession {
     /// session from the catalogue and the files just written.
     fn handle(&mut self, _msg: RestartEngine, _ctx: &mut Self::Context) -> Self::Result {
         let Some(session) = self.session.clone() else {
-            return Box::pin(actix::fut::ready(Err(EngineError::Unavailable("the engine is starting".into()))));
+            return Box::pin(actix::fut::ready(Err(EngineError::Unavailable(
+                "the engine is starting".into(),
+            ))));
         };
         tracing::info!("engine restart requested");
         self.ready = false;
         let ids: Vec<String> = self.torrents.keys().cloned().collect();
         let store = self.resume.clone();
         let timeout = self.options.shutdown_timeout;
-        let work = tokio::task::spawn_blocking(move || crate::shutdown::save_all(&session, &store, &ids, timeout));
+        let work = tokio::task::spawn_blocking(move || {
+            crate::shutdown::save_all(&session, &store, &ids, timeout)
+        });
         Box::pin(work.into_actor(self).map(|saved, actor, ctx| {
             let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(engine.resume_saved = saved, "engine state saved; restarting");
+            tracing::info!(
+                engine.resume_saved = saved,
+                "engine state saved; restarting"
+            );
             actor.session = None;
             ctx.stop();
             Ok(())

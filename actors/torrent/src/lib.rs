@@ -11,6 +11,7 @@ mod actor;
 mod alerts;
 mod catalogue;
 mod commands;
+mod listing;
 mod mapping;
 mod metrics;
 mod options;

@@ -6,6 +6,7 @@ use libtorrent_sys::{
     Error as LtError, FileStatus, TorrentState as LtState, TorrentStatus, TrackerStatus,
 };
 use revaer_messages::engine::EngineError;
+use revaer_messages::listing::Facets;
 use revaer_messages::torrent::{
     TorrentFile, TorrentId, TorrentLimits, TorrentState, TorrentSummary, TrackerInfo,
 };
@@ -41,6 +42,8 @@ pub struct Tracked {
     pub counted_in: i64,
     /// Totals already counted in the byte counters.
     pub counted_out: i64,
+    /// Tracker hosts and file extensions, for list filters.
+    pub facets: Facets,
 }
 
 /// The user-facing state of a torrent.

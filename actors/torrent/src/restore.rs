@@ -137,6 +137,7 @@ impl TorrentSession {
                 save_path: row.save_path.clone(),
                 user_paused: row.paused,
                 error,
+                facets: crate::listing::facets(&session, id.as_str()),
             },
         );
     }

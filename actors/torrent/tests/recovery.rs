@@ -171,16 +171,25 @@ async fn a_supervised_restart_reattaches_every_torrent() -> TestResult {
     let config = snapshot(&db, dir.path())?;
     let mut engine = Engine::start(&db, &config)?;
     let summary = engine
-        .add(TorrentSource::File(seeder.torrent.clone()), AddOptions::default())
+        .add(
+            TorrentSource::File(seeder.torrent.clone()),
+            AddOptions::default(),
+        )
         .await?;
     let id = summary.id.clone();
     engine.wait_completed_from(&id, seeder.addr()).await?;
 
-    engine.addr.send(revaer_messages::engine::RestartEngine).await??;
+    engine
+        .addr
+        .send(revaer_messages::engine::RestartEngine)
+        .await??;
     // The supervisor starts a fresh session that restores from the catalogue.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let status = engine.addr.send(revaer_messages::engine::GetEngineStatus).await?;
+        let status = engine
+            .addr
+            .send(revaer_messages::engine::GetEngineStatus)
+            .await?;
         let restored = engine
             .addr
             .send(GetTorrent { id: id.clone() })
@@ -189,7 +198,10 @@ async fn a_supervised_restart_reattaches_every_torrent() -> TestResult {
         if status.is_ok_and(|s| s.torrents == 1) && restored {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "engine did not come back");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "engine did not come back"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     Ok(())

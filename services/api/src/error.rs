@@ -37,6 +37,10 @@ pub struct Problem {
     /// Seconds to wait before retrying (rate limiting).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// The torrent the problem is about, e.g. the existing one on a
+    /// duplicate add (`409 torrent_exists`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torrent_id: Option<String>,
 }
 
 /// The media type of problem documents.
@@ -57,6 +61,9 @@ pub struct ApiError {
     pub invalid_params: Option<Vec<InvalidParam>>,
     /// For 429 responses.
     pub retry_after: Option<u64>,
+    /// The torrent concerned, rendered as the `torrent_id` extension
+    /// (boxed: keeps `ApiError` small enough to return by value).
+    pub torrent_id: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -74,7 +81,14 @@ impl ApiError {
             detail: detail.into(),
             invalid_params: None,
             retry_after: None,
+            torrent_id: None,
         }
+    }
+
+    /// Names the torrent the problem is about (`torrent_id` extension).
+    pub fn with_torrent(mut self, id: impl Into<String>) -> Self {
+        self.torrent_id = Some(id.into().into_boxed_str());
+        self
     }
 
     /// 400: the request could not be understood.
@@ -152,6 +166,7 @@ impl ApiError {
             request_id: request_id.map(str::to_string),
             invalid_params: self.invalid_params.clone(),
             retry_after: self.retry_after,
+            torrent_id: self.torrent_id.as_deref().map(str::to_string),
         }
     }
 

@@ -40,7 +40,7 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-fn json_error(err: JsonPayloadError) -> ApiError {
+pub(crate) fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             payload_too_large()

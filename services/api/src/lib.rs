@@ -8,8 +8,11 @@
 pub mod app;
 pub mod auth;
 pub mod config_view;
+pub mod cursor;
+pub mod engine;
 pub mod error;
 pub mod extract;
+pub mod glob;
 pub mod guard;
 pub mod openapi;
 pub mod problem;
@@ -24,4 +27,4 @@ pub mod telemetry;
 pub use app::{build_app, serve};
 pub use config_view::ConfigView;
 pub use rate_limit::{RateLimitSettings, RateLimits};
-pub use state::{ApiSettings, ApiState};
+pub use state::{ApiSettings, ApiState, EngineHandles};

@@ -1,10 +1,15 @@
 //! Shared state of the HTTP layer (one clone per worker).
 
-use actix::Recipient;
+use actix::dev::ToEnvelope;
+use actix::{Actor, Addr, Handler, Recipient};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::engine::{
+    AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent, RemoveTorrent,
+};
 use revaer_messages::health::HealthBoard;
 use revaer_messages::hub::{Subscribe, Unsubscribe};
+use revaer_messages::listing::ListQuery;
 use revaer_schema::PgPool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +20,57 @@ use crate::error::ApiError;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sse::HEARTBEAT_INTERVAL;
 use crate::telemetry::HttpMetrics;
+
+/// Default of [`ApiSettings::torrent_file_limit`]: 10 MiB.
+pub const DEFAULT_TORRENT_FILE_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The torrent engine's mailboxes, one per message the API sends. Holding
+/// recipients (not the actor's address) keeps this crate free of the engine
+/// implementation.
+#[derive(Clone)]
+pub struct EngineHandles {
+    /// Add a torrent.
+    pub add: Recipient<AddTorrent>,
+    /// Pause, resume, limits, priorities, ...
+    pub control: Recipient<ControlTorrent>,
+    /// Remove a torrent.
+    pub remove: Recipient<RemoveTorrent>,
+    /// One torrent's detail.
+    pub get: Recipient<GetTorrent>,
+    /// A filtered, ordered page of summaries.
+    pub list: Recipient<ListQuery>,
+    /// Engine status.
+    pub status: Recipient<GetEngineStatus>,
+}
+
+impl EngineHandles {
+    /// Every handle of one engine actor.
+    pub fn of<A>(addr: &Addr<A>) -> Self
+    where
+        A: Actor
+            + Handler<AddTorrent>
+            + Handler<ControlTorrent>
+            + Handler<RemoveTorrent>
+            + Handler<GetTorrent>
+            + Handler<ListQuery>
+            + Handler<GetEngineStatus>,
+        A::Context: ToEnvelope<A, AddTorrent>
+            + ToEnvelope<A, ControlTorrent>
+            + ToEnvelope<A, RemoveTorrent>
+            + ToEnvelope<A, GetTorrent>
+            + ToEnvelope<A, ListQuery>
+            + ToEnvelope<A, GetEngineStatus>,
+    {
+        Self {
+            add: addr.clone().recipient(),
+            control: addr.clone().recipient(),
+            remove: addr.clone().recipient(),
+            get: addr.clone().recipient(),
+            list: addr.clone().recipient(),
+            status: addr.clone().recipient(),
+        }
+    }
+}
 
 /// Tunables of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -28,6 +84,9 @@ pub struct ApiSettings {
     pub sse_heartbeat: Duration,
     /// Per-IP bucket and health thresholds of the rate limiter.
     pub rate_limit: RateLimitSettings,
+    /// Largest accepted `.torrent` upload in bytes (bigger ones get `413`
+    /// as soon as the excess is seen, before the rest is read).
+    pub torrent_file_limit: usize,
 }
 
 impl Default for ApiSettings {
@@ -37,6 +96,7 @@ impl Default for ApiSettings {
             config_wait: Duration::from_secs(5),
             sse_heartbeat: HEARTBEAT_INTERVAL,
             rate_limit: RateLimitSettings::default(),
+            torrent_file_limit: DEFAULT_TORRENT_FILE_LIMIT,
         }
     }
 }
@@ -62,6 +122,9 @@ pub struct ApiState {
     pub subscribe: Recipient<Subscribe>,
     /// Detaches them when their connection goes away.
     pub unsubscribe: Recipient<Unsubscribe>,
+    /// The torrent engine; `None` (e.g. in hand-built test states) makes
+    /// the torrent routes answer `503`.
+    pub engine: Option<EngineHandles>,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.
@@ -90,6 +153,13 @@ impl ApiState {
             );
         }
         self.snapshot()
+    }
+
+    /// The engine's handles, or `503` when there is no engine.
+    pub fn engine(&self) -> Result<&EngineHandles, ApiError> {
+        self.engine
+            .as_ref()
+            .ok_or_else(|| ApiError::unavailable("the torrent engine is not running"))
     }
 
     /// Runs blocking database work on actix's blocking pool.

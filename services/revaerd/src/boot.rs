@@ -1,6 +1,6 @@
 //! Startup order, the composition root of Revaer:
 //! database (create, migrate, first snapshot) → metrics and health →
-//! event hub → config watcher → torrent engine → HTTP view of the config →
+//! event hub → config watcher → torrent engine → FsOps → HTTP view of the config →
 //! HTTP server.
 //! Shutdown runs the other way (see `shutdown`).
 
@@ -9,15 +9,16 @@ use actix_web::dev::ServerHandle;
 use prometheus::Registry;
 use revaer_api::auth::KeyCache;
 use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{ApiSettings, ApiState, ConfigView, RateLimits};
+use revaer_api::{ApiSettings, ApiState, ConfigView, EngineHandles, RateLimits};
 use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
-use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
+use revaer_fsops::{FsOpsOrchestrator, FsopsMetrics, FsopsOptions};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::watch::SubscribeConfig;
 use revaer_schema::models::config;
 use revaer_schema::{migrate, pool, DbError, PgPool};
+use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Instant;
@@ -105,6 +106,8 @@ pub struct Running {
     pub pool: PgPool,
     /// The torrent engine (on its own arbiter thread).
     pub engine: Addr<TorrentSession>,
+    /// The FsOps orchestrator (post-processing).
+    pub fsops: Addr<FsOpsOrchestrator>,
 }
 
 /// Creates the database if needed and applies migrations.
@@ -160,14 +163,38 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
     // The engine gets its own arbiter: libtorrent calls are quick but
     // synchronous, and must never hold up the HTTP workers or other actors.
     let engine_metrics = EngineMetrics::register(&registry)?;
-    let mut engine_options =
-        EngineOptions::new(pool.clone(), Arc::new(snapshot.clone()), health.clone(), engine_metrics);
+    let mut engine_options = EngineOptions::new(
+        pool.clone(),
+        Arc::new(snapshot.clone()),
+        health.clone(),
+        engine_metrics,
+    );
     engine_options.events = Some(hub.clone().recipient());
     let engine_arbiter = actix::Arbiter::new();
     let engine = Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
         TorrentSession::new(engine_options)
     });
-    watcher.send(SubscribeConfig(engine.clone().recipient())).await?;
+    watcher
+        .send(SubscribeConfig(engine.clone().recipient()))
+        .await?;
+
+    // FsOps post-processes finished torrents into the library: it hears
+    // `completed` from the hub, asks the engine for the files, tells it where
+    // moved payloads went, and resumes unfinished jobs from `fs_jobs`.
+    let mut fsops_options = FsopsOptions::new(
+        pool.clone(),
+        Arc::new(snapshot.clone()),
+        health.clone(),
+        FsopsMetrics::register(&registry)?,
+    );
+    fsops_options.events = Some(hub.clone().recipient());
+    fsops_options.hub = Some(hub.clone().recipient());
+    fsops_options.engine = Some(engine.clone().recipient());
+    fsops_options.engine_query = Some(engine.clone().recipient());
+    let fsops = Supervisor::start(move |_| FsOpsOrchestrator::new(fsops_options));
+    watcher
+        .send(SubscribeConfig(fsops.clone().recipient()))
+        .await?;
 
     let keys = KeyCache::default();
     let (view, config_rx) = ConfigView::new(Arc::new(snapshot.clone()), keys.clone());
@@ -202,6 +229,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.clone().recipient(),
+        engine: Some(EngineHandles::of(&engine)),
         registry,
         keys,
         settings: options.api.clone(),
@@ -221,5 +249,6 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         health,
         pool,
         engine,
+        fsops,
     })
 }

@@ -74,6 +74,7 @@ async fn an_unreachable_hub_is_a_503_problem() -> TestResult {
         rate_limits: RateLimits::new(&settings.rate_limit, &registry, health.clone())?,
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.recipient(),
+        engine: None,
         health,
         registry,
         keys: KeyCache::default(),

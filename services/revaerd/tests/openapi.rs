@@ -22,6 +22,12 @@ const EXPECTED: &[(&str, &str)] = &[
     ("patch", "/v1/keys/{key_id}"),
     ("delete", "/v1/keys/{key_id}"),
     ("get", "/v1/events"),
+    ("post", "/v1/torrents"),
+    ("get", "/v1/torrents"),
+    ("get", "/v1/torrents/{id}"),
+    ("delete", "/v1/torrents/{id}"),
+    ("post", "/v1/torrents/{id}/select"),
+    ("post", "/v1/torrents/{id}/action"),
 ];
 
 #[actix_rt::test]
@@ -55,7 +61,9 @@ async fn the_document_matches_the_routes() -> TestResult {
 
     // Each documented route is served: a request never hits the router's 404.
     for (method, path) in &documented {
-        let concrete = path.replace("{key_id}", "0000000000000000");
+        let concrete = path
+            .replace("{key_id}", "0000000000000000")
+            .replace("{id}", &"0".repeat(40));
         let url = server.url(&concrete);
         let request = match method.as_str() {
             "get" => server.client.get(&url),
@@ -107,6 +115,13 @@ async fn the_document_matches_the_routes() -> TestResult {
         "ConfigSnapshot",
         "SetupCompleteRequest",
         "CreatedKey",
+        "TorrentSummary",
+        "TorrentDetail",
+        "TorrentList",
+        "AddTorrentRequest",
+        "UploadForm",
+        "SelectRequest",
+        "ActionRequest",
     ] {
         assert!(schemas.contains_key(name), "schema {name} documented");
     }

@@ -250,6 +250,7 @@ async fn setup_tokens_are_refused_to_non_loopback_peers() -> TestResult {
         rate_limits: RateLimits::new(&RateLimitSettings::default(), &registry, health.clone())?,
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.recipient(),
+        engine: None,
         health,
         registry,
         keys: KeyCache::default(),

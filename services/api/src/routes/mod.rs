@@ -7,6 +7,12 @@ pub mod events;
 pub mod health;
 pub mod keys;
 pub mod setup;
+pub mod torrents_action;
+pub mod torrents_add;
+pub mod torrents_detail;
+pub mod torrents_list;
+pub mod torrents_select;
+pub mod torrents_upload;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -24,5 +30,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(keys::list_keys)
         .service(keys::update_key)
         .service(keys::delete_key)
-        .service(events::events);
+        .service(events::events)
+        .service(torrents_add::add_torrent)
+        .service(torrents_list::list_torrents)
+        .service(torrents_detail::get_torrent)
+        .service(torrents_detail::delete_torrent)
+        .service(torrents_select::select_files)
+        .service(torrents_action::torrent_action);
 }

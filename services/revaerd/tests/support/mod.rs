@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod sse;
+pub mod torrents;
 
 use revaer_config::ListenTiming;
 use revaer_schema::testing::TestDatabase;

@@ -1,0 +1,408 @@
+//! One run of a job: the async driver around the blocking steps.
+//!
+//! Rules:
+//! - the order of writes for a step is: do the work, tell the engine (move
+//!   mode), record it in `.revaer.meta`, record it in `fs_jobs`, then publish
+//!   the event and count it. A crash anywhere in between re-runs at most
+//!   that one (idempotent) step;
+//! - in move mode the torrent is paused before its files move and resumed
+//!   once the engine has the new save path; if the transfer fails it stays
+//!   paused (its files may be split between two places) until a later run
+//!   succeeds;
+//! - the run ends by writing its outcome (done, retry at, failed) to the
+//!   store itself, so what the orchestrator hears is already durable.
+
+use actix::Recipient;
+use chrono::Utc;
+use revaer_messages::config::MoveMode;
+use revaer_messages::engine::{ControlTorrent, EngineError, TorrentCommand};
+use revaer_messages::events::{Event, Publish};
+use revaer_schema::models::fs_jobs;
+use revaer_schema::PgPool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::{StepError, StepResult};
+use crate::fs::FileSystem;
+use crate::metrics::FsopsMetrics;
+use crate::plan::{Plan, Step};
+use crate::steps::{TestHooks, Work};
+use crate::store::db;
+
+/// Retries with exponential backoff: `base`, `2·base`, `4·base`, ... capped
+/// at `max_delay`, for at most `max_attempts` runs in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Runs in all before a job stays failed.
+    pub max_attempts: i32,
+    /// Delay before the first retry.
+    pub base_delay: Duration,
+    /// Upper bound of any delay.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Delay after failed run number `attempt` (1-based).
+    pub fn delay(&self, attempt: i32) -> Duration {
+        let exponent = u32::try_from(attempt.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+        self.base_delay
+            .saturating_mul(2u32.saturating_pow(exponent))
+            .min(self.max_delay)
+    }
+}
+
+/// What every job run needs, shared by all of them.
+pub struct JobDeps {
+    /// The job store.
+    pub pool: PgPool,
+    /// The EXDEV seam.
+    pub fs: Arc<dyn FileSystem>,
+    /// Where events go.
+    pub events: Option<Recipient<Publish>>,
+    /// The engine, told about moves.
+    pub engine: Option<Recipient<ControlTorrent>>,
+    /// Metrics.
+    pub metrics: FsopsMetrics,
+    /// Crash simulation (tests).
+    pub hooks: TestHooks,
+    /// Backoff.
+    pub retry: RetryPolicy,
+}
+
+/// How a run ended; already written to the store.
+#[derive(Debug)]
+pub enum RunEnd {
+    /// Every step is done.
+    Done,
+    /// A test hook stopped the run as a crash would (the job stays `running`).
+    Interrupted,
+    /// The run failed and will be retried after `delay`.
+    Retry {
+        /// Backoff before the next run.
+        delay: Duration,
+        /// Why it failed.
+        error: String,
+    },
+    /// The job failed for good (until retried on demand).
+    Failed {
+        /// Why.
+        error: String,
+        /// Archive support is missing.
+        unsupported: bool,
+    },
+}
+
+/// Runs the steps of `plan` not yet completed and records the outcome.
+/// `db_completed` is what `fs_jobs` says is done (`.revaer.meta` may know
+/// better; it wins).
+pub async fn run(
+    plan: Plan,
+    db_completed: Vec<Step>,
+    request_id: Option<String>,
+    deps: Arc<JobDeps>,
+) -> RunEnd {
+    let started = Instant::now();
+    let torrent = plan.torrent.clone();
+    let id = torrent.to_string();
+    let first = Step::ALL
+        .into_iter()
+        .find(|s| !db_completed.contains(s))
+        .map(Step::as_str);
+    let attempt = match db(&deps.pool, move |c| fs_jobs::mark_running(c, &id, first)).await {
+        Ok(row) => row.attempt,
+        Err(err) => {
+            // Nothing ran; the job is still pending or running in the store.
+            return RunEnd::Retry {
+                delay: deps.retry.delay(1),
+                error: format!("database: {err}"),
+            };
+        }
+    };
+    let publisher = Publisher {
+        events: deps.events.clone(),
+        request_id: request_id.clone(),
+    };
+    publisher.send(Event::FsopsStarted {
+        torrent: torrent.clone(),
+        destination: plan.destination.clone(),
+    });
+    tracing::info!(
+        torrent.info_hash = %torrent,
+        fsops.attempt = attempt,
+        fsops.destination = %plan.destination,
+        "post-processing run started"
+    );
+    let destination = plan.destination.clone();
+    let (result, failed_step) = steps(plan, &deps, &publisher).await;
+    let ended = Ended {
+        failed_step,
+        attempt,
+        started,
+        torrent,
+        destination,
+    };
+    finish(result, ended, &deps, &publisher).await
+}
+
+/// Runs the pending steps; on failure also says which step failed.
+async fn steps(
+    plan: Plan,
+    deps: &Arc<JobDeps>,
+    publisher: &Publisher,
+) -> (StepResult<()>, Option<Step>) {
+    let fs = deps.fs.clone();
+    let hooks = deps.hooks.clone();
+    let mut work = match blocking(move || Work::prepare(&plan, fs, hooks)).await {
+        Ok(Ok(work)) => work,
+        Ok(Err(err)) | Err(err) => return (Err(err), None),
+    };
+    let torrent = work.plan.torrent.clone();
+    for step in Step::ALL {
+        if work.store.meta.is_done(step) {
+            continue;
+        }
+        let moving = step == Step::Transfer && work.plan.move_mode == MoveMode::Move;
+        if moving {
+            if let Err(err) = engine(deps, &work.plan, TorrentCommand::Pause).await {
+                return (Err(err), Some(step));
+            }
+        }
+        let (back, result) = match blocking(move || {
+            let result = work.recheck().and_then(|()| work.execute(step));
+            (work, result)
+        })
+        .await
+        {
+            Ok(pair) => pair,
+            Err(err) => return (Err(err), Some(step)),
+        };
+        work = back;
+        let status = match result {
+            Ok(status) => status,
+            Err(err) => return (Err(err), Some(step)),
+        };
+        if moving {
+            if let Some(path) = work.plan.engine_save_path.clone() {
+                if let Err(err) = engine(deps, &work.plan, TorrentCommand::MoveStorage(path)).await
+                {
+                    return (Err(err), Some(step));
+                }
+            }
+            if let Err(err) = engine(deps, &work.plan, TorrentCommand::Resume).await {
+                return (Err(err), Some(step));
+            }
+        }
+        let (back, saved) = match blocking(move || {
+            let saved = work.store.complete(step);
+            (work, saved)
+        })
+        .await
+        {
+            Ok(pair) => pair,
+            Err(err) => return (Err(err), Some(step)),
+        };
+        work = back;
+        if let Err(err) = saved {
+            return (Err(err), Some(step));
+        }
+        let completed: Vec<String> = work
+            .store
+            .meta
+            .completed_steps
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect();
+        let next = Step::ALL
+            .into_iter()
+            .find(|s| !work.store.meta.is_done(*s))
+            .map(Step::as_str);
+        let id = torrent.to_string();
+        if let Err(err) = db(&deps.pool, move |c| {
+            fs_jobs::record_step(c, &id, &completed, next)
+        })
+        .await
+        {
+            return (Err(err.into()), Some(step));
+        }
+        deps.metrics
+            .steps
+            .with_label_values(&[step.as_str(), status.as_str()])
+            .inc();
+        publisher.send(Event::FsopsStep {
+            torrent: torrent.clone(),
+            step: step.as_str().to_string(),
+            status: status.as_str().to_string(),
+        });
+        tracing::info!(
+            torrent.info_hash = %torrent,
+            fsops.step = step.as_str(),
+            fsops.status = status.as_str(),
+            "post-processing step finished"
+        );
+        if deps.hooks.stop_after == Some(step) {
+            return (Err(StepError::Interrupted), None);
+        }
+    }
+    (Ok(()), None)
+}
+
+/// Facts about a run that ended.
+struct Ended {
+    failed_step: Option<Step>,
+    attempt: i32,
+    started: Instant,
+    torrent: revaer_messages::torrent::TorrentId,
+    destination: String,
+}
+
+/// Writes the outcome and tells the world.
+async fn finish(
+    result: StepResult<()>,
+    ended: Ended,
+    deps: &Arc<JobDeps>,
+    publisher: &Publisher,
+) -> RunEnd {
+    let Ended {
+        failed_step,
+        attempt,
+        started,
+        torrent,
+        destination,
+    } = ended;
+    let id = torrent.to_string();
+    match result {
+        Ok(()) => match db(&deps.pool, move |c| fs_jobs::mark_done(c, &id)).await {
+            Ok(()) => {
+                deps.metrics
+                    .duration
+                    .observe(started.elapsed().as_secs_f64());
+                publisher.send(Event::FsopsCompleted {
+                    torrent: torrent.clone(),
+                    destination,
+                });
+                tracing::info!(torrent.info_hash = %torrent, "post-processing done");
+                RunEnd::Done
+            }
+            Err(err) => RunEnd::Retry {
+                delay: deps.retry.delay(attempt),
+                error: format!("database: {err}"),
+            },
+        },
+        Err(StepError::Interrupted) => RunEnd::Interrupted,
+        Err(err) => {
+            let step_name = failed_step.map_or("checks", Step::as_str);
+            let message = err.to_string();
+            if let Some(step) = failed_step {
+                deps.metrics
+                    .steps
+                    .with_label_values(&[step.as_str(), "failed"])
+                    .inc();
+                publisher.send(Event::FsopsStep {
+                    torrent: torrent.clone(),
+                    step: step.as_str().to_string(),
+                    status: "failed".into(),
+                });
+            }
+            let give_up = err.is_permanent() || attempt >= deps.retry.max_attempts;
+            tracing::warn!(
+                torrent.info_hash = %torrent,
+                fsops.step = step_name,
+                fsops.attempt = attempt,
+                fsops.permanent = err.is_permanent(),
+                error = %message,
+                "post-processing step failed"
+            );
+            let step_db = failed_step.map(Step::as_str);
+            if give_up {
+                let text = message.clone();
+                let _ = db(&deps.pool, move |c| {
+                    fs_jobs::mark_failed(c, &id, step_db, &text)
+                })
+                .await;
+                deps.metrics
+                    .duration
+                    .observe(started.elapsed().as_secs_f64());
+                publisher.send(Event::FsopsFailed {
+                    torrent,
+                    step: step_name.to_string(),
+                    error: message.clone(),
+                });
+                RunEnd::Failed {
+                    error: message,
+                    unsupported: err.is_unsupported(),
+                }
+            } else {
+                let delay = deps.retry.delay(attempt);
+                let at = Utc::now()
+                    + chrono::Duration::from_std(delay)
+                        .unwrap_or_else(|_| chrono::Duration::zero());
+                let text = message.clone();
+                let _ = db(&deps.pool, move |c| {
+                    fs_jobs::mark_retrying(c, &id, step_db, &text, at)
+                })
+                .await;
+                RunEnd::Retry {
+                    delay,
+                    error: message,
+                }
+            }
+        }
+    }
+}
+
+/// Sends a command to the engine; a torrent the engine no longer has is not
+/// an error (there is nothing left to keep seeding).
+async fn engine(deps: &JobDeps, plan: &Plan, command: TorrentCommand) -> StepResult<()> {
+    let Some(engine) = &deps.engine else {
+        return Ok(());
+    };
+    let reply = engine
+        .send(ControlTorrent {
+            id: plan.torrent.clone(),
+            command: command.clone(),
+            request_id: None,
+        })
+        .await;
+    match reply {
+        Ok(Ok(())) | Ok(Err(EngineError::NotFound(_))) => Ok(()),
+        Ok(Err(err)) => Err(StepError::Engine(format!("{command:?}: {err}"))),
+        Err(err) => Err(StepError::Engine(format!("{command:?}: {err}"))),
+    }
+}
+
+async fn blocking<T, F>(task: F) -> StepResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    tokio::task::spawn_blocking(task)
+        .await
+        .map_err(|err| StepError::Task(err.to_string()))
+}
+
+/// Publishes with the job's request id.
+struct Publisher {
+    events: Option<Recipient<Publish>>,
+    request_id: Option<String>,
+}
+
+impl Publisher {
+    fn send(&self, event: Event) {
+        if let Some(events) = &self.events {
+            events.do_send(Publish {
+                event,
+                request_id: self.request_id.clone(),
+            });
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Step 1, extract: every planned archive set is unpacked with libarchive
+//! (through compress-tools) into `.revaer.staging/extract/<set>/`.
+//!
+//! Rules:
+//! - we write every member ourselves instead of letting libarchive write to
+//!   disk, so each member is checked first: absolute names and `..` are
+//!   refused, and so are symbolic links, hard links and device nodes (the
+//!   binding does not expose a link's target, so a link cannot be proven to
+//!   stay inside; refusing is the safe reading of "symlinks pointing
+//!   outside are refused"). Since FsOps never creates a link, no path we
+//!   write through can be redirected;
+//! - a set is always extracted from scratch (its staging folder is emptied
+//!   first), so re-running the step after a crash gives the same result;
+//! - an unrecognised format or an unsupported compression method is
+//!   reported as `Unsupported`, which marks the `fsops` health component
+//!   degraded; a corrupt or truncated archive is an ordinary failure.
+
+use compress_tools::{ArchiveContents, ArchiveIterator};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{StepError, StepResult};
+use crate::plan::ArchiveSet;
+use crate::steps::{StepStatus, Work};
+use crate::volumes::VolumeReader;
+
+const S_IFMT: u32 = 0o170_000;
+const S_IFDIR: u32 = 0o040_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFLNK: u32 = 0o120_000;
+
+/// Staging folder of archive set `index`.
+pub fn set_dir(staging: &Path, index: usize) -> PathBuf {
+    staging.join("extract").join(index.to_string())
+}
+
+/// Runs the step.
+pub fn run(work: &mut Work) -> StepResult<StepStatus> {
+    if work.plan.archives.is_empty() {
+        return Ok(StepStatus::Skipped);
+    }
+    let staging = work.store.staging();
+    for (index, set) in work.plan.archives.clone().iter().enumerate() {
+        let volumes: Vec<PathBuf> = set
+            .volumes
+            .iter()
+            .map(|v| Path::new(&work.plan.source_root).join(v))
+            .collect();
+        for volume in &volumes {
+            work.allow.existing(volume, "archive")?;
+        }
+        let out = set_dir(&staging, index);
+        if out.exists() {
+            std::fs::remove_dir_all(&out).map_err(|e| StepError::io("cannot clear", &out, e))?;
+        }
+        std::fs::create_dir_all(&out).map_err(|e| StepError::io("cannot create", &out, e))?;
+        let members = extract_set(set, &volumes, &out)?;
+        tracing::info!(
+            torrent.info_hash = %work.plan.torrent,
+            archive = %set.volumes.first().map(String::as_str).unwrap_or_default(),
+            volumes = set.volumes.len(),
+            members,
+            "archive extracted"
+        );
+    }
+    Ok(StepStatus::Done)
+}
+
+/// Extracts one set into `out`; returns the number of files written.
+pub fn extract_set(set: &ArchiveSet, volumes: &[PathBuf], out: &Path) -> StepResult<usize> {
+    let name = set.volumes.first().cloned().unwrap_or_default();
+    let reader = VolumeReader::open(volumes).map_err(|e| StepError::Io {
+        context: format!("cannot open archive {name}"),
+        source: e,
+    })?;
+    let mut iter = ArchiveIterator::from_read(reader).map_err(|e| archive_error(&name, e))?;
+    let mut current: Option<(File, PathBuf)> = None;
+    let mut files = 0usize;
+    for item in &mut iter {
+        match item {
+            ArchiveContents::StartOfEntry(member, stat) => {
+                let Some(rel) = member_path(&name, &member)? else {
+                    continue;
+                };
+                let target = out.join(&rel);
+                match stat.st_mode & S_IFMT {
+                    S_IFDIR => std::fs::create_dir_all(&target)
+                        .map_err(|e| StepError::io("cannot create", &target, e))?,
+                    S_IFREG => {
+                        if let Some(parent) = target.parent() {
+                            std::fs::create_dir_all(parent)
+                                .map_err(|e| StepError::io("cannot create", parent, e))?;
+                        }
+                        let file = File::create(&target)
+                            .map_err(|e| StepError::io("cannot create", &target, e))?;
+                        current = Some((file, target));
+                        files += 1;
+                    }
+                    S_IFLNK => {
+                        return Err(StepError::Refused(format!(
+                            "archive {name}: member {member:?} is a symbolic link; links are not extracted"
+                        )))
+                    }
+                    other => {
+                        return Err(StepError::Refused(format!(
+                            "archive {name}: member {member:?} is not a regular file or directory (mode {other:o})"
+                        )))
+                    }
+                }
+            }
+            ArchiveContents::DataChunk(chunk) => {
+                if let Some((file, path)) = current.as_mut() {
+                    file.write_all(&chunk)
+                        .map_err(|e| StepError::io("cannot write", path, e))?;
+                }
+            }
+            ArchiveContents::EndOfEntry => {
+                if let Some((file, path)) = current.take() {
+                    file.sync_all()
+                        .map_err(|e| StepError::io("cannot flush", &path, e))?;
+                }
+            }
+            ArchiveContents::Err(err) => return Err(archive_error(&name, err)),
+        }
+    }
+    iter.close().map_err(|e| archive_error(&name, e))?;
+    Ok(files)
+}
+
+/// The member's path relative to the extraction folder; `None` for names
+/// that denote the folder itself (`./`). Refuses anything that could land
+/// outside it.
+fn member_path(archive: &str, member: &str) -> StepResult<Option<PathBuf>> {
+    let refuse = |why: &str| {
+        StepError::Refused(format!(
+            "archive {archive}: member {member:?} {why}; it would escape the destination"
+        ))
+    };
+    let mut rel = PathBuf::new();
+    for component in Path::new(member).components() {
+        match component {
+            Component::Normal(part) => rel.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => return Err(refuse("contains '..'")),
+            Component::RootDir | Component::Prefix(_) => return Err(refuse("is absolute")),
+        }
+    }
+    Ok((!rel.as_os_str().is_empty()).then_some(rel))
+}
+
+/// Sorts libarchive's complaints: a format or method it cannot handle is
+/// "unsupported" (a capability problem), anything else is a bad archive.
+fn archive_error(archive: &str, err: compress_tools::Error) -> StepError {
+    let detail = err.to_string();
+    let lower = detail.to_ascii_lowercase();
+    let unsupported = matches!(err, compress_tools::Error::UnsupportedZipCompression(_))
+        || lower.contains("unrecognized archive format")
+        || lower.contains("unsupported")
+        || lower.contains("not supported")
+        || lower.contains("no decompressor")
+        || lower.contains("is not compiled");
+    if unsupported {
+        StepError::Unsupported(format!("{archive}: {detail}"))
+    } else if let compress_tools::Error::Utf(_) = err {
+        StepError::Unsupported(format!("{archive}: a member name is not UTF-8"))
+    } else {
+        StepError::Archive {
+            archive: archive.to_string(),
+            detail,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_path;
+
+    #[test]
+    fn member_paths_are_confined() {
+        assert!(member_path("a", "../x").is_err());
+        assert!(member_path("a", "d/../../x").is_err());
+        assert!(member_path("a", "/etc/passwd").is_err());
+        assert!(matches!(member_path("a", "./"), Ok(None)));
+        assert!(
+            matches!(member_path("a", "./d/f"), Ok(Some(p)) if p == std::path::Path::new("d/f"))
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! The job store seen from async code: every query runs on a blocking
+//! thread with a pooled connection, never on an actor's arbiter.
+
+use diesel::PgConnection;
+use revaer_schema::{DbError, PgPool};
+
+/// Runs `query` on a blocking thread.
+pub async fn db<T, F>(pool: &PgPool, query: F) -> Result<T, DbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, DbError> + Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        query(&mut conn)
+    })
+    .await
+    .map_err(|err| DbError::Connect(format!("blocking task failed: {err}")))?
+}

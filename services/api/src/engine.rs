@@ -1,0 +1,133 @@
+//! How the torrent engine's replies become HTTP problems.
+//!
+//! Policy: input the engine refuses is the client's fault (`422` with a
+//! pointer to the field when the request makes it clear which one); a
+//! duplicate add is `409 torrent_exists` naming the existing torrent in the
+//! `torrent_id` extension; an unknown torrent is `404 torrent_not_found`;
+//! an operation that needs metadata the torrent lacks is `409 no_metadata`;
+//! an engine that is starting, restarting or gone is `503`; anything else is
+//! a logged `500` whose text never reaches the client.
+
+use actix::{MailboxError, Message, Recipient};
+use revaer_messages::engine::EngineError;
+use revaer_messages::{InvalidParam, TorrentId};
+
+use crate::error::ApiError;
+
+/// Picks a pointer for a free-text `InvalidArgument` by the field it names.
+fn argument_pointer(message: &str) -> &'static str {
+    if message.contains("save_path") || message.contains("path") {
+        "/save_path"
+    } else if message.contains("priority") {
+        "/files"
+    } else if message.contains("limit") {
+        "/limits"
+    } else {
+        ""
+    }
+}
+
+/// Maps an engine refusal to a problem.
+pub fn problem(err: EngineError) -> ApiError {
+    match err {
+        EngineError::InvalidMagnet(message) => {
+            ApiError::validation(vec![InvalidParam::new("/magnet", message)])
+        }
+        EngineError::InvalidTorrent(message) => {
+            ApiError::validation(vec![InvalidParam::new("/torrent", message)])
+        }
+        EngineError::InvalidFileIndex { index, count } => {
+            ApiError::validation(vec![InvalidParam::new(
+                format!("/files/{index}"),
+                format!("file index {index} is out of range (the torrent has {count} files)"),
+            )])
+        }
+        EngineError::InvalidArgument(message) => {
+            ApiError::validation(vec![InvalidParam::new(argument_pointer(&message), message)])
+        }
+        EngineError::Duplicate(id) => {
+            ApiError::conflict("torrent_exists", format!("torrent {id} already exists"))
+                .with_torrent(id.as_str())
+        }
+        EngineError::NotFound(id) => not_found(&id),
+        EngineError::NoMetadata(id) => ApiError::conflict(
+            "no_metadata",
+            format!("torrent {id} has no metadata yet; retry once its files are known"),
+        )
+        .with_torrent(id.as_str()),
+        EngineError::Unavailable(reason) => {
+            tracing::warn!(reason = %reason, "engine unavailable");
+            ApiError::unavailable("the torrent engine is unavailable; retry shortly")
+        }
+        EngineError::Internal(cause) => ApiError::internal(&cause),
+    }
+}
+
+/// `404` for an unknown (or malformed) torrent id.
+pub fn not_found(id: &dyn std::fmt::Display) -> ApiError {
+    ApiError::not_found("torrent_not_found", format!("no torrent with id {id}"))
+}
+
+/// `503` when the engine's mailbox is closed or full.
+pub fn mailbox(err: MailboxError) -> ApiError {
+    tracing::error!(error = %err, "torrent engine did not answer");
+    ApiError::unavailable("the torrent engine is unavailable; retry shortly")
+}
+
+/// Sends `msg` and maps both failure layers to problems.
+pub async fn call<M, T>(recipient: &Recipient<M>, msg: M) -> Result<T, ApiError>
+where
+    M: Message<Result = Result<T, EngineError>> + Send + 'static,
+    T: Send + 'static,
+{
+    recipient.send(msg).await.map_err(mailbox)?.map_err(problem)
+}
+
+/// Parses a path id: a malformed id names no torrent, so it is a `404`
+/// like any unknown one (uppercase hex is accepted and lowercased).
+pub fn parse_id(raw: &str) -> Result<TorrentId, ApiError> {
+    TorrentId::parse(raw).map_err(|_| not_found(&raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_map_to_statuses_and_pointers() -> Result<(), Box<dyn std::error::Error>> {
+        let id = TorrentId::parse(&"a".repeat(40))?;
+        let dup = problem(EngineError::Duplicate(id.clone()));
+        assert_eq!(
+            (dup.status.as_u16(), dup.torrent_id.as_deref()),
+            (409, Some(id.as_str()))
+        );
+        let bad = problem(EngineError::InvalidArgument(
+            "save_path \"/x\" must be inside".into(),
+        ));
+        assert_eq!(bad.status.as_u16(), 422);
+        assert_eq!(
+            bad.invalid_params
+                .map(|p| p.first().map(|x| x.pointer.clone())),
+            Some(Some("/save_path".to_string()))
+        );
+        assert_eq!(
+            problem(EngineError::NotFound(id.clone())).status.as_u16(),
+            404
+        );
+        assert_eq!(problem(EngineError::NoMetadata(id)).status.as_u16(), 409);
+        assert_eq!(
+            problem(EngineError::Unavailable("x".into()))
+                .status
+                .as_u16(),
+            503
+        );
+        let internal = problem(EngineError::Internal("secret detail".into()));
+        assert_eq!(internal.status.as_u16(), 500);
+        assert!(!internal.detail.contains("secret"));
+        assert_eq!(
+            parse_id("xyz").map(|_| ()).map_err(|e| e.status.as_u16()),
+            Err(404)
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,266 @@
+//! `POST /v1/torrents/{id}/select`: file selection and priorities.
+//!
+//! Rules:
+//! - `files` sets priorities by index, `rules` by glob pattern over the
+//!   file paths (see `crate::glob`); at least one entry in total;
+//! - rules apply in order (a later rule overrides an earlier one for the
+//!   files both match), then `files` entries override rules;
+//! - everything is validated before the engine applies anything: priority
+//!   0 (skip) to 7, index within the torrent's files and not repeated, glob
+//!   well-formed; all problems come back together with pointers such as
+//!   `/files/0/index` or `/rules/1/glob`;
+//! - files not named by any entry keep their priority. A torrent without
+//!   metadata (a magnet still fetching it) has no files yet: `409`.
+
+use actix_web::{post, web, HttpResponse};
+use revaer_messages::engine::{ControlTorrent, GetTorrent, TorrentCommand};
+use revaer_messages::torrent::{TorrentDetail, TorrentFile};
+use revaer_messages::InvalidParam;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+use crate::engine;
+use crate::error::{ApiError, Problem};
+use crate::extract::ReqId;
+use crate::glob::Glob;
+use crate::state::ApiState;
+
+/// Highest priority.
+const MAX_PRIORITY: i64 = 7;
+
+/// A priority for one file by index.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileSelection {
+    /// File index (see the torrent's `files`).
+    pub index: i64,
+    /// 0 (skip) to 7 (highest).
+    pub priority: i64,
+}
+
+/// A priority for every file whose path matches a glob.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GlobRule {
+    /// Pattern over the path inside the torrent, case-insensitive: `*`, `?`,
+    /// `[a-z]`, `[!x]`, `\` escapes; `*` also crosses `/`.
+    pub glob: String,
+    /// 0 (skip) to 7 (highest).
+    pub priority: i64,
+}
+
+/// File selection request.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectRequest {
+    /// Priorities by index (override rules).
+    #[serde(default)]
+    pub files: Vec<FileSelection>,
+    /// Priorities by glob, applied in order.
+    #[serde(default)]
+    pub rules: Vec<GlobRule>,
+}
+
+/// The priority as the engine wants it, or a problem at `pointer`.
+fn priority(errors: &mut Vec<InvalidParam>, pointer: String, value: i64) -> u8 {
+    match u8::try_from(value) {
+        Ok(p) if i64::from(p) <= MAX_PRIORITY => p,
+        _ => {
+            errors.push(InvalidParam::new(pointer, "must be 0 (skip) to 7"));
+            0
+        }
+    }
+}
+
+/// The `(index, priority)` pairs to apply, or the `422`.
+pub fn plan(request: &SelectRequest, files: &[TorrentFile]) -> Result<Vec<(u32, u8)>, ApiError> {
+    let mut errors = Vec::new();
+    if request.files.is_empty() && request.rules.is_empty() {
+        errors.push(InvalidParam::new(
+            "/files",
+            "name at least one file or rule",
+        ));
+    }
+    let mut globs = Vec::new();
+    for (i, rule) in request.rules.iter().enumerate() {
+        let level = priority(&mut errors, format!("/rules/{i}/priority"), rule.priority);
+        match Glob::parse(&rule.glob) {
+            Ok(glob) => globs.push((glob, level)),
+            Err(message) => errors.push(InvalidParam::new(format!("/rules/{i}/glob"), message)),
+        }
+    }
+    let count = files.len();
+    let mut by_index = Vec::new();
+    for (i, entry) in request.files.iter().enumerate() {
+        let level = priority(&mut errors, format!("/files/{i}/priority"), entry.priority);
+        match u32::try_from(entry.index) {
+            Ok(index) if (index as usize) < count => {
+                if by_index.iter().any(|(seen, _)| *seen == index) {
+                    errors.push(InvalidParam::new(
+                        format!("/files/{i}/index"),
+                        "named twice",
+                    ));
+                }
+                by_index.push((index, level));
+            }
+            _ => errors.push(InvalidParam::new(
+                format!("/files/{i}/index"),
+                format!(
+                    "out of range: the torrent has {count} files (0 to {})",
+                    count.saturating_sub(1)
+                ),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let mut chosen = BTreeMap::new();
+    for (glob, priority) in &globs {
+        for file in files.iter().filter(|f| glob.matches(&f.path)) {
+            chosen.insert(file.index, *priority);
+        }
+    }
+    chosen.extend(by_index);
+    Ok(chosen.into_iter().collect())
+}
+
+/// The detail with the new priorities in place. Why not ask the engine
+/// again: libtorrent applies priorities on its disk thread, so a read right
+/// after the command may still show the previous ones for a moment.
+fn applied(mut detail: TorrentDetail, pairs: &[(u32, u8)]) -> TorrentDetail {
+    for (index, priority) in pairs {
+        if let Some(file) = detail.files.iter_mut().find(|f| f.index == *index) {
+            file.priority = *priority;
+            file.selected = *priority > 0;
+        }
+    }
+    detail
+}
+
+/// Selects files and sets their priorities. The reply is the torrent's
+/// detail with the priorities as applied (libtorrent takes them on its disk
+/// thread, so a `GET` in the next instant may still show the old ones).
+#[utoipa::path(
+    tag = "torrents",
+    path = "/v1/torrents/{id}/select",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "Info hash (40 hex characters)")),
+    request_body = SelectRequest,
+    responses(
+        (status = 200, description = "Applied; the torrent with its files and their new priorities", body = TorrentDetail),
+        (status = 404, description = "No such torrent", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No metadata (no files) yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid index, priority or glob (see `invalid_params`)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Engine unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/v1/torrents/{id}/select")]
+pub async fn select_files(
+    state: web::Data<ApiState>,
+    path: web::Path<String>,
+    body: web::Json<SelectRequest>,
+    request_id: ReqId,
+) -> Result<HttpResponse, ApiError> {
+    let id = engine::parse_id(&path)?;
+    let handles = state.engine()?;
+    let detail = engine::call(&handles.get, GetTorrent { id: id.clone() }).await?;
+    if detail.files.is_empty() {
+        return Err(engine::problem(
+            revaer_messages::engine::EngineError::NoMetadata(id),
+        ));
+    }
+    let pairs = plan(&body, &detail.files)?;
+    if !pairs.is_empty() {
+        let command = ControlTorrent {
+            id,
+            command: TorrentCommand::FilePriorities(pairs.clone()),
+            request_id: request_id.0,
+        };
+        engine::call(&handles.control, command).await?;
+    }
+    Ok(HttpResponse::Ok().json(applied(detail, &pairs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(index: u32, path: &str) -> TorrentFile {
+        TorrentFile {
+            index,
+            path: path.into(),
+            size: 1,
+            progress: 0.0,
+            priority: 4,
+            selected: true,
+        }
+    }
+
+    #[test]
+    fn rules_then_indices() -> Result<(), ApiError> {
+        let files = [file(0, "a/x.mkv"), file(1, "a/x.nfo"), file(2, "a/y.nfo")];
+        let request = SelectRequest {
+            files: vec![FileSelection {
+                index: 2,
+                priority: 7,
+            }],
+            rules: vec![
+                GlobRule {
+                    glob: "*".into(),
+                    priority: 1,
+                },
+                GlobRule {
+                    glob: "*.NFO".into(),
+                    priority: 0,
+                },
+            ],
+        };
+        assert_eq!(plan(&request, &files)?, vec![(0, 1), (1, 0), (2, 7)]);
+        Ok(())
+    }
+
+    #[test]
+    fn validation_points_at_each_bad_entry() {
+        let files = [file(0, "x")];
+        let request = SelectRequest {
+            files: vec![
+                FileSelection {
+                    index: 5,
+                    priority: 1,
+                },
+                FileSelection {
+                    index: 0,
+                    priority: 9,
+                },
+                FileSelection {
+                    index: 0,
+                    priority: 1,
+                },
+            ],
+            rules: vec![GlobRule {
+                glob: "[".into(),
+                priority: 8,
+            }],
+        };
+        let pointers: Vec<String> = plan(&request, &files)
+            .err()
+            .and_then(|e| e.invalid_params)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.pointer)
+            .collect();
+        assert_eq!(
+            pointers,
+            vec![
+                "/rules/0/priority",
+                "/rules/0/glob",
+                "/files/0/index",
+                "/files/1/priority",
+                "/files/2/index"
+            ]
+        );
+        assert!(plan(&SelectRequest::default(), &files).is_err());
+    }
+}

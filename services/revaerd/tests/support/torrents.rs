@@ -1,0 +1,248 @@
+//! Torrent helpers for the route tests: a server whose download root is a
+//! temporary directory, tiny generated .torrent files, a libtorrent seeder
+//! on 127.0.0.1, and polling of a torrent's detail. Nothing here reaches
+//! beyond loopback: the engine listens on 127.0.0.1 with DHT/LSD/PEX off,
+//! the seeder too, and trackers in generated torrents point at loopback.
+
+use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
+use revaer_messages::engine::{ControlTorrent, TorrentCommand};
+use revaer_messages::TorrentId;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{TestResult, TestServer};
+
+type Error = Box<dyn std::error::Error>;
+
+/// Upper bound of every wait on the engine.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+/// A set-up server whose roots live in `root`.
+pub struct TorrentServer {
+    pub server: TestServer,
+    pub key: String,
+    pub root: tempfile::TempDir,
+}
+
+impl TorrentServer {
+    /// Setup completed with `root/downloads` as download root and
+    /// `root/extra` as an additional allowed path.
+    pub async fn start() -> Result<Self, Error> {
+        let server = TestServer::start().await?;
+        let root = tempfile::tempdir()?;
+        let token = server.setup_token().await?;
+        let path = |name: &str| root.path().join(name).to_string_lossy().into_owned();
+        let res = server
+            .client
+            .post(server.url("/v1/setup/complete"))
+            .json(&json!({
+                "token": token,
+                "instance_name": "torrents",
+                "download_root": path("downloads"),
+                "library_root": path("library"),
+                "resume_dir": path("resume"),
+                "api_key_label": "admin",
+            }))
+            .send()
+            .await?;
+        assert_eq!(res.status(), 201, "setup/complete");
+        let key = res.json::<Value>().await?["api_key"]
+            .as_str()
+            .ok_or("api_key")?
+            .to_string();
+        let res = server
+            .patch_json(
+                "/v1/config",
+                &key,
+                &json!({"fs_policy": {"allow_paths": [path("extra")]}}),
+            )
+            .await?;
+        assert_eq!(res.status(), 200, "allow_paths");
+        Ok(Self { server, key, root })
+    }
+
+    pub fn downloads(&self) -> PathBuf {
+        self.root.path().join("downloads")
+    }
+
+    pub fn extra(&self) -> PathBuf {
+        self.root.path().join("extra")
+    }
+
+    pub async fn get(&self, path: &str) -> Result<reqwest::Response, reqwest::Error> {
+        self.server.get(path, &self.key).await
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &Value,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.server.post_json(path, &self.key, body).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<reqwest::Response, reqwest::Error> {
+        self.server
+            .client
+            .delete(self.server.url(path))
+            .header("x-api-key", &self.key)
+            .send()
+            .await
+    }
+
+    /// Uploads a .torrent with the given plain form fields.
+    pub async fn upload(
+        &self,
+        torrent: &[u8],
+        fields: &[(&str, &str)],
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let mut form = reqwest::multipart::Form::new().part(
+            "torrent",
+            reqwest::multipart::Part::bytes(torrent.to_vec())
+                .file_name("x.torrent")
+                .mime_str("application/x-bittorrent")?,
+        );
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        self.server
+            .client
+            .post(self.server.url("/v1/torrents"))
+            .header("x-api-key", &self.key)
+            .multipart(form)
+            .send()
+            .await
+    }
+
+    /// Uploads and expects `201`; returns the summary.
+    pub async fn add_file(&self, torrent: &[u8], fields: &[(&str, &str)]) -> Result<Value, Error> {
+        let res = self.upload(torrent, fields).await?;
+        let status = res.status();
+        let body: Value = res.json().await?;
+        assert_eq!(status, 201, "upload: {body}");
+        Ok(body)
+    }
+
+    /// The detail of a torrent.
+    pub async fn detail(&self, id: &str) -> Result<Value, Error> {
+        let res = self.get(&format!("/v1/torrents/{id}")).await?;
+        assert_eq!(res.status(), 200, "detail of {id}");
+        Ok(res.json().await?)
+    }
+
+    /// Polls the detail until `done` holds; returns the last detail.
+    pub async fn wait_detail(
+        &self,
+        id: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Result<Value, Error> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let detail = self.detail(id).await?;
+            if done(&detail) {
+                return Ok(detail);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("timed out waiting for {what}; last detail {detail}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Tells the engine to dial a loopback peer (not exposed over HTTP).
+    pub async fn connect_peer(&self, id: &str, peer: std::net::SocketAddr) -> TestResult {
+        self.server
+            .running
+            .engine
+            .send(ControlTorrent {
+                id: TorrentId::parse(id)?,
+                command: TorrentCommand::ConnectPeer(peer),
+                request_id: None,
+            })
+            .await??;
+        Ok(())
+    }
+}
+
+/// Deterministic pseudo-random files under `root/name`.
+pub fn write_payload(
+    root: &Path,
+    name: &str,
+    files: &[(&str, usize)],
+    seed: u64,
+) -> std::io::Result<PathBuf> {
+    let dir = root.join(name);
+    let mut state = seed | 1;
+    for (rel, size) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut buf = Vec::with_capacity(*size + 8);
+        while buf.len() < *size {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            buf.extend_from_slice(&state.to_le_bytes());
+        }
+        buf.truncate(*size);
+        std::fs::write(path, buf)?;
+    }
+    Ok(dir)
+}
+
+/// A .torrent for a tiny generated payload `root/name` (which is kept).
+pub fn make_torrent(
+    root: &Path,
+    name: &str,
+    files: &[(&str, usize)],
+    trackers: &[&str],
+    seed: u64,
+) -> Result<Vec<u8>, Error> {
+    let dir = write_payload(root, name, files, seed)?;
+    let trackers: Vec<String> = trackers.iter().map(|t| t.to_string()).collect();
+    Ok(create_torrent(&dir, 0, &trackers, "revaer api test")?)
+}
+
+/// A magnet link for a made-up info hash (it stays waiting for metadata).
+pub fn magnet(n: u64, name: &str) -> String {
+    format!("magnet:?xt=urn:btih:{n:040x}&dn={name}")
+}
+
+/// A libtorrent session on 127.0.0.1 seeding one payload.
+pub struct Seeder {
+    pub session: Session,
+    pub torrent: Vec<u8>,
+    pub payload: PathBuf,
+    pub port: u16,
+}
+
+impl Seeder {
+    pub fn start(root: &Path, files: &[(&str, usize)], seed: u64) -> Result<Self, Error> {
+        let payload = write_payload(root, "payload", files, seed)?;
+        let torrent = create_torrent(&payload, 0, &[], "revaer api test")?;
+        let session = Session::new(&SessionSettings::loopback())?;
+        session.add_torrent_file(
+            &torrent,
+            &AddOptions::with_save_path(root.to_string_lossy()),
+        )?;
+        let port = session.listen_port()?;
+        Ok(Self {
+            session,
+            torrent,
+            payload,
+            port,
+        })
+    }
+
+    pub fn addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+}
+
+/// The `id` of a summary or detail.
+pub fn id_of(body: &Value) -> Result<String, Error> {
+    Ok(body["id"].as_str().ok_or("id")?.to_string())
+}
