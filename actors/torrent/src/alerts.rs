@@ -83,9 +83,6 @@ impl TorrentSession {
                     self.listening = true;
                     self.last_error = None;
                     self.report_health();
-                    if !self.ready {
-                        return;
-                    }
                 }
             }
             AlertKind::ListenFailed {
@@ -331,6 +328,9 @@ impl TorrentSession {
     pub(crate) fn save_changed_resume_data(&mut self) {
         // Also refresh the health facts (torrent count, DHT nodes) on this slow timer.
         self.report_health();
+        if !self.ready {
+            return;
+        }
         let changed: Vec<String> = self
             .torrents
             .values()

@@ -7,6 +7,13 @@ use revaerd::env::Environment;
 use revaerd::{logging, shutdown};
 use std::process::ExitCode;
 
+// Why: list responses build and free hundreds of small strings per request
+// on the engine thread and free them on HTTP workers; glibc malloc spends
+// more time consolidating those cross-thread frees than the handler spends
+// working (see docs/benchmarks.md). mimalloc frees them cheaply.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = Environment::read();
