@@ -72,8 +72,13 @@ async fn read_until(
     }
 }
 
+/// Hub subscribers inside the server itself: the FsOps orchestrator listens
+/// for `completed` events. Tests count SSE clients only.
+const INTERNAL_SUBSCRIBERS: usize = 1;
+
 async fn subscribers(server: &TestServer) -> Result<usize, Box<dyn std::error::Error>> {
-    Ok(server.running.hub.send(HubStats).await?.subscribers)
+    let all = server.running.hub.send(HubStats).await?.subscribers;
+    Ok(all.saturating_sub(INTERNAL_SUBSCRIBERS))
 }
 
 async fn wait_for_subscribers(server: &TestServer, wanted: usize) -> TestResult {
