@@ -284,6 +284,9 @@ impl TorrentSession {
         let tracked = self.tracked(id)?;
         let mut tracked = tracked.clone();
         if let Ok(status) = session.status(id.as_str()) {
+            // The live status may be newer than the last state_update alert.
+            tracked.state =
+                mapping::domain_state(&status, tracked.user_paused, tracked.error.as_deref());
             tracked.status = Some(status);
         }
         let files = session

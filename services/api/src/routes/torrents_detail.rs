@@ -6,8 +6,10 @@
 
 use actix_web::{delete, get, web, HttpResponse};
 use revaer_messages::engine::{GetTorrent, RemoveTorrent};
+use revaer_messages::torrent::FsopsState;
 use revaer_messages::torrent::TorrentDetail;
 use revaer_messages::InvalidParam;
+use revaer_schema::models::fs_jobs;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -44,7 +46,16 @@ pub async fn get_torrent(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = engine::parse_id(&path)?;
-    let detail = engine::call(&state.engine()?.get, GetTorrent { id }).await?;
+    let mut detail = engine::call(&state.engine()?.get, GetTorrent { id: id.clone() }).await?;
+    // Post-processing state lives in `fs_jobs`, owned by the FsOps actors.
+    let job = state
+        .db(move |conn| Ok(fs_jobs::find(conn, id.as_str())?))
+        .await?;
+    detail.fsops = job.map(|job| FsopsState {
+        status: job.status,
+        destination: job.destination,
+        error: job.last_error,
+    });
     Ok(HttpResponse::Ok().json(detail))
 }
 
