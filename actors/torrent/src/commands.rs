@@ -284,9 +284,8 @@ impl TorrentSession {
         let tracked = self.tracked(id)?;
         let mut tracked = tracked.clone();
         if let Ok(status) = session.status(id.as_str()) {
-            // The live status may be newer than the last state_update alert.
-            tracked.state =
-                mapping::domain_state(&status, tracked.user_paused, tracked.error.as_deref());
+            // The state stays the one last published (from state_update
+            // alerts, at most one tick old), so detail, list and events agree.
             tracked.status = Some(status);
         }
         let files = session
