@@ -49,6 +49,7 @@ pub struct ConfigWatcher {
     health: HealthBoard,
     metrics: WatcherMetrics,
     stop: Arc<AtomicBool>,
+    listener: Option<std::thread::JoinHandle<()>>,
 }
 
 impl ConfigWatcher {
@@ -63,6 +64,7 @@ impl ConfigWatcher {
             health,
             metrics,
             stop: Arc::new(AtomicBool::new(false)),
+            listener: None,
         }
     }
 
@@ -83,10 +85,13 @@ impl ConfigWatcher {
             .spawn(move || {
                 listener::run(settings.database_url, addr, stop, settings.timing, last);
             });
-        if let Err(err) = spawned {
-            tracing::error!(error = %err, "cannot start the config listener thread");
-            self.metrics.failures.inc();
-            ctx.stop();
+        match spawned {
+            Ok(handle) => self.listener = Some(handle),
+            Err(err) => {
+                tracing::error!(error = %err, "cannot start the config listener thread");
+                self.metrics.failures.inc();
+                ctx.stop();
+            }
         }
     }
 }
@@ -175,5 +180,17 @@ impl Handler<WatchConnected> for ConfigWatcher {
     fn handle(&mut self, _msg: WatchConnected, _ctx: &mut Self::Context) {
         self.metrics.connects.inc();
         self.health.set(COMPONENT, ComponentHealth::ok());
+    }
+}
+
+impl Drop for ConfigWatcher {
+    /// Stops the listener thread and waits for it (it checks the flag every
+    /// poll interval), so no libpq call is in flight while the process tears
+    /// down its libraries at exit.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(handle) = self.listener.take() {
+            let _ = handle.join();
+        }
     }
 }
