@@ -20,7 +20,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-struct Completion(mpsc::UnboundedSender<()>);
+struct Completion {
+    done: mpsc::UnboundedSender<()>,
+    /// `BENCH_TRACE=1`: print progress and state changes with their time,
+    /// to tell a stall (connection, checking) from a slow steady rate.
+    trace: Option<Instant>,
+}
 
 impl Actor for Completion {
     type Context = Context<Self>;
@@ -29,8 +34,20 @@ impl Actor for Completion {
 impl Handler<Publish> for Completion {
     type Result = ();
     fn handle(&mut self, msg: Publish, _: &mut Context<Self>) {
+        if let Some(started) = self.trace {
+            let at = started.elapsed().as_secs_f64();
+            match &msg.event {
+                Event::Progress {
+                    downloaded,
+                    download_bps,
+                    ..
+                } => eprintln!("{at:7.2} s  downloaded {downloaded} B  rate {download_bps} B/s"),
+                Event::StateChanged { state, .. } => eprintln!("{at:7.2} s  state {state:?}"),
+                _ => {}
+            }
+        }
         if matches!(msg.event, Event::Completed { .. }) {
-            let _ = self.0.send(());
+            let _ = self.done.send(());
         }
     }
 }
@@ -56,6 +73,10 @@ fn write_payload(dir: &std::path::Path, total: usize) -> std::io::Result<()> {
             left -= n;
         }
         file.flush()?;
+        // Written back before the clock starts: otherwise the kernel's
+        // writeback of the seed data competes with the transfer and one run
+        // in two measured the disk, not the engine.
+        file.get_ref().sync_all()?;
     }
     Ok(())
 }
@@ -96,7 +117,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         HealthBoard::default(),
         EngineMetrics::register(&registry)?,
     );
-    options.events = Some(Completion(tx).start().recipient());
+    let trace = std::env::var_os("BENCH_TRACE").map(|_| Instant::now());
+    options.events = Some(Completion { done: tx, trace }.start().recipient());
     options.port_mapping = false;
     let engine = TorrentSession::new(options).start();
 
