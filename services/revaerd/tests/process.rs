@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::TestResult;
 
@@ -16,17 +17,38 @@ const PAYLOAD_BYTES: usize = 24 * 1024 * 1024;
 struct Daemon {
     child: Child,
     base: String,
+    /// Everything the daemon wrote to stderr (its log) so far.
+    log: Arc<Mutex<String>>,
+    log_reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Daemon {
     fn spawn(database_url: &str) -> Result<Self, Box<dyn std::error::Error>> {
+        Self::spawn_logging(database_url, "warn")
+    }
+
+    fn spawn_logging(
+        database_url: &str,
+        rust_log: &str,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_revaerd"))
             .args(["--bind", "127.0.0.1:0", "--workers", "1"])
             .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", rust_log)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()?;
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().ok_or("no stderr")?;
+        let sink = Arc::clone(&log);
+        let log_reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut log) = sink.lock() {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        });
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let line = lines.next().ok_or("revaerd exited before listening")??;
@@ -36,7 +58,20 @@ impl Daemon {
             .to_string();
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Ok(Self { child, base })
+        Ok(Self {
+            child,
+            base,
+            log,
+            log_reader: Some(log_reader),
+        })
+    }
+
+    /// The whole log of a daemon that has exited (the reader has seen EOF).
+    fn log_after_exit(&mut self) -> String {
+        if let Some(reader) = self.log_reader.take() {
+            let _ = reader.join();
+        }
+        self.log.lock().map(|log| log.clone()).unwrap_or_default()
     }
 
     fn signal(&self, name: &str) -> TestResult {
@@ -121,7 +156,8 @@ fn free_port() -> Result<u16, Box<dyn std::error::Error>> {
 #[actix_rt::test]
 async fn boots_in_setup_mode_and_stops_cleanly_on_sigterm() -> TestResult {
     let db = support::loopback_database()?;
-    let mut daemon = Daemon::spawn(db.url())?;
+    // An unparsable filter: the daemon says so and logs at the default level.
+    let mut daemon = Daemon::spawn_logging(db.url(), "revaer=[")?;
     let client = reqwest::Client::new();
     let health: serde_json::Value = client
         .get(format!("{}/health", daemon.base))
@@ -133,6 +169,21 @@ async fn boots_in_setup_mode_and_stops_cleanly_on_sigterm() -> TestResult {
     daemon.signal("TERM")?;
     let status = daemon.wait_exit(Duration::from_secs(30))?;
     assert!(status.success(), "graceful exit, got {status:?}");
+
+    let log = daemon.log_after_exit();
+    assert!(
+        log.contains("RUST_LOG is not a valid filter"),
+        "bad filter reported:\n{log}"
+    );
+    assert!(
+        log.contains("engine state saved"),
+        "info level in use:\n{log}"
+    );
+    // stderr is a pipe here, as under systemd or docker: no colour codes.
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escapes in a piped log:\n{log}"
+    );
     Ok(())
 }
 
