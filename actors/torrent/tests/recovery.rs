@@ -11,7 +11,7 @@ use revaer_messages::health::HealthStatus;
 use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
 use revaer_schema::testing::TestDatabase;
 use std::time::Duration;
-use support::{sha256, snapshot, Engine, Seeder, TestResult};
+use support::{sha256_file, snapshot, Engine, Seeder, TestResult};
 
 const PAYLOAD: &[(&str, usize)] = &[
     ("movie.mkv", 20 * 1024 * 1024 + 77),
@@ -94,8 +94,8 @@ async fn a_restarted_engine_finishes_without_downloading_everything_again() -> T
     second.wait_completed_from(&id, seeder.addr()).await?;
     for (rel, _) in PAYLOAD {
         assert_eq!(
-            sha256(&seeder.payload.join(rel))?,
-            sha256(&second.downloads.join("payload").join(rel))?
+            sha256_file(&seeder.payload.join(rel))?,
+            sha256_file(&second.downloads.join("payload").join(rel))?
         );
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;

@@ -7,7 +7,7 @@ use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
 use revaer_schema::testing::TestDatabase;
 use std::time::Duration;
-use support::{sha256, snapshot, Engine, Seeder, TestResult};
+use support::{sha256_file, snapshot, Engine, Seeder, TestResult};
 
 const PAYLOAD: &[(&str, usize)] = &[
     ("a.bin", 9 * 1024 * 1024 + 1234),
@@ -21,8 +21,8 @@ fn same_files(seeder: &Seeder, downloaded_root: &std::path::Path, skip: &[&str])
         if skip.contains(rel) {
             continue;
         }
-        let original = sha256(&seeder.payload.join(rel))?;
-        let copy = sha256(&downloaded_root.join("payload").join(rel))
+        let original = sha256_file(&seeder.payload.join(rel))?;
+        let copy = sha256_file(&downloaded_root.join("payload").join(rel))
             .map_err(|e| format!("{rel}: {e}"))?;
         assert_eq!(original, copy, "{rel} matches the original");
     }

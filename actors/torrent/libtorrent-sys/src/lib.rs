@@ -17,6 +17,10 @@
 //! Torrent ids are the v1 info hash as 40 lowercase hex digits; v2-only
 //! torrents use the first 20 bytes of their SHA-256 info hash (libtorrent's
 //! and qBittorrent's convention).
+//!
+//! With the `testing` feature, the `testing` module holds the payload and
+//! loopback seeder helpers that the test suites of this crate, the engine and
+//! the server share.
 
 mod alert;
 mod bridge;
@@ -24,6 +28,8 @@ mod create;
 mod error;
 mod metainfo;
 mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod types;
 
 /// The raw `cxx` bridge (see the crate docs).

@@ -1,10 +1,10 @@
 //! Engine test harness: a real TorrentSession actor over a fresh database,
-//! a real libtorrent seeder on loopback, and an event collector.
+//! a real libtorrent seeder on loopback (from `libtorrent_sys::testing`),
+//! and an event collector.
 
 #![allow(dead_code)]
 
 use actix::{Actor, Addr, Context, Handler};
-use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
@@ -16,11 +16,15 @@ use revaer_messages::torrent::{TorrentId, TorrentSummary};
 use revaer_schema::models::config;
 use revaer_schema::testing::TestDatabase;
 use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// The payload generator, hashing and the loopback seeder are shared with
+/// the libtorrent-sys and server tests.
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use libtorrent_sys::testing::{sha256_file, Seeder};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -41,74 +45,6 @@ impl Handler<Publish> for Collector {
     }
 }
 
-/// Deterministic pseudo-random payload of several files under `root/name`.
-pub fn write_payload(
-    root: &Path,
-    name: &str,
-    sizes: &[(&str, usize)],
-    seed: u64,
-) -> std::io::Result<PathBuf> {
-    let dir = root.join(name);
-    let mut state = seed | 1;
-    for (rel, size) in sizes {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut buf = Vec::with_capacity(*size + 8);
-        while buf.len() < *size {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            buf.extend_from_slice(&state.to_le_bytes());
-        }
-        buf.truncate(*size);
-        std::fs::write(path, buf)?;
-    }
-    Ok(dir)
-}
-
-pub fn sha256(path: &Path) -> std::io::Result<Vec<u8>> {
-    Ok(Sha256::digest(std::fs::read(path)?).to_vec())
-}
-
-/// A seeding libtorrent session on 127.0.0.1 holding one payload.
-pub struct Seeder {
-    pub session: Session,
-    pub torrent: Vec<u8>,
-    pub payload: PathBuf,
-    pub id: String,
-    pub port: u16,
-}
-
-impl Seeder {
-    pub fn start(
-        root: &Path,
-        sizes: &[(&str, usize)],
-        seed: u64,
-    ) -> Result<Self, Box<dyn std::error::Error>> {
-        let payload = write_payload(root, "payload", sizes, seed)?;
-        let torrent = create_torrent(&payload, 0, &[], "revaer test")?;
-        let session = Session::new(&SessionSettings::loopback())?;
-        let id = session.add_torrent_file(
-            &torrent,
-            &AddOptions::with_save_path(root.to_string_lossy()),
-        )?;
-        let port = session.listen_port()?;
-        Ok(Self {
-            session,
-            torrent,
-            payload,
-            id,
-            port,
-        })
-    }
-
-    pub fn addr(&self) -> std::net::SocketAddr {
-        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
-    }
-}
-
 /// The engine under test and what it needs.
 pub struct Engine {
     pub addr: Addr<TorrentSession>,
@@ -119,13 +55,15 @@ pub struct Engine {
     pub resume_dir: PathBuf,
 }
 
-/// Loopback engine settings over a migrated test database.
+/// Loopback engine settings over a migrated test database, in active mode
+/// (in setup mode the engine waits; see tests/setup_mode.rs).
 pub fn snapshot(
     db: &TestDatabase,
     root: &Path,
 ) -> Result<ConfigSnapshot, Box<dyn std::error::Error>> {
     let mut conn = db.connect()?;
     let mut snapshot = config::load_snapshot(&mut conn)?;
+    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
     let engine = &mut snapshot.engine_profile;
     engine.listen_interface = "127.0.0.1".into();
     engine.listen_port = 0;

@@ -4,14 +4,18 @@
 //! beyond loopback: the engine listens on 127.0.0.1 with DHT/LSD/PEX off,
 //! the seeder too, and trackers in generated torrents point at loopback.
 
-use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
 use revaer_messages::engine::{ControlTorrent, TorrentCommand};
 use revaer_messages::TorrentId;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{TestResult, TestServer};
+
+/// Generated .torrent files and the loopback seeder are shared with the
+/// libtorrent-sys and engine tests.
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use libtorrent_sys::testing::{make_torrent, Seeder};
 
 type Error = Box<dyn std::error::Error>;
 
@@ -166,80 +170,9 @@ impl TorrentServer {
     }
 }
 
-/// Deterministic pseudo-random files under `root/name`.
-pub fn write_payload(
-    root: &Path,
-    name: &str,
-    files: &[(&str, usize)],
-    seed: u64,
-) -> std::io::Result<PathBuf> {
-    let dir = root.join(name);
-    let mut state = seed | 1;
-    for (rel, size) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut buf = Vec::with_capacity(*size + 8);
-        while buf.len() < *size {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            buf.extend_from_slice(&state.to_le_bytes());
-        }
-        buf.truncate(*size);
-        std::fs::write(path, buf)?;
-    }
-    Ok(dir)
-}
-
-/// A .torrent for a tiny generated payload `root/name` (which is kept).
-pub fn make_torrent(
-    root: &Path,
-    name: &str,
-    files: &[(&str, usize)],
-    trackers: &[&str],
-    seed: u64,
-) -> Result<Vec<u8>, Error> {
-    let dir = write_payload(root, name, files, seed)?;
-    let trackers: Vec<String> = trackers.iter().map(|t| t.to_string()).collect();
-    Ok(create_torrent(&dir, 0, &trackers, "revaer api test")?)
-}
-
 /// A magnet link for a made-up info hash (it stays waiting for metadata).
 pub fn magnet(n: u64, name: &str) -> String {
     format!("magnet:?xt=urn:btih:{n:040x}&dn={name}")
-}
-
-/// A libtorrent session on 127.0.0.1 seeding one payload.
-pub struct Seeder {
-    pub session: Session,
-    pub torrent: Vec<u8>,
-    pub payload: PathBuf,
-    pub port: u16,
-}
-
-impl Seeder {
-    pub fn start(root: &Path, files: &[(&str, usize)], seed: u64) -> Result<Self, Error> {
-        let payload = write_payload(root, "payload", files, seed)?;
-        let torrent = create_torrent(&payload, 0, &[], "revaer api test")?;
-        let session = Session::new(&SessionSettings::loopback())?;
-        session.add_torrent_file(
-            &torrent,
-            &AddOptions::with_save_path(root.to_string_lossy()),
-        )?;
-        let port = session.listen_port()?;
-        Ok(Self {
-            session,
-            torrent,
-            payload,
-            port,
-        })
-    }
-
-    pub fn addr(&self) -> std::net::SocketAddr {
-        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
-    }
 }
 
 /// The `id` of a summary or detail.

@@ -1,18 +1,17 @@
-//! Shared helpers for the integration tests: temp dirs, payload generation,
-//! hashing, loopback sessions and bounded alert waits.
+//! Shared helpers for the integration tests: temp dirs, the test payload,
+//! loopback sessions, a seeder and bounded alert waits. Payload generation,
+//! hashing, the loopback session and the seeder itself come from
+//! `libtorrent_sys::testing` (shared with the engine and server tests); this
+//! module adds what only these tests use and panics instead of returning
+//! errors.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use libtorrent_sys::{
-    create_torrent, parse_torrent_file, AddOptions, Alert, AlertKind, Session, SessionSettings,
-    TorrentMeta,
-};
-use sha2::{Digest, Sha256};
+use libtorrent_sys::{parse_torrent_file, testing, Alert, AlertKind, Session, TorrentMeta};
 
 /// Upper bound for any single wait in the tests.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
@@ -67,47 +66,18 @@ pub fn payload_size() -> i64 {
     PAYLOAD.iter().map(|(_, s)| *s as i64).sum()
 }
 
-/// Writes `PAYLOAD` under `root/name` with xorshift pseudo-random content.
-pub fn write_payload(root: &Path, name: &str, seed: u64) -> PathBuf {
-    let dir = root.join(name);
-    let mut state = seed | 1;
-    for (rel, size) in PAYLOAD {
-        let path = dir.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let mut buf = Vec::with_capacity(*size + 8);
-        while buf.len() < *size {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            buf.extend_from_slice(&state.to_le_bytes());
-        }
-        buf.truncate(*size);
-        fs::File::create(&path).unwrap().write_all(&buf).unwrap();
-    }
-    dir
-}
-
 pub fn sha256_file(path: &Path) -> String {
-    let data = fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    format!("{:x}", Sha256::digest(&data))
+    testing::sha256_file(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A loopback-only session that is already listening.
 pub fn loopback_session() -> Session {
-    let s = Session::new(&SessionSettings::loopback()).unwrap();
-    wait_until("session listening", Duration::from_secs(10), || {
-        s.listen_port().unwrap() != 0
-    });
-    s
+    testing::loopback_session(testing::LISTEN_TIMEOUT).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Polls `cond` every 50 ms until it holds; panics after `timeout`.
 pub fn wait_until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    testing::wait_until(what, timeout, || Ok(cond())).unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Keeps every alert popped from one session so waits can look back.
@@ -169,19 +139,21 @@ pub struct Seeder {
 }
 
 impl Seeder {
+    /// The shared loopback seeder over `PAYLOAD`, in its own temp dir, with
+    /// its metadata parsed and its files checked.
     pub fn start(tag: &str, seed: u64) -> Self {
         let dir = TempDir::new(tag);
         let payload_root = dir.sub("seed");
-        let content = write_payload(&payload_root, "payload", seed);
-        let torrent = create_torrent(&content, 0, &[], "revaer test payload").unwrap();
-        let meta = parse_torrent_file(&torrent).unwrap();
-        let session = loopback_session();
-        let opts = AddOptions::with_save_path(payload_root.to_str().unwrap());
-        let id = session.add_torrent_file(&torrent, &opts).unwrap();
-        assert_eq!(id, meta.id);
-        wait_until("seeder to check files", TIMEOUT, || {
-            session.status(&id).unwrap().is_seeding
-        });
+        let seeder = testing::Seeder::start(&payload_root, PAYLOAD, seed).unwrap();
+        let meta = parse_torrent_file(&seeder.torrent).unwrap();
+        assert_eq!(seeder.id, meta.id);
+        seeder.wait_seeding(TIMEOUT).unwrap();
+        let testing::Seeder {
+            session,
+            torrent,
+            id,
+            ..
+        } = seeder;
         Self {
             dir,
             payload_root,
