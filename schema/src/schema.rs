@@ -44,6 +44,7 @@ diesel::table! {
         download_root -> Text,
         tracker_user_agent -> Text,
         updated_at -> Timestamptz,
+        peer_protocol -> Text,
     }
 }
 

@@ -68,6 +68,42 @@ impl EncryptionPolicy {
     }
 }
 
+/// Transport protocols used for peer connections (qBittorrent's "peer
+/// connection protocol").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeerProtocol {
+    /// TCP and uTP. libtorrent tries uTP first for outgoing connections; uTP
+    /// yields to other traffic, which suits home links, but it is much slower
+    /// than TCP on loopback and fast LANs (docs/benchmarks.md).
+    TcpAndUtp,
+    /// TCP only: the fastest choice on LANs and loopback.
+    Tcp,
+    /// uTP only.
+    Utp,
+}
+
+impl PeerProtocol {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeerProtocol::TcpAndUtp => "tcp_and_utp",
+            PeerProtocol::Tcp => "tcp",
+            PeerProtocol::Utp => "utp",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "tcp_and_utp" => Some(Self::TcpAndUtp),
+            "tcp" => Some(Self::Tcp),
+            "utp" => Some(Self::Utp),
+            _ => None,
+        }
+    }
+}
+
 /// How FsOps places a finished payload into the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -137,6 +173,8 @@ pub struct EngineProfile {
     pub lsd: bool,
     /// Peer encryption policy.
     pub encryption: EncryptionPolicy,
+    /// Transport protocols for peer connections.
+    pub peer_protocol: PeerProtocol,
     /// Maximum number of active torrents (-1 = unlimited).
     pub max_active: i32,
     /// Global download limit in bytes per second (0 = unlimited).

@@ -384,7 +384,7 @@ pub fn check_absolute(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{EncryptionPolicy, Mode, MoveMode};
+    use crate::config::{EncryptionPolicy, Mode, MoveMode, PeerProtocol};
     use serde_json::json;
 
     fn snapshot() -> ConfigSnapshot {
@@ -409,6 +409,7 @@ mod tests {
                 pex: true,
                 lsd: false,
                 encryption: EncryptionPolicy::Enabled,
+                peer_protocol: PeerProtocol::TcpAndUtp,
                 max_active: 8,
                 max_download_bps: 0,
                 max_upload_bps: 0,

@@ -2,11 +2,18 @@
 //! actor on 127.0.0.1, one payload of `SIZE_MIB` (default 256) MiB in four
 //! files. Prints the time from add to `Completed` and the rate.
 //!
+//! Usage: `transfer_bench [MiB] [tcp_and_utp|tcp|utp] [--trace]`; the second
+//! argument is the engine profile's `peer_protocol` (default `tcp_and_utp`,
+//! as shipped), used by both sides; `--trace` prints progress over time.
+//!
 //! Run through `ops/bench/engine-transfer` (release build, local PostgreSQL).
 
 use actix::{Actor, Context, Handler};
-use libtorrent_sys::{create_torrent, AddOptions as LtAdd, Session, SessionSettings};
+use libtorrent_sys::{
+    create_torrent, AddOptions as LtAdd, PeerProtocol as LtPeerProtocol, Session, SessionSettings,
+};
 use prometheus::Registry;
+use revaer_messages::config::PeerProtocol;
 use revaer_messages::engine::{
     AddOptions, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
 };
@@ -22,7 +29,7 @@ use tokio::sync::mpsc;
 
 struct Completion {
     done: mpsc::UnboundedSender<()>,
-    /// `BENCH_TRACE=1`: print progress and state changes with their time,
+    /// `--trace`: print progress and state changes with their time,
     /// to tell a stall (connection, checking) from a slow steady rate.
     trace: Option<Instant>,
 }
@@ -87,11 +94,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(256);
+    let protocol = match std::env::args().nth(2) {
+        Some(name) => PeerProtocol::parse(&name)
+            .ok_or_else(|| format!("unknown peer protocol {name:?} (tcp_and_utp, tcp, utp)"))?,
+        None => PeerProtocol::TcpAndUtp,
+    };
     let dir = tempfile::tempdir()?;
     let seed_root = dir.path().join("seed");
     write_payload(&seed_root.join("payload"), size_mib << 20)?;
     let torrent = create_torrent(&seed_root.join("payload"), 0, &[], "bench")?;
-    let seeder = Session::new(&SessionSettings::loopback())?;
+    let seeder = Session::new(&SessionSettings {
+        peer_protocol: match protocol {
+            PeerProtocol::TcpAndUtp => LtPeerProtocol::TcpAndUtp,
+            PeerProtocol::Tcp => LtPeerProtocol::Tcp,
+            PeerProtocol::Utp => LtPeerProtocol::Utp,
+        },
+        ..SessionSettings::loopback()
+    })?;
     seeder.add_torrent_file(
         &torrent,
         &LtAdd::with_save_path(seed_root.to_string_lossy()),
@@ -100,11 +119,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let db = TestDatabase::migrated()?;
     let mut snapshot = config::load_snapshot(&mut db.connect()?)?;
+    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
     snapshot.engine_profile.listen_interface = "127.0.0.1".into();
     snapshot.engine_profile.listen_port = 0;
     snapshot.engine_profile.dht = false;
     snapshot.engine_profile.lsd = false;
     snapshot.engine_profile.pex = false;
+    snapshot.engine_profile.peer_protocol = protocol;
     snapshot.engine_profile.download_root =
         dir.path().join("downloads").to_string_lossy().into_owned();
     snapshot.engine_profile.resume_dir = dir.path().join("resume").to_string_lossy().into_owned();
@@ -117,7 +138,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         HealthBoard::default(),
         EngineMetrics::register(&registry)?,
     );
-    let trace = std::env::var_os("BENCH_TRACE").map(|_| Instant::now());
+    let trace = std::env::args()
+        .any(|arg| arg == "--trace")
+        .then(Instant::now);
     options.events = Some(Completion { done: tx, trace }.start().recipient());
     options.port_mapping = false;
     let engine = TorrentSession::new(options).start();
@@ -146,7 +169,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let took = started.elapsed().as_secs_f64();
     let mib = size_mib as f64;
     println!(
-        "payload {size_mib} MiB: completed in {took:.2} s = {:.1} MiB/s ({:.1} MB/s)",
+        "payload {size_mib} MiB over {}: completed in {took:.2} s = {:.1} MiB/s ({:.1} MB/s)",
+        protocol.as_str(),
         mib / took,
         mib * 1.048_576 / took
     );

@@ -1,8 +1,10 @@
 //! Construction options and the mapping from `engine_profile` to session settings.
 
 use actix::Recipient;
-use libtorrent_sys::{EncryptionPolicy as LtEncryption, SessionSettings};
-use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, EngineProfile};
+use libtorrent_sys::{
+    EncryptionPolicy as LtEncryption, PeerProtocol as LtPeerProtocol, SessionSettings,
+};
+use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, EngineProfile, PeerProtocol};
 use revaer_messages::events::Publish;
 use revaer_messages::health::HealthBoard;
 use revaer_schema::PgPool;
@@ -78,11 +80,64 @@ pub fn session_settings(profile: &EngineProfile, port_mapping: bool) -> SessionS
             EncryptionPolicy::Forced => LtEncryption::Forced,
             EncryptionPolicy::Disabled => LtEncryption::Disabled,
         },
+        peer_protocol: match profile.peer_protocol {
+            PeerProtocol::TcpAndUtp => LtPeerProtocol::TcpAndUtp,
+            PeerProtocol::Tcp => LtPeerProtocol::Tcp,
+            PeerProtocol::Utp => LtPeerProtocol::Utp,
+        },
         active_downloads: profile.max_active,
         active_seeds: profile.max_active,
         active_limit: profile.max_active,
         download_rate_limit: clamp(profile.max_download_bps),
         upload_rate_limit: clamp(profile.max_upload_bps),
         user_agent: profile.tracker_user_agent.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use revaer_messages::config::EncryptionPolicy;
+
+    fn profile() -> EngineProfile {
+        EngineProfile {
+            listen_port: 0,
+            listen_interface: "0.0.0.0".into(),
+            dht: true,
+            pex: true,
+            lsd: true,
+            encryption: EncryptionPolicy::Forced,
+            peer_protocol: PeerProtocol::Tcp,
+            max_active: 4,
+            max_download_bps: 5_000_000_000,
+            max_upload_bps: -3,
+            sequential_default: false,
+            resume_dir: "/var/lib/revaer/resume".into(),
+            download_root: "/srv/downloads".into(),
+            tracker_user_agent: "Revaer".into(),
+        }
+    }
+
+    #[test]
+    fn profile_maps_onto_session_settings() {
+        let settings = session_settings(&profile(), true);
+        assert_eq!(settings.listen_interfaces, "0.0.0.0:0");
+        assert_eq!(settings.encryption, LtEncryption::Forced);
+        assert_eq!(settings.peer_protocol, LtPeerProtocol::Tcp);
+        assert!(settings.enable_upnp && settings.enable_natpmp);
+        // Out-of-range rates are clamped, not wrapped.
+        assert_eq!(settings.download_rate_limit, i32::MAX);
+        assert_eq!(settings.upload_rate_limit, 0);
+
+        let mut utp = profile();
+        utp.peer_protocol = PeerProtocol::Utp;
+        utp.listen_interface = "::1".into();
+        let settings = session_settings(&utp, true);
+        assert_eq!(settings.peer_protocol, LtPeerProtocol::Utp);
+        assert_eq!(settings.listen_interfaces, "[::1]:0");
+        assert!(
+            !settings.enable_upnp && !settings.enable_natpmp,
+            "no port mapping on loopback"
+        );
     }
 }

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use revaer_messages::config::{
     AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode,
+    PeerProtocol,
 };
 use serde_json::Value;
 
@@ -31,6 +32,7 @@ struct EngineProfileRow {
     pex: bool,
     lsd: bool,
     encryption: String,
+    peer_protocol: String,
     max_active: i32,
     max_download_bps: i64,
     max_upload_bps: i64,
@@ -111,6 +113,8 @@ impl EngineProfileRow {
             lsd: self.lsd,
             encryption: EncryptionPolicy::parse(&self.encryption)
                 .ok_or_else(|| corrupt("engine_profile.encryption", &self.encryption))?,
+            peer_protocol: PeerProtocol::parse(&self.peer_protocol)
+                .ok_or_else(|| corrupt("engine_profile.peer_protocol", &self.peer_protocol))?,
             max_active: self.max_active,
             max_download_bps: self.max_download_bps,
             max_upload_bps: self.max_upload_bps,
@@ -129,6 +133,7 @@ impl EngineProfileRow {
             pex: engine.pex,
             lsd: engine.lsd,
             encryption: engine.encryption.as_str().to_string(),
+            peer_protocol: engine.peer_protocol.as_str().to_string(),
             max_active: engine.max_active,
             max_download_bps: engine.max_download_bps,
             max_upload_bps: engine.max_upload_bps,

@@ -13,7 +13,7 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
     let revision = before["revision"].as_i64().ok_or("revision")?;
 
     let res = server
-        .patch_json("/v1/config", &key, &json!({"engine_profile": {"max_download_bps": 5000, "dht": false}, "fs_policy": {"extract": true}}))
+        .patch_json("/v1/config", &key, &json!({"engine_profile": {"max_download_bps": 5000, "dht": false, "peer_protocol": "tcp"}, "fs_policy": {"extract": true}}))
         .await?;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await?;
@@ -24,6 +24,7 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
     assert_eq!(after["revision"], revision + 1);
     assert_eq!(after["engine_profile"]["max_download_bps"], 5000);
     assert_eq!(after["engine_profile"]["dht"], false);
+    assert_eq!(after["engine_profile"]["peer_protocol"], "tcp");
     assert_eq!(after["fs_policy"]["extract"], true);
 
     // A patch that changes nothing keeps the revision.
@@ -74,7 +75,7 @@ async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult 
             "/v1/config",
             &key,
             &json!({
-                "engine_profile": {"listen_port": 70000, "encryption": "sometimes", "unknown": 1},
+                "engine_profile": {"listen_port": 70000, "encryption": "sometimes", "peer_protocol": "pigeon", "unknown": 1},
                 "fs_policy": {"move_mode": "teleport", "umask": "999"},
                 "app_profile": {"mode": "setup"}
             }),
@@ -86,6 +87,7 @@ async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult 
         vec![
             "/app_profile/mode",
             "/engine_profile/encryption",
+            "/engine_profile/peer_protocol",
             "/engine_profile/unknown",
             "/fs_policy/move_mode",
         ]

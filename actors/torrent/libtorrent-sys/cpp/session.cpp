@@ -67,6 +67,12 @@ lt::settings_pack make_pack(SessionConfig const &c) {
   p.set_int(sp::out_enc_policy, policy);
   p.set_int(sp::in_enc_policy, policy);
   p.set_int(sp::allowed_enc_level, sp::pe_both);
+  bool const tcp = c.peer_protocol != 2;
+  bool const utp = c.peer_protocol != 1;
+  p.set_bool(sp::enable_outgoing_tcp, tcp);
+  p.set_bool(sp::enable_incoming_tcp, tcp);
+  p.set_bool(sp::enable_outgoing_utp, utp);
+  p.set_bool(sp::enable_incoming_utp, utp);
   p.set_int(sp::active_downloads, c.active_downloads);
   p.set_int(sp::active_seeds, c.active_seeds);
   p.set_int(sp::active_limit, c.active_limit);
@@ -490,6 +496,7 @@ bool Session::peers(rust::Str id, rust::Vec<PeerFfi> &out) const {
       p.total_down = pi.total_download;
       p.total_up = pi.total_upload;
       p.is_seed = static_cast<bool>(pi.flags & lt::peer_info::seed);
+      p.utp = static_cast<bool>(pi.flags & lt::peer_info::utp_socket);
       out.push_back(std::move(p));
     }
   });

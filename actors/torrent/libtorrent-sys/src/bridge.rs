@@ -21,6 +21,8 @@ pub mod ffi {
         pub enable_pex: bool,
         /// 0 = enabled, 1 = forced, 2 = disabled.
         pub encryption: u8,
+        /// 0 = TCP and uTP, 1 = TCP only, 2 = uTP only.
+        pub peer_protocol: u8,
         pub active_downloads: i32,
         pub active_seeds: i32,
         pub active_limit: i32,
@@ -124,6 +126,7 @@ pub mod ffi {
         pub total_down: i64,
         pub total_up: i64,
         pub is_seed: bool,
+        pub utp: bool,
     }
 
     /// Which alert an [`AlertFfi`] was copied from.

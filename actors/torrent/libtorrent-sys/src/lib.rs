@@ -41,6 +41,6 @@ pub use error::{Error, Result};
 pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
 pub use session::{Session, MAX_PRIORITY};
 pub use types::{
-    AddOptions, EncryptionPolicy, FileMeta, FileStatus, MagnetInfo, PeerStatus, SessionSettings,
-    TorrentMeta, TorrentState, TorrentStatus, TrackerStatus,
+    AddOptions, EncryptionPolicy, FileMeta, FileStatus, MagnetInfo, PeerProtocol, PeerStatus,
+    SessionSettings, TorrentMeta, TorrentState, TorrentStatus, TrackerStatus,
 };

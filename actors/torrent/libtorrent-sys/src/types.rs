@@ -18,6 +18,19 @@ pub enum EncryptionPolicy {
     Disabled,
 }
 
+/// Transport protocols for peer connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeerProtocol {
+    /// TCP and uTP (libtorrent's default). Outgoing connections try uTP
+    /// first, which is far slower than TCP on loopback and fast LANs.
+    #[default]
+    TcpAndUtp,
+    /// TCP only.
+    Tcp,
+    /// uTP only.
+    Utp,
+}
+
 /// Session-wide settings.
 ///
 /// All fields except `enable_pex` can be changed on a live session with
@@ -36,6 +49,8 @@ pub struct SessionSettings {
     /// Peer exchange. Construction-time only, see the type docs.
     pub enable_pex: bool,
     pub encryption: EncryptionPolicy,
+    /// Which transports incoming and outgoing peer connections may use.
+    pub peer_protocol: PeerProtocol,
     /// Queue limits; -1 = unlimited.
     pub active_downloads: i32,
     pub active_seeds: i32,
@@ -60,6 +75,7 @@ impl Default for SessionSettings {
             enable_natpmp: true,
             enable_pex: true,
             encryption: EncryptionPolicy::Enabled,
+            peer_protocol: PeerProtocol::TcpAndUtp,
             active_downloads: 3,
             active_seeds: 5,
             active_limit: 500,
@@ -111,6 +127,11 @@ impl SessionSettings {
                 EncryptionPolicy::Enabled => 0,
                 EncryptionPolicy::Forced => 1,
                 EncryptionPolicy::Disabled => 2,
+            },
+            peer_protocol: match self.peer_protocol {
+                PeerProtocol::TcpAndUtp => 0,
+                PeerProtocol::Tcp => 1,
+                PeerProtocol::Utp => 2,
             },
             active_downloads: self.active_downloads,
             active_seeds: self.active_seeds,
@@ -458,6 +479,8 @@ pub struct PeerStatus {
     pub total_down: i64,
     pub total_up: i64,
     pub is_seed: bool,
+    /// Connected over uTP rather than TCP.
+    pub utp: bool,
 }
 
 impl From<ffi::PeerFfi> for PeerStatus {
@@ -472,6 +495,7 @@ impl From<ffi::PeerFfi> for PeerStatus {
             total_down: p.total_down,
             total_up: p.total_up,
             is_seed: p.is_seed,
+            utp: p.utp,
         }
     }
 }

@@ -1,0 +1,86 @@
+//! `SessionSettings::peer_protocol`: which transport peer connections use,
+//! read back from libtorrent's own peer list, and applied to a live session.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use libtorrent_sys::testing::{wait_until, Seeder, LISTEN_TIMEOUT};
+use libtorrent_sys::{AddOptions, PeerProtocol, Session, SessionSettings};
+
+const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const TIMEOUT: Duration = Duration::from_secs(60);
+/// 1 MiB at 256 KiB/s: the connection lives long enough to be inspected.
+const PAYLOAD: &[(&str, usize)] = &[("film.mkv", 1024 * 1024)];
+const SEED_UPLOAD_LIMIT: i32 = 256 * 1024;
+
+fn settings(protocol: PeerProtocol) -> SessionSettings {
+    SessionSettings {
+        peer_protocol: protocol,
+        ..SessionSettings::loopback()
+    }
+}
+
+fn listening(session: Session) -> Session {
+    wait_until("session listening", LISTEN_TIMEOUT, || {
+        Ok(session.listen_port()? != 0)
+    })
+    .unwrap();
+    session
+}
+
+/// Seeds `PAYLOAD` (throttled) to `leech`; returns whether the seeder's
+/// connection to the leech was uTP, after the download completed.
+fn download_and_report_utp(seeder: &Seeder, leech: &Session, dir: &std::path::Path) -> bool {
+    seeder.wait_seeding(TIMEOUT).unwrap();
+    seeder
+        .session
+        .set_limits(&seeder.id, 0, SEED_UPLOAD_LIMIT)
+        .unwrap();
+    let id = leech
+        .add_torrent_file(
+            &seeder.torrent,
+            &AddOptions::with_save_path(dir.to_string_lossy()),
+        )
+        .unwrap();
+    leech.connect_peer(&id, LOCALHOST, seeder.port).unwrap();
+    let mut utp = None;
+    wait_until("a connected peer", TIMEOUT, || {
+        utp = seeder.session.peers(&seeder.id)?.first().map(|p| p.utp);
+        Ok(utp.is_some())
+    })
+    .unwrap();
+    wait_until("download finished", TIMEOUT, || {
+        Ok(leech.status(&id)?.is_finished)
+    })
+    .unwrap();
+    assert_eq!(leech.status(&id).unwrap().total_done, 1024 * 1024);
+    utp.unwrap()
+}
+
+#[test]
+fn tcp_applied_to_a_live_session_connects_over_tcp() {
+    let root = common::TempDir::new("tcp-live");
+    let seeder = Seeder::start(&root.sub("seed"), PAYLOAD, 0x7c9).unwrap();
+    // Built with the default (uTP first for outgoing connections), then
+    // switched to TCP only, as a config change does.
+    let leech = listening(Session::new(&settings(PeerProtocol::TcpAndUtp)).unwrap());
+    leech.apply_settings(&settings(PeerProtocol::Tcp)).unwrap();
+    let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
+    assert!(!utp, "a TCP-only session connected over uTP");
+}
+
+#[test]
+fn utp_only_sessions_connect_over_utp() {
+    let root = common::TempDir::new("utp-only");
+    let seeder = Seeder::start(&root.sub("seed"), PAYLOAD, 0x7c8).unwrap();
+    seeder
+        .session
+        .apply_settings(&settings(PeerProtocol::Utp))
+        .unwrap();
+    let leech = listening(Session::new(&settings(PeerProtocol::Utp)).unwrap());
+    let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
+    assert!(utp, "a uTP-only session connected over TCP");
+}
