@@ -2,7 +2,7 @@
 
 use actix::{Actor, ActorContext, AsyncContext, Context, Handler, Supervised};
 use libtorrent_sys::Session;
-use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::config::{ConfigSnapshot, Mode};
 use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus, RestartEngine};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
@@ -32,6 +32,9 @@ pub struct TorrentSession {
     pub(crate) pending_resume: HashMap<String, Instant>,
     /// Set once restore finished; commands before that get `Unavailable`.
     pub(crate) ready: bool,
+    /// In setup mode the engine waits: no session, no listening socket, no
+    /// DHT, until setup has written the operator's paths and settings.
+    pub(crate) dormant: bool,
 }
 
 impl TorrentSession {
@@ -53,6 +56,7 @@ impl TorrentSession {
             last_error: None,
             pending_resume: HashMap::new(),
             ready: false,
+            dormant: false,
         }
     }
 
@@ -60,6 +64,9 @@ impl TorrentSession {
     pub(crate) fn session(&self) -> Result<Arc<Session>, EngineError> {
         match (&self.session, self.ready) {
             (Some(session), true) => Ok(session.clone()),
+            _ if self.dormant => Err(EngineError::Unavailable(
+                "the engine starts when setup is complete".to_string(),
+            )),
             _ => Err(EngineError::Unavailable(
                 self.last_error
                     .clone()
@@ -77,6 +84,11 @@ impl TorrentSession {
     /// Updates the health board and announces a status change.
     pub(crate) fn report_health(&self) {
         let mut health = match (&self.last_error, self.listening) {
+            // Waiting for setup is the expected state of a fresh install.
+            _ if self.dormant => ComponentHealth {
+                detail: Some("waiting for setup to complete".into()),
+                ..ComponentHealth::ok()
+            },
             (Some(err), _) => ComponentHealth::degraded(err.clone()),
             (None, false) => ComponentHealth::degraded("not listening for peers"),
             (None, true) => ComponentHealth::ok(),
@@ -85,6 +97,8 @@ impl TorrentSession {
         health
             .facts
             .insert("listening".into(), status.listening.into());
+        // Commands are accepted once the catalogue is restored.
+        health.facts.insert("ready".into(), self.ready.into());
         health
             .facts
             .insert("listen_port".into(), status.listen_port.into());
@@ -148,6 +162,24 @@ impl Actor for TorrentSession {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        if self.config.app_profile.mode == Mode::Setup {
+            tracing::info!("setup mode: the engine starts once setup is complete");
+            self.dormant = true;
+            self.report_health();
+            return;
+        }
+        self.activate(ctx);
+    }
+
+    fn stopped(&mut self, _ctx: &mut Self::Context) {
+        self.reset();
+    }
+}
+
+impl TorrentSession {
+    /// Builds the session, restores the catalogue and starts the timers.
+    fn activate(&mut self, ctx: &mut Context<Self>) {
+        self.dormant = false;
         if let Err(err) = self.start_session() {
             tracing::error!(error = %err, "cannot start the libtorrent session");
             self.last_error = Some(err.to_string());
@@ -162,10 +194,6 @@ impl Actor for TorrentSession {
         ctx.run_interval(tick, |actor, _ctx| actor.pump());
         let resume_every = self.options.resume_interval;
         ctx.run_interval(resume_every, |actor, _ctx| actor.save_changed_resume_data());
-    }
-
-    fn stopped(&mut self, _ctx: &mut Self::Context) {
-        self.reset();
     }
 }
 
@@ -185,6 +213,14 @@ impl Handler<ConfigChanged> for TorrentSession {
         }
         let previous = std::mem::replace(&mut self.config, msg.snapshot);
         self.resume = ResumeStore::new(&self.config.engine_profile.resume_dir);
+        if self.dormant && self.config.app_profile.mode == Mode::Active {
+            tracing::info!(
+                config.revision = self.config.revision,
+                "setup complete; starting the engine"
+            );
+            self.activate(ctx);
+            return;
+        }
         if previous.engine_profile == self.config.engine_profile {
             return;
         }

@@ -222,6 +222,8 @@ async fn a_download_survives_kill_9_of_the_server() -> TestResult {
             dir.path().join("resume").display()
         ))
         .execute(&mut conn)?;
+        // An installed daemon: in setup mode the engine would wait.
+        diesel::sql_query("UPDATE app_profile SET mode = 'active'").execute(&mut conn)?;
         revaer_schema::models::torrents::insert(
             &mut conn,
             &revaer_schema::models::torrents::NewTorrent {

@@ -231,6 +231,8 @@ pub struct Harness {
 /// A snapshot of the migrated database's config with `policy` in force.
 pub fn snapshot(db: &TestDatabase, policy: &FsPolicy) -> AnyResult<ConfigSnapshot> {
     let mut snapshot = config::load_snapshot(&mut db.connect()?)?;
+    // Active, as after setup: in setup mode the engine would not start.
+    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
     snapshot.fs_policy = policy.clone();
     Ok(snapshot)
 }

@@ -164,7 +164,32 @@ impl TestServer {
             .await?;
         assert_eq!(res.status(), 201, "setup/complete");
         let body: Value = res.json().await?;
-        Ok(body["api_key"].as_str().ok_or("no api_key")?.to_string())
+        let key = body["api_key"].as_str().ok_or("no api_key")?.to_string();
+        self.wait_engine_ready().await?;
+        Ok(key)
+    }
+
+    /// The engine starts when the watcher delivers the active-mode revision
+    /// that setup wrote; torrent commands before that get `503`.
+    pub async fn wait_engine_ready(&self) -> Result<(), Box<dyn std::error::Error>> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let health: Value = self
+                .client
+                .get(self.url("/health/full"))
+                .send()
+                .await?
+                .json()
+                .await?;
+            let facts = &health["components"]["engine"]["facts"];
+            if facts["ready"] == true && facts["listening"] == true {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("engine not ready after setup: {health}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     pub async fn get(&self, path: &str, key: &str) -> Result<reqwest::Response, reqwest::Error> {
