@@ -78,7 +78,8 @@ pub async fn resolve(
     let id = torrent.to_string();
     let row = db(pool, move |c| torrents::find(c, &id))
         .await?
-        .ok_or_else(|| IntakeError::Unknown(torrent.clone()))?;
+        .ok_or_else(|| IntakeError::Unknown(torrent.clone()))?
+        .entry;
     let name = row.name.clone();
     let root = save_path.clone();
     let listed = tokio::task::spawn_blocking(move || scan(Path::new(&root), &name))

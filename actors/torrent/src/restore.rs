@@ -11,7 +11,7 @@ use libtorrent_sys::AddOptions;
 use revaer_messages::events::Event;
 use revaer_messages::health::HealthStatus;
 use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
-use revaer_schema::models::torrents::{self, TorrentRow};
+use revaer_schema::models::torrents::{self, NewTorrent, TorrentRow};
 
 use crate::actor::TorrentSession;
 use crate::catalogue;
@@ -59,11 +59,12 @@ impl TorrentSession {
         let Some(session) = self.session.clone() else {
             return;
         };
-        let Ok(id) = TorrentId::parse(&row.id) else {
-            tracing::error!(torrent.info_hash = %row.id, "catalogue entry has an invalid id; skipped");
+        let entry = &row.entry;
+        let Ok(id) = TorrentId::parse(&entry.id) else {
+            tracing::error!(torrent.info_hash = %entry.id, "catalogue entry has an invalid id; skipped");
             return;
         };
-        let options = add_options(&row);
+        let options = add_options(entry);
         let mut warning = None;
         let mut attached = false;
         match resume {
@@ -88,7 +89,7 @@ impl TorrentSession {
         }
         let mut error = None;
         if !attached {
-            let added = match (&row.torrent_file, &row.magnet_uri) {
+            let added = match (&entry.torrent_file, &entry.magnet_uri) {
                 (Some(bytes), _) => session.add_torrent_file(bytes, &options),
                 (None, Some(uri)) => session.add_magnet(uri, &options),
                 (None, None) => Err(libtorrent_sys::Error::InvalidArgument(
@@ -114,28 +115,28 @@ impl TorrentSession {
         let state = if error.is_some() {
             TorrentState::Error
         } else {
-            TorrentState::parse(&row.state).unwrap_or(TorrentState::Queued)
+            TorrentState::parse(&entry.state).unwrap_or(TorrentState::Queued)
         };
         let status = session.status(id.as_str()).ok();
         self.torrents.insert(
             id.to_string(),
             Tracked {
                 id: id.clone(),
-                name: row.name.clone(),
-                category: row.category.clone(),
-                tags: row.tag_list(),
+                name: entry.name.clone(),
+                category: entry.category.clone(),
+                tags: entry.tag_list(),
                 added_at: row.added_at,
                 completed_at: row.completed_at,
                 limits: TorrentLimits {
-                    download_bps: (row.download_limit > 0).then_some(row.download_limit),
-                    upload_bps: (row.upload_limit > 0).then_some(row.upload_limit),
+                    download_bps: (entry.download_limit > 0).then_some(entry.download_limit),
+                    upload_bps: (entry.upload_limit > 0).then_some(entry.upload_limit),
                 },
                 counted_in: status.as_ref().map_or(0, |s| s.total_payload_download),
                 counted_out: status.as_ref().map_or(0, |s| s.total_payload_upload),
                 status,
                 state,
-                save_path: row.save_path.clone(),
-                user_paused: row.paused,
+                save_path: entry.save_path.clone(),
+                user_paused: entry.paused,
                 error,
                 facets: crate::listing::facets(&session, id.as_str()),
             },
@@ -144,16 +145,16 @@ impl TorrentSession {
 }
 
 /// libtorrent options for re-adding a catalogue entry.
-pub(crate) fn add_options(row: &TorrentRow) -> AddOptions {
+pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {
     let clamp = |v: i64| i32::try_from(v.max(0)).unwrap_or(i32::MAX);
     AddOptions {
-        save_path: row.save_path.clone(),
-        paused: row.paused,
-        sequential: row.sequential,
-        auto_managed: !row.paused,
-        file_priorities: row.priorities(),
-        download_limit: clamp(row.download_limit),
-        upload_limit: clamp(row.upload_limit),
+        save_path: entry.save_path.clone(),
+        paused: entry.paused,
+        sequential: entry.sequential,
+        auto_managed: !entry.paused,
+        file_priorities: entry.priorities(),
+        download_limit: clamp(entry.download_limit),
+        upload_limit: clamp(entry.upload_limit),
         max_connections: 0,
     }
 }
@@ -161,7 +162,7 @@ pub(crate) fn add_options(row: &TorrentRow) -> AddOptions {
 fn read_all(store: &ResumeStore, rows: Vec<TorrentRow>) -> Loaded {
     rows.into_iter()
         .map(|row| {
-            let resume = store.read(&row.id).map_err(|err| err.to_string());
+            let resume = store.read(&row.entry.id).map_err(|err| err.to_string());
             (row, resume)
         })
         .collect()

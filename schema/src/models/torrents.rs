@@ -7,10 +7,12 @@ use serde_json::Value;
 use crate::schema::torrents;
 use crate::DbError;
 
-/// A catalogue row.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// A catalogue entry as the engine writes it on add. Reading a row embeds
+/// it in [`TorrentRow`], so a column is declared once, here, unless the
+/// database manages it.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = torrents)]
-pub struct TorrentRow {
+pub struct NewTorrent {
     /// Info hash, 40 lowercase hex.
     pub id: String,
     /// Display name.
@@ -37,19 +39,13 @@ pub struct TorrentRow {
     pub upload_limit: i64,
     /// Paused by the user.
     pub paused: bool,
-    /// Last known state (wire spelling).
+    /// Last known state (wire spelling); the initial one on add.
     pub state: String,
-    /// Last known progress.
-    pub progress: f64,
-    /// Total size in bytes.
+    /// Total size in bytes (0 until metadata).
     pub total_size: i64,
-    /// When it was added.
-    pub added_at: DateTime<Utc>,
-    /// When it completed.
-    pub completed_at: Option<DateTime<Utc>>,
 }
 
-impl TorrentRow {
+impl NewTorrent {
     /// Tags as strings (ignores non-string entries).
     pub fn tag_list(&self) -> Vec<String> {
         string_list(&self.tags)
@@ -82,40 +78,20 @@ fn string_list(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A new catalogue entry.
-#[derive(Debug, Clone, Insertable)]
+/// A catalogue row: the entry as added plus the columns the database fills
+/// in (defaults) or the engine updates later.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = torrents)]
-pub struct NewTorrent {
-    /// Info hash.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// `magnet` or `file`.
-    pub source_kind: String,
-    /// Magnet URI.
-    pub magnet_uri: Option<String>,
-    /// .torrent bytes.
-    pub torrent_file: Option<Vec<u8>>,
-    /// Save path.
-    pub save_path: String,
-    /// Category.
-    pub category: Option<String>,
-    /// Tags.
-    pub tags: Value,
-    /// File priorities.
-    pub file_priorities: Value,
-    /// Sequential.
-    pub sequential: bool,
-    /// Download limit.
-    pub download_limit: i64,
-    /// Upload limit.
-    pub upload_limit: i64,
-    /// Paused.
-    pub paused: bool,
-    /// Initial state.
-    pub state: String,
-    /// Total size (0 until metadata).
-    pub total_size: i64,
+pub struct TorrentRow {
+    /// The columns written on add.
+    #[diesel(embed)]
+    pub entry: NewTorrent,
+    /// Last known progress.
+    pub progress: f64,
+    /// When it was added.
+    pub added_at: DateTime<Utc>,
+    /// When it completed.
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// Fields that change during a torrent's life.
