@@ -458,6 +458,7 @@ impl FsOpsOrchestrator {
 
     fn subscribe(&mut self, ctx: &mut Context<Self>) {
         let Some(hub) = self.options.hub.clone() else {
+            self.reconcile(ctx);
             return;
         };
         let request = Subscribe {
@@ -468,9 +469,13 @@ impl FsOpsOrchestrator {
             },
         };
         ctx.spawn(async move { hub.send(request).await }.into_actor(self).map(
-            |reply, _act, ctx| match reply {
+            |reply, act, ctx| match reply {
                 Ok(subscription) => {
                     ctx.add_stream(ReceiverStream::new(subscription.receiver));
+                    // From here on completions arrive as events; anything
+                    // that completed before (or while we were detached) is
+                    // found in the catalogue.
+                    act.reconcile(ctx);
                 }
                 Err(err) => {
                     tracing::warn!(error = %err, "event hub unreachable; fsops subscribes again");
@@ -478,6 +483,43 @@ impl FsOpsOrchestrator {
                 }
             },
         ));
+    }
+
+    /// Turns every completion recorded in the catalogue without a job into
+    /// one, so a crash or a gap in the event stream never loses
+    /// post-processing. A completion that also arrives as an event finds the
+    /// job already there and changes nothing.
+    fn reconcile(&mut self, ctx: &mut Context<Self>) {
+        let pool = self.options.pool.clone();
+        ctx.spawn(
+            async move { db(&pool, fs_jobs::completions_without_job).await }
+                .into_actor(self)
+                .map(|found, act, ctx| match found {
+                    Ok(rows) => {
+                        for (id, save_path) in rows {
+                            let Ok(torrent) = TorrentId::parse(&id) else {
+                                continue;
+                            };
+                            tracing::warn!(
+                                torrent.info_hash = %torrent,
+                                "completed torrent has no post-processing job; starting one"
+                            );
+                            act.intake(
+                                TorrentCompleted {
+                                    torrent,
+                                    save_path,
+                                    request_id: None,
+                                },
+                                ctx,
+                            );
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "cannot look for missed completions; retrying");
+                        ctx.run_later(RESUBSCRIBE_DELAY * 5, |act, ctx| act.reconcile(ctx));
+                    }
+                }),
+        );
     }
 
     /// Turns a completion into a job.
@@ -609,12 +651,13 @@ impl StreamHandler<HubItem> for FsOpsOrchestrator {
             }
             HubItem::Resync { latest_id } => {
                 // Completions between our last id and now are gone from the
-                // hub; they are reported and can be retried by hand.
+                // hub; the catalogue still has them.
                 tracing::warn!(
                     hub.latest_id = latest_id,
-                    "fsops missed events while detached from the hub"
+                    "fsops missed events while detached from the hub; reconciling with the catalogue"
                 );
                 self.last_event_id = Some(latest_id);
+                self.reconcile(ctx);
             }
         }
     }

@@ -5,6 +5,7 @@
 mod support;
 
 use actix::Actor;
+use diesel::RunQueryDsl;
 use revaer_events::{EventHub, HubConfig, HubMetrics};
 use revaer_fsops::plan::{JobInput, Step};
 use revaer_fsops::{EnqueueJob, Meta, MetaStore, TestHooks, COMPONENT, STAGING_DIR};
@@ -630,5 +631,49 @@ async fn completions_from_the_hub_become_jobs_under_the_policy_of_their_time() -
         .collect();
     assert_eq!(first, ["a.txt", "sub/b.txt"]);
     assert_eq!(second, ["c.txt", "d.txt"]);
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn completions_recorded_without_a_job_are_post_processed_at_start() -> TestResult {
+    // The catalogue says a torrent completed, but no job was ever created
+    // (the process died between the two writes, or the hub's events were
+    // missed): the orchestrator finds it when it starts.
+    let sandbox = Sandbox::new()?;
+    sandbox.write("Missed/a.txt", b"missed")?;
+    sandbox.write("Unfinished/b.txt", b"partial")?;
+    let db = TestDatabase::migrated()?;
+    let mut conn = db.connect()?;
+    let downloads = sandbox.downloads.to_string_lossy().into_owned();
+    for (n, name, completed) in [(7u8, "Missed", "now()"), (8, "Unfinished", "NULL")] {
+        diesel::sql_query(format!(
+            "INSERT INTO torrents (id, name, source_kind, magnet_uri, save_path, state, completed_at) \
+             VALUES ('{id}', '{name}', 'magnet', 'magnet:?xt=urn:btih:{id}', $1, 'seeding', {completed})",
+            id = torrent(n),
+        ))
+        .bind::<diesel::sql_types::Text, _>(&downloads)
+        .execute(&mut conn)?;
+    }
+
+    let harness = Harness::start(&db, &sandbox.policy(), |_| {})?;
+    assert_eq!(wait_final(&db, &torrent(7)).await?.status, "done");
+    harness.idle().await?;
+    let landed: Vec<String> = payload(&sandbox.library.join("Missed"))?
+        .into_keys()
+        .collect();
+    assert_eq!(landed, ["a.txt"]);
+    assert!(
+        fs_jobs::find(&mut conn, torrent(8).as_str())?.is_none(),
+        "an unfinished torrent gets no job"
+    );
+
+    // A second start (the job exists now) creates nothing new.
+    drop(harness);
+    let again = Harness::start(&db, &sandbox.policy(), |_| {})?;
+    again.idle().await?;
+    assert_eq!(
+        fs_jobs::count_by_status(&mut conn)?,
+        [("done".to_string(), 1)]
+    );
     Ok(())
 }

@@ -126,6 +126,21 @@ pub fn unfinished(conn: &mut PgConnection) -> Result<Vec<FsJobRow>, DbError> {
         .load(conn)?)
 }
 
+/// Torrents the catalogue records as completed but that have no job, as
+/// `(id, save_path)`, oldest completion first: completions the orchestrator
+/// never turned into a job (a crash between the engine's write and the job's,
+/// or events missed while it was detached from the hub).
+pub fn completions_without_job(conn: &mut PgConnection) -> Result<Vec<(String, String)>, DbError> {
+    use crate::schema::torrents;
+    let has_job = fs_jobs::table.filter(fs_jobs::torrent_id.eq(torrents::id));
+    Ok(torrents::table
+        .filter(torrents::completed_at.is_not_null())
+        .filter(diesel::dsl::not(diesel::dsl::exists(has_job)))
+        .order((torrents::completed_at.asc(), torrents::id.asc()))
+        .select((torrents::id, torrents::save_path))
+        .load(conn)?)
+}
+
 /// Number of jobs per status (for the `fsops_jobs{status}` gauge).
 pub fn count_by_status(conn: &mut PgConnection) -> Result<Vec<(String, i64)>, DbError> {
     Ok(fs_jobs::table

@@ -7,6 +7,7 @@ use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent, RemoveTorrent,
 };
+use revaer_messages::fsops::RetryFsops;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::hub::{Subscribe, Unsubscribe};
 use revaer_messages::listing::ListQuery;
@@ -125,6 +126,9 @@ pub struct ApiState {
     /// The torrent engine; `None` (e.g. in hand-built test states) makes
     /// the torrent routes answer `503`.
     pub engine: Option<EngineHandles>,
+    /// Retries a torrent's post-processing job; `None` makes the retry
+    /// route answer `503`.
+    pub fsops_retry: Option<Recipient<RetryFsops>>,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.

@@ -230,6 +230,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.clone().recipient(),
         engine: Some(EngineHandles::of(&engine)),
+        fsops_retry: Some(fsops.clone().recipient()),
         registry,
         keys,
         settings: options.api.clone(),

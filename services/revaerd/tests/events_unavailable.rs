@@ -75,6 +75,7 @@ async fn an_unreachable_hub_is_a_503_problem() -> TestResult {
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.recipient(),
         engine: None,
+        fsops_retry: None,
         health,
         registry,
         keys: KeyCache::default(),

@@ -125,3 +125,107 @@ async fn a_completed_download_lands_in_the_library() -> TestResult {
     );
     Ok(())
 }
+
+/// Waits until the torrent's post-processing job reaches `status`,
+/// re-dialling the seeder meanwhile (the download must finish first).
+async fn wait_fsops(
+    t: &TorrentServer,
+    id: &str,
+    seeder: &Seeder,
+    status: &str,
+) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let _ = t.connect_peer(id, seeder.addr()).await;
+        let detail = t.detail(id).await?;
+        if detail["fsops"]["status"] == status {
+            return Ok(detail);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("fsops never reached {status}; last detail {detail}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[actix_rt::test]
+async fn a_failed_job_is_retried_over_http_after_the_policy_is_fixed() -> TestResult {
+    let t = TorrentServer::start().await?;
+    let library = t.extra().join("library");
+    std::fs::create_dir_all(&library)?;
+    // The library is outside the allow-list: the job fails without retrying
+    // (a refusal needs the operator, not another attempt).
+    let res = t
+        .server
+        .patch_json(
+            "/v1/config",
+            &t.key,
+            &json!({"fs_policy": {
+                "library_root": library.to_string_lossy(),
+                "allow_paths": [t.downloads().to_string_lossy()],
+                "move_mode": "copy",
+            }}),
+        )
+        .await?;
+    assert_eq!(res.status(), 200, "fs_policy accepted");
+
+    let seed_dir = tempfile::tempdir()?;
+    let files = [("episode.mkv", 300_000)];
+    let seeder = Seeder::start(seed_dir.path(), &files, 78)?;
+    let id = id_of(&t.add_file(&seeder.torrent, &[]).await?)?;
+    let retry = format!("/v1/torrents/{id}/fsops/retry");
+
+    let failed = wait_fsops(&t, &id, &seeder, "failed").await?;
+    assert!(
+        failed["fsops"]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "the failure says why: {failed}"
+    );
+    assert!(!library.join("payload").exists());
+
+    // The operator widens the allow-list and retries: the job is planned
+    // again under the new policy and finishes.
+    let res = t
+        .server
+        .patch_json(
+            "/v1/config",
+            &t.key,
+            &json!({"fs_policy": {"allow_paths": [
+                t.downloads().to_string_lossy(), t.extra().to_string_lossy()
+            ]}}),
+        )
+        .await?;
+    assert_eq!(res.status(), 200);
+    let res = t.post(&retry, &json!({})).await?;
+    assert_eq!(res.status(), 202, "retry accepted");
+    let done = wait_fsops(&t, &id, &seeder, "done").await?;
+    assert_eq!(
+        done["fsops"]["destination"],
+        library.join("payload").to_string_lossy().as_ref()
+    );
+    assert!(
+        std::fs::read(library.join("payload/episode.mkv"))?
+            == std::fs::read(seeder.payload.join("episode.mkv"))?,
+        "copied intact"
+    );
+
+    // Nothing left to retry.
+    let res = t.post(&retry, &json!({})).await?;
+    assert_eq!(res.status(), 409);
+    let problem: serde_json::Value = res.json().await?;
+    assert_eq!(problem["type"], "urn:revaer:problem:fsops_already_done");
+    assert_eq!(problem["torrent_id"], id.as_str());
+
+    // A torrent without a job, and an id that names no torrent.
+    let unknown = "c".repeat(40);
+    let res = t
+        .post(&format!("/v1/torrents/{unknown}/fsops/retry"), &json!({}))
+        .await?;
+    assert_eq!(res.status(), 404);
+    let problem: serde_json::Value = res.json().await?;
+    assert_eq!(problem["type"], "urn:revaer:problem:fsops_job_not_found");
+    let res = t.post("/v1/torrents/nope/fsops/retry", &json!({})).await?;
+    assert_eq!(res.status(), 404);
+    Ok(())
+}

@@ -28,6 +28,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("delete", "/v1/torrents/{id}"),
     ("post", "/v1/torrents/{id}/select"),
     ("post", "/v1/torrents/{id}/action"),
+    ("post", "/v1/torrents/{id}/fsops/retry"),
 ];
 
 #[actix_rt::test]

@@ -251,6 +251,7 @@ async fn setup_tokens_are_refused_to_non_loopback_peers() -> TestResult {
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.recipient(),
         engine: None,
+        fsops_retry: None,
         health,
         registry,
         keys: KeyCache::default(),

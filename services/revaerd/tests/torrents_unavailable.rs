@@ -1,6 +1,7 @@
 //! The torrent routes answer `503` problems when there is no engine (a
 //! hand-built state without engine handles) and when the engine's mailbox
-//! is closed (an engine actor that has stopped).
+//! is closed (an engine actor that has stopped); the FsOps retry route does
+//! when there is no orchestrator.
 
 mod support;
 
@@ -103,6 +104,7 @@ async fn no_engine_or_a_gone_engine_is_a_503_problem() -> TestResult {
             subscribe: hub.clone().recipient(),
             unsubscribe: hub.recipient(),
             engine: handles,
+            fsops_retry: None,
             health,
             registry,
             keys: KeyCache::default(),
@@ -125,6 +127,8 @@ async fn no_engine_or_a_gone_engine_is_a_503_problem() -> TestResult {
             actix_test::TestRequest::post()
                 .uri(&format!("/v1/torrents/{id}/action"))
                 .set_json(serde_json::json!({"action": "pause"})),
+            // No FsOps orchestrator in this state either.
+            actix_test::TestRequest::post().uri(&format!("/v1/torrents/{id}/fsops/retry")),
         ];
         for request in requests {
             let req = request

@@ -10,6 +10,7 @@ pub mod setup;
 pub mod torrents_action;
 pub mod torrents_add;
 pub mod torrents_detail;
+pub mod torrents_fsops;
 pub mod torrents_list;
 pub mod torrents_select;
 pub mod torrents_upload;
@@ -36,5 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(torrents_detail::get_torrent)
         .service(torrents_detail::delete_torrent)
         .service(torrents_select::select_files)
-        .service(torrents_action::torrent_action);
+        .service(torrents_action::torrent_action)
+        .service(torrents_fsops::retry_fsops);
 }
