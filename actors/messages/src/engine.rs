@@ -54,7 +54,8 @@ pub enum TorrentSource {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddOptions {
-    /// Absolute save path (default: `engine_profile.download_root`).
+    /// Absolute save path inside the download root or `fs_policy.allow_paths`
+    /// (default: the download root).
     #[serde(default)]
     pub save_path: Option<String>,
     /// Category label.
@@ -69,10 +70,10 @@ pub struct AddOptions {
     /// Sequential download (default: `engine_profile.sequential_default`).
     #[serde(default)]
     pub sequential: Option<bool>,
-    /// Initial per-file priorities by index (0 = skip .. 7 = highest).
+    /// Initial per-file priorities by index, 0 (skip) to 7 (highest).
     #[serde(default)]
     pub files: Option<Vec<u8>>,
-    /// Per-torrent rate limits.
+    /// Per-torrent rate limits, bytes per second (0 = unlimited).
     #[serde(default)]
     pub limits: Option<TorrentLimits>,
 }
