@@ -9,6 +9,7 @@ pub mod app;
 pub mod auth;
 pub mod config_view;
 pub mod cursor;
+pub mod drain;
 pub mod engine;
 pub mod error;
 pub mod extract;
@@ -26,5 +27,6 @@ pub mod telemetry;
 
 pub use app::{build_app, serve};
 pub use config_view::ConfigView;
+pub use drain::{Drain, DrainTrigger};
 pub use rate_limit::{RateLimitSettings, RateLimits};
 pub use state::{ApiSettings, ApiState, EngineHandles};

@@ -8,6 +8,8 @@
 //! - the body ends when the hub drops the subscriber (its bounded queue
 //!   overflowed, or the hub restarted): the client resumes with
 //!   `Last-Event-ID`;
+//! - the body also ends when the server starts shutting down ([`Drain`]), so
+//!   an open stream never holds up the drain of real requests;
 //! - whenever the body is dropped (the client went away, the server stops)
 //!   the hub is told with `Unsubscribe`, so it never keeps a dead subscriber.
 
@@ -20,6 +22,8 @@ use futures_util::Stream;
 use revaer_messages::hub::{HubItem, Subscription, Unsubscribe};
 use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
+
+use crate::drain::Drain;
 
 /// How often an idle stream writes [`HEARTBEAT_FRAME`] by default.
 /// Why 15 s: well under the 30–60 s idle timeouts of common reverse proxies.
@@ -75,16 +79,18 @@ impl Drop for DetachOnDrop {
 struct Feed {
     receiver: mpsc::Receiver<HubItem>,
     heartbeat: Interval,
+    drain: Drain,
     _detach: DetachOnDrop,
 }
 
 /// The response body for a subscription: frames as items arrive, a
 /// heartbeat after every `heartbeat` without one, and the end of the body
-/// when the hub drops the subscriber.
+/// when the hub drops the subscriber or shutdown starts.
 pub fn body(
     subscription: Subscription,
     unsubscribe: Recipient<Unsubscribe>,
     heartbeat: Duration,
+    drain: Drain,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + 'static {
     let period = heartbeat.max(MIN_HEARTBEAT);
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
@@ -92,6 +98,7 @@ pub fn body(
     let feed = Feed {
         receiver: subscription.receiver,
         heartbeat: ticker,
+        drain,
         _detach: DetachOnDrop {
             subscriber_id: subscription.subscriber_id,
             unsubscribe,
@@ -100,8 +107,11 @@ pub fn body(
     futures_util::stream::unfold(feed, |mut feed| async move {
         loop {
             tokio::select! {
-                // Why biased: queued events go out before a due heartbeat.
+                // Why biased: shutdown wins over a busy queue (events keep
+                // coming while the engine saves its state), and queued events
+                // go out before a due heartbeat.
                 biased;
+                _ = feed.drain.started() => return None,
                 item = feed.receiver.recv() => {
                     // None: the hub dropped this subscriber; end the body.
                     let item = item?;

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use crate::auth::KeyCache;
+use crate::drain::Drain;
 use crate::error::ApiError;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sse::HEARTBEAT_INTERVAL;
@@ -129,6 +130,8 @@ pub struct ApiState {
     /// Retries a torrent's post-processing job; `None` makes the retry
     /// route answer `503`.
     pub fsops_retry: Option<Recipient<RetryFsops>>,
+    /// Fires at shutdown; ends event streams so they do not hold it up.
+    pub drain: Drain,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.

@@ -9,7 +9,9 @@ use actix_web::dev::ServerHandle;
 use prometheus::Registry;
 use revaer_api::auth::KeyCache;
 use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{ApiSettings, ApiState, ConfigView, EngineHandles, RateLimits};
+use revaer_api::{
+    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, RateLimits,
+};
 use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
 use revaer_fsops::{FsOpsOrchestrator, FsopsMetrics, FsopsOptions};
@@ -108,6 +110,8 @@ pub struct Running {
     pub engine: Addr<TorrentSession>,
     /// The FsOps orchestrator (post-processing).
     pub fsops: Addr<FsOpsOrchestrator>,
+    /// Ends open event streams when shutdown starts.
+    pub drain: DrainTrigger,
 }
 
 /// Creates the database if needed and applies migrations.
@@ -221,6 +225,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         source,
     })?;
 
+    let (drain_trigger, drain) = Drain::new();
     let state = ApiState {
         pool: pool.clone(),
         config: config_rx,
@@ -231,6 +236,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         unsubscribe: hub.clone().recipient(),
         engine: Some(EngineHandles::of(&engine)),
         fsops_retry: Some(fsops.clone().recipient()),
+        drain,
         registry,
         keys,
         settings: options.api.clone(),
@@ -251,5 +257,6 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         pool,
         engine,
         fsops,
+        drain: drain_trigger,
     })
 }

@@ -34,11 +34,18 @@ pub async fn signal() {
     }
 }
 
-/// Stops everything in order.
-pub async fn stop(running: Running) {
-    tracing::info!("shutting down: draining HTTP requests");
+/// Stops the HTTP side: event streams end at once, then in-flight requests
+/// are drained (up to the server's shutdown timeout) and the listener closes.
+pub async fn stop_http(running: &mut Running) {
+    tracing::info!("shutting down: closing event streams, draining HTTP requests");
+    running.drain.start();
     running.http.stop(true).await;
-    let _ = running.server_task.await;
+    let _ = (&mut running.server_task).await;
+}
+
+/// Stops everything in order.
+pub async fn stop(mut running: Running) {
+    stop_http(&mut running).await;
     tracing::info!("HTTP server stopped; saving engine state");
     match tokio::time::timeout(ENGINE_GRACE, running.engine.send(ShutdownEngine)).await {
         Ok(Ok(Ok(()))) => tracing::info!("engine state saved"),

@@ -139,6 +139,7 @@ pub async fn events(
         subscription,
         state.unsubscribe.clone(),
         state.settings.sse_heartbeat,
+        state.drain.clone(),
     );
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/event-stream"))
