@@ -7,14 +7,10 @@ mod support;
 
 use actix::{Actor, ActorContext, Context, Handler, MessageResult};
 use actix_web::test as actix_test;
-use revaer_api::auth::KeyCache;
+use revaer_api::build_app;
 use revaer_api::openapi::OpenApiDoc;
-use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{build_app, ApiSettings, ApiState, ConfigView, RateLimits};
-use revaer_messages::health::HealthBoard;
 use revaer_messages::hub::{Subscribe, Subscription, Unsubscribe};
 use serde_json::Value;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{TestResult, TestServer};
 
@@ -61,27 +57,9 @@ async fn an_unreachable_hub_is_a_503_problem() -> TestResult {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
-    let pool = revaer_schema::pool::build_pool(server.db.url(), 2)?;
-    let snapshot = revaer_schema::models::config::load_snapshot(&mut server.db.connect()?)?;
-    let registry = prometheus::Registry::new();
-    let (_view, config) = ConfigView::new(Arc::new(snapshot), KeyCache::default());
-    let health = HealthBoard::default();
-    let settings = ApiSettings::default();
-    let state = ApiState {
-        pool,
-        config,
-        http_metrics: HttpMetrics::register(&registry)?,
-        rate_limits: RateLimits::new(&settings.rate_limit, &registry, health.clone())?,
-        subscribe: hub.clone().recipient(),
-        unsubscribe: hub.recipient(),
-        engine: None,
-        fsops_retry: None,
-        health,
-        registry,
-        keys: KeyCache::default(),
-        settings,
-        started_at: Instant::now(),
-    };
+    let mut state = support::api_state::hand_built(&server.db)?;
+    state.subscribe = hub.clone().recipient();
+    state.unsubscribe = hub.recipient();
     let app = actix_test::init_service(build_app(
         actix_web::web::Data::new(state),
         actix_web::web::Data::new(OpenApiDoc::generate()),

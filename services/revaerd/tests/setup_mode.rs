@@ -3,17 +3,11 @@
 
 mod support;
 
-use actix::Actor;
 use actix_web::test as actix_test;
-use revaer_api::auth::KeyCache;
+use revaer_api::build_app;
 use revaer_api::openapi::OpenApiDoc;
-use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{build_app, ApiSettings, ApiState, ConfigView, RateLimitSettings, RateLimits};
-use revaer_events::{EventHub, HubConfig, HubMetrics};
-use revaer_messages::health::HealthBoard;
 use serde_json::Value;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::{expect_problem, fast_options, pointers, TestResult, TestServer};
 
 #[actix_rt::test]
@@ -237,27 +231,7 @@ async fn concurrent_completions_have_exactly_one_winner() -> TestResult {
 #[actix_rt::test]
 async fn setup_tokens_are_refused_to_non_loopback_peers() -> TestResult {
     let db = revaer_schema::testing::TestDatabase::migrated()?;
-    let pool = revaer_schema::pool::build_pool(db.url(), 2)?;
-    let snapshot = revaer_schema::models::config::load_snapshot(&mut db.connect()?)?;
-    let registry = prometheus::Registry::new();
-    let (_view, config) = ConfigView::new(Arc::new(snapshot), KeyCache::default());
-    let health = HealthBoard::default();
-    let hub = EventHub::new(HubConfig::default(), HubMetrics::register(&registry)?).start();
-    let state = ApiState {
-        pool,
-        config,
-        http_metrics: HttpMetrics::register(&registry)?,
-        rate_limits: RateLimits::new(&RateLimitSettings::default(), &registry, health.clone())?,
-        subscribe: hub.clone().recipient(),
-        unsubscribe: hub.recipient(),
-        engine: None,
-        fsops_retry: None,
-        health,
-        registry,
-        keys: KeyCache::default(),
-        settings: ApiSettings::default(),
-        started_at: Instant::now(),
-    };
+    let state = support::api_state::hand_built(&db)?;
     let app = actix_test::init_service(build_app(
         actix_web::web::Data::new(state),
         actix_web::web::Data::new(OpenApiDoc::generate()),

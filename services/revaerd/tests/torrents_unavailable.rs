@@ -7,20 +7,15 @@ mod support;
 
 use actix::{Actor, ActorContext, Context, Handler};
 use actix_web::test as actix_test;
-use revaer_api::auth::KeyCache;
 use revaer_api::openapi::OpenApiDoc;
-use revaer_api::telemetry::HttpMetrics;
-use revaer_api::{build_app, ApiSettings, ApiState, ConfigView, EngineHandles, RateLimits};
-use revaer_events::{EventHub, HubConfig, HubMetrics};
+use revaer_api::{build_app, EngineHandles};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, EngineStatus, GetEngineStatus, GetTorrent,
     RemoveTorrent,
 };
-use revaer_messages::health::HealthBoard;
 use revaer_messages::listing::{ListQuery, TorrentPage};
 use revaer_messages::torrent::{TorrentDetail, TorrentSummary};
 use serde_json::Value;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{TestResult, TestServer};
 
@@ -89,28 +84,8 @@ async fn no_engine_or_a_gone_engine_is_a_503_problem() -> TestResult {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     for handles in [None, Some(EngineHandles::of(&engine))] {
-        let pool = revaer_schema::pool::build_pool(server.db.url(), 2)?;
-        let snapshot = revaer_schema::models::config::load_snapshot(&mut server.db.connect()?)?;
-        let registry = prometheus::Registry::new();
-        let (_view, config) = ConfigView::new(Arc::new(snapshot), KeyCache::default());
-        let health = HealthBoard::default();
-        let settings = ApiSettings::default();
-        let hub = EventHub::new(HubConfig::default(), HubMetrics::register(&registry)?).start();
-        let state = ApiState {
-            pool,
-            config,
-            http_metrics: HttpMetrics::register(&registry)?,
-            rate_limits: RateLimits::new(&settings.rate_limit, &registry, health.clone())?,
-            subscribe: hub.clone().recipient(),
-            unsubscribe: hub.recipient(),
-            engine: handles,
-            fsops_retry: None,
-            health,
-            registry,
-            keys: KeyCache::default(),
-            settings,
-            started_at: Instant::now(),
-        };
+        let mut state = support::api_state::hand_built(&server.db)?;
+        state.engine = handles;
         let app = actix_test::init_service(build_app(
             actix_web::web::Data::new(state),
             actix_web::web::Data::new(OpenApiDoc::generate()),

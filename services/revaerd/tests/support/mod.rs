@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod api_state;
 pub mod sse;
 pub mod torrents;
 
