@@ -430,15 +430,8 @@ impl FsOpsOrchestrator {
             );
             health
         };
-        let status = health.status;
-        let detail = health.detail.clone();
-        if self.options.health.set(COMPONENT, health) {
-            self.publish(Event::HealthChanged {
-                component: COMPONENT.into(),
-                status,
-                detail,
-            });
-        }
+        // A change of status is announced by the board itself.
+        self.options.health.set(COMPONENT, health);
         let pool = self.options.pool.clone();
         let gauge = self.options.metrics.jobs.clone();
         ctx.spawn(

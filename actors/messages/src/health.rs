@@ -1,12 +1,18 @@
 //! Component health as reported by `/health/full`.
 //!
 //! Each long-lived component owns one entry on a shared board and updates it
-//! when its condition changes; the HTTP layer only reads it.
+//! when its condition changes; the HTTP layer only reads it. Once the board
+//! is told where events go ([`HealthBoard::announce_to`]), every change of a
+//! component's status is published as a `health_changed` event, whichever
+//! component made it: no component has to remember to announce itself.
 
+use actix::Recipient;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use utoipa::ToSchema;
+
+use crate::events::{Event, Publish};
 
 /// Condition of one component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -54,17 +60,43 @@ impl ComponentHealth {
 #[derive(Debug, Clone, Default)]
 pub struct HealthBoard {
     inner: Arc<RwLock<BTreeMap<String, ComponentHealth>>>,
+    announce: Arc<OnceLock<Recipient<Publish>>>,
 }
 
 impl HealthBoard {
-    /// Records a component's health; returns true when its status changed.
+    /// Publishes every later status change to `events` (the event hub). Set
+    /// once, at boot; a second call is ignored.
+    pub fn announce_to(&self, events: Recipient<Publish>) {
+        let _ = self.announce.set(events);
+    }
+
+    /// Records a component's health; returns true when its status changed
+    /// or it is new (a change of an existing entry is announced, see
+    /// [`HealthBoard::announce_to`]).
     pub fn set(&self, component: &str, health: ComponentHealth) -> bool {
-        let mut map = match self.inner.write() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
+        let status = health.status;
+        let detail = health.detail.clone();
+        let previous = {
+            let mut map = match self.inner.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            map.insert(component.to_string(), health)
+                .map(|old| old.status)
         };
-        let changed = map.get(component).map(|old| old.status) != Some(health.status);
-        map.insert(component.to_string(), health);
+        let changed = previous != Some(status);
+        // A component's first report is its registration, not a change.
+        if changed && previous.is_some() {
+            if let Some(events) = self.announce.get() {
+                // Why do_send: callers hold no lock here, and a full hub
+                // mailbox must not block a component reporting its health.
+                events.do_send(Publish::new(Event::HealthChanged {
+                    component: component.to_string(),
+                    status,
+                    detail,
+                }));
+            }
+        }
         changed
     }
 
@@ -74,5 +106,60 @@ impl HealthBoard {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix::{Actor, Context, Handler};
+    use tokio::sync::mpsc;
+
+    struct Sink(mpsc::UnboundedSender<Event>);
+    impl Actor for Sink {
+        type Context = Context<Self>;
+    }
+    impl Handler<Publish> for Sink {
+        type Result = ();
+        fn handle(&mut self, msg: Publish, _: &mut Context<Self>) {
+            let _ = self.0.send(msg.event);
+        }
+    }
+
+    #[actix_rt::test]
+    async fn status_changes_are_announced_once_attached() {
+        let board = HealthBoard::default();
+        // Before it is attached, nothing is published (and nothing fails).
+        assert!(board.set("db", ComponentHealth::ok()));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        board.announce_to(Sink(tx).start().recipient());
+
+        assert!(board.set("db", ComponentHealth::degraded("down")));
+        assert!(!board.set("db", ComponentHealth::degraded("still down")));
+        assert!(board.set("db", ComponentHealth::ok()));
+        // A new component registers without an event.
+        assert!(board.set("engine", ComponentHealth::degraded("starting")));
+
+        let mut seen = Vec::new();
+        while let Ok(Some(event)) =
+            tokio::time::timeout(std::time::Duration::from_millis(200), rx.recv()).await
+        {
+            seen.push(event);
+        }
+        assert_eq!(
+            seen,
+            [
+                Event::HealthChanged {
+                    component: "db".into(),
+                    status: HealthStatus::Degraded,
+                    detail: Some("down".into()),
+                },
+                Event::HealthChanged {
+                    component: "db".into(),
+                    status: HealthStatus::Ok,
+                    detail: None,
+                },
+            ]
+        );
     }
 }

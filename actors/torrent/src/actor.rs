@@ -108,18 +108,8 @@ impl TorrentSession {
         health
             .facts
             .insert("dht_nodes".into(), status.dht_nodes.into());
-        let level = health.status;
-        let detail = health.detail.clone();
-        if self.options.health.set(COMPONENT, health) {
-            self.publish(
-                Event::HealthChanged {
-                    component: COMPONENT.into(),
-                    status: level,
-                    detail,
-                },
-                None,
-            );
-        }
+        // A change of status is announced by the board itself.
+        self.options.health.set(COMPONENT, health);
     }
 
     pub(crate) fn status(&self) -> EngineStatus {

@@ -153,6 +153,8 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
     let first_id = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(0);
     let hub =
         Supervisor::start(move |_| EventHub::new(hub_config, hub_metrics).starting_after(first_id));
+    // From here on every change of a component's status is an event.
+    health.announce_to(hub.clone().recipient());
 
     let watcher_metrics = WatcherMetrics::register(&registry)?;
     let watcher_settings =

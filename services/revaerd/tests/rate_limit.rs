@@ -87,11 +87,20 @@ async fn a_key_is_throttled_at_its_burst_and_others_are_not() -> TestResult {
     // Another key is unaffected.
     assert_eq!(server.get("/v1/config", &admin).await?.status(), 200);
 
-    // Repeated throttling degrades the guard component.
+    // Repeated throttling degrades the guard component, and the change is
+    // announced on the event stream.
     assert_eq!(
         guard_status(&server).await?["components"][COMPONENT]["status"],
         "ok"
     );
+    let stream = server
+        .client
+        .get(server.url("/v1/events?types=health_changed"))
+        .header("x-api-key", &admin)
+        .send()
+        .await?;
+    assert_eq!(stream.status(), 200);
+    let mut events = support::sse::SseReader::new(stream);
     for _ in 0..20 {
         assert_eq!(server.get("/v1/config", &limited).await?.status(), 429);
     }
@@ -102,6 +111,25 @@ async fn a_key_is_throttled_at_its_burst_and_others_are_not() -> TestResult {
     assert!(health["degraded"]
         .as_array()
         .is_some_and(|names| names.iter().any(|n| n == COMPONENT)));
+    let frame = loop {
+        let frame = events
+            .event(Duration::from_secs(10))
+            .await?
+            .ok_or("event stream ended")?;
+        let data = frame.data.clone().unwrap_or_default();
+        if data["component"] == COMPONENT {
+            break frame;
+        }
+    };
+    assert_eq!(frame.event.as_deref(), Some("health_changed"));
+    let data = frame.data.unwrap_or_default();
+    assert_eq!(data["status"], "degraded", "{data}");
+    assert!(
+        data["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("throttled")),
+        "{data}"
+    );
 
     // A new limit takes effect at once, with a full bucket of the new size.
     let res = server

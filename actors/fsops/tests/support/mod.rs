@@ -258,6 +258,7 @@ impl Harness {
         let pool = revaer_schema::pool::build_pool(db.url(), 4)?;
         let (tx, events) = mpsc::unbounded_channel();
         let collector = Collector(tx).start();
+        health.announce_to(collector.clone().recipient());
         let mut options = FsopsOptions::new(
             pool,
             Arc::new(snapshot(db, policy)?),

@@ -88,6 +88,7 @@ impl Engine {
         let pool = revaer_schema::pool::build_pool(db.url(), 4)?;
         let (tx, events) = mpsc::unbounded_channel();
         let collector = Collector(tx).start();
+        health.announce_to(collector.clone().recipient());
         let mut options = EngineOptions::new(
             pool,
             Arc::new(snapshot.clone()),
