@@ -1,29 +1,72 @@
 //! The opaque `cursor` of `GET /v1/torrents`.
 //!
-//! A cursor carries the sort order it was made for, the last item's sort
-//! value and its id (see `revaer_messages::listing` for the paging rules).
-//! It is hex-encoded so clients treat it as a token and it survives any URL
-//! unescaped; its inner layout is versioned (`v1`) and may change. Times are
-//! kept in nanoseconds and floats by their bits, so a cursor compares exactly
-//! like the value it came from.
+//! A cursor carries the sort order it was made for, a fingerprint of the
+//! filters of the first page, the last item's sort value and its id (see
+//! `revaer_messages::listing` for the paging rules). It is hex-encoded so
+//! clients treat it as a token and it survives any URL unescaped; its inner
+//! layout is versioned (`v2`) and may change. Times are kept in nanoseconds
+//! and floats by their bits, so a cursor compares exactly like the value it
+//! came from.
+//!
+//! Why the filter fingerprint: a cursor sent with other filters would page
+//! through a different list from a position in the first one, silently
+//! skipping items; it is refused instead.
 
 use chrono::DateTime;
-use revaer_messages::listing::{ListCursor, SortKey, SortOrder, SortValue};
+use revaer_messages::listing::{ListCursor, SortKey, SortOrder, SortValue, TorrentFilter};
 use revaer_messages::TorrentId;
 
-const VERSION: &str = "v1";
+const VERSION: &str = "v2";
 const SEP: char = '\u{1f}';
 
-/// Encodes a cursor for the response.
-pub fn encode(cursor: &ListCursor) -> String {
+/// A stable 64-bit fingerprint of normalised filters (FNV-1a: the same in
+/// every process and release, unlike std's randomly seeded hasher). The
+/// order of `states` does not matter.
+pub fn fingerprint(filter: &TorrentFilter) -> u64 {
+    let mut states: Vec<&str> = filter.states.iter().map(|s| s.as_str()).collect();
+    states.sort_unstable();
+    states.dedup();
+    let fields = [
+        Some(states.join(",")),
+        filter.category.clone(),
+        filter.tag.clone(),
+        filter.tracker.clone(),
+        filter.extension.clone(),
+        filter.name.clone(),
+    ];
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |byte: u8| {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    };
+    for field in &fields {
+        // Presence marker and separator, so `None` ≠ `Some("")` and
+        // ("ab", "c") ≠ ("a", "bc").
+        match field {
+            None => feed(0),
+            Some(text) => {
+                feed(1);
+                text.bytes().for_each(&mut feed);
+            }
+        }
+        feed(0xff);
+    }
+    hash
+}
+
+/// Encodes a cursor for the response; `filters` is the [`fingerprint`] of
+/// the filters of the request.
+pub fn encode(cursor: &ListCursor, filters: u64) -> String {
     let value = match &cursor.value {
         SortValue::AddedAt(at) => at.timestamp_nanos_opt().unwrap_or(i64::MAX).to_string(),
         SortValue::Name(name) => name.clone(),
         SortValue::Progress(v) | SortValue::Ratio(v) => format!("{:016x}", v.to_bits()),
     };
+    let filters = format!("{filters:016x}");
     let text = [
         VERSION,
         cursor.order.as_str(),
+        &filters,
         cursor.value.key().as_str(),
         cursor.id.as_str(),
         // Last, so a name may contain anything, even the separator.
@@ -33,15 +76,17 @@ pub fn encode(cursor: &ListCursor) -> String {
     hex::encode(text)
 }
 
-/// Decodes a cursor from a request; the message explains a refusal.
-pub fn decode(raw: &str) -> Result<ListCursor, &'static str> {
+/// Decodes a cursor from a request into the cursor and the fingerprint of
+/// the filters it was issued for; the message explains a refusal.
+pub fn decode(raw: &str) -> Result<(ListCursor, u64), &'static str> {
     const BAD: &str = "not a cursor issued by this server; start without one";
     let bytes = hex::decode(raw).map_err(|_| BAD)?;
     let text = String::from_utf8(bytes).map_err(|_| BAD)?;
-    let parts: Vec<&str> = text.splitn(5, SEP).collect();
-    let [VERSION, order, key, id, value] = parts.as_slice() else {
+    let parts: Vec<&str> = text.splitn(6, SEP).collect();
+    let [VERSION, order, filters, key, id, value] = parts.as_slice() else {
         return Err(BAD);
     };
+    let filters = u64::from_str_radix(filters, 16).map_err(|_| BAD)?;
     let order = SortOrder::parse(order).ok_or(BAD)?;
     let key = SortKey::parse(key).ok_or(BAD)?;
     let float = || {
@@ -58,7 +103,7 @@ pub fn decode(raw: &str) -> Result<ListCursor, &'static str> {
         SortKey::Ratio => SortValue::Ratio(float()?),
     };
     let id = TorrentId::parse(id).map_err(|_| BAD)?;
-    Ok(ListCursor { order, value, id })
+    Ok((ListCursor { order, value, id }, filters))
 }
 
 #[cfg(test)]
@@ -80,7 +125,7 @@ mod tests {
                 value,
                 id: id.clone(),
             };
-            assert_eq!(decode(&encode(&cursor)), Ok(cursor));
+            assert_eq!(decode(&encode(&cursor, 42)), Ok((cursor, 42)));
         }
         Ok(())
     }
@@ -92,8 +137,46 @@ mod tests {
             "zz",
             "abcd",
             &hex::encode("v2\u{1f}asc\u{1f}name\u{1f}y\u{1f}x"),
+            // A v1 cursor (before filters were bound) is refused too.
+            &hex::encode(format!(
+                "v1\u{1f}asc\u{1f}name\u{1f}{}\u{1f}x",
+                "ab".repeat(20)
+            )),
         ] {
             assert!(decode(raw).is_err(), "{raw}");
         }
+    }
+
+    #[test]
+    fn fingerprint_tells_filters_apart_but_not_state_order() {
+        use revaer_messages::torrent::TorrentState;
+        let base = TorrentFilter::default();
+        let with = |f: fn(&mut TorrentFilter)| {
+            let mut filter = TorrentFilter::default();
+            f(&mut filter);
+            fingerprint(&filter)
+        };
+        let all = [
+            fingerprint(&base),
+            with(|f| f.category = Some(String::new())),
+            with(|f| f.category = Some("ab".into())),
+            with(|f| {
+                f.category = Some("a".into());
+                f.tag = Some("b".into());
+            }),
+            with(|f| f.tag = Some("ab".into())),
+            with(|f| f.name = Some("ab".into())),
+            with(|f| f.states = vec![TorrentState::Seeding]),
+        ];
+        let distinct: std::collections::BTreeSet<u64> = all.iter().copied().collect();
+        assert_eq!(distinct.len(), all.len(), "{all:?}");
+        assert_eq!(
+            with(|f| f.states = vec![TorrentState::Paused, TorrentState::Seeding]),
+            with(|f| f.states = vec![
+                TorrentState::Seeding,
+                TorrentState::Paused,
+                TorrentState::Seeding
+            ]),
+        );
     }
 }

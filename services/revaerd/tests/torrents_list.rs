@@ -303,6 +303,12 @@ async fn every_filter_and_sort_works() -> TestResult {
         ("sort=-name&order=asc", vec!["/order"]),
         ("cursor=nonsense", vec!["/cursor"]),
         (&*format!("cursor={name_cursor}"), vec!["/cursor"]),
+        // Same sort, other filters: the cursor would skip items of the new list.
+        (&*format!("cursor={name_cursor}&sort=name"), vec!["/cursor"]),
+        (
+            &*format!("cursor={name_cursor}&sort=name&category=films&tag=hd"),
+            vec!["/cursor"],
+        ),
         ("extension=.", vec!["/extension"]),
         ("limit=0&state=x&sort=y", vec!["/limit", "/sort", "/state"]),
     ];

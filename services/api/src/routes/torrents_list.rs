@@ -10,7 +10,8 @@
 //!   together must agree;
 //! - paging is by keyset (see `revaer_messages::listing`): `next_cursor` is
 //!   set while more items follow; send it back as `cursor` with the same
-//!   sort and filters. A cursor from another sort order is refused;
+//!   sort and filters. A cursor from another sort order or other filters is
+//!   refused (`422` at `/cursor`);
 //! - the engine filters and orders in its memory; this handler only parses
 //!   and encodes.
 
@@ -141,23 +142,6 @@ pub fn list_query(params: &ListParams) -> Result<ListQuery, ApiError> {
             }
         }
     }
-    let after = match non_blank(&params.cursor) {
-        None => None,
-        Some(raw) => match cursor::decode(raw) {
-            Ok(c) if c.order == order && c.value.key() == sort => Some(c),
-            Ok(_) => {
-                errors.push(InvalidParam::new(
-                    "/cursor",
-                    "the cursor belongs to another sort order; send the same sort and order as for the first page",
-                ));
-                None
-            }
-            Err(message) => {
-                errors.push(InvalidParam::new("/cursor", message));
-                None
-            }
-        },
-    };
     let extension = non_blank(&params.extension).map(|e| e.trim_start_matches('.').to_lowercase());
     if extension.as_deref() == Some("") {
         errors.push(InvalidParam::new(
@@ -165,18 +149,43 @@ pub fn list_query(params: &ListParams) -> Result<ListQuery, ApiError> {
             "must name an extension, e.g. mkv",
         ));
     }
+    let filter = TorrentFilter {
+        states,
+        category: non_blank(&params.category).map(str::to_string),
+        tag: non_blank(&params.tag).map(str::to_string),
+        tracker: non_blank(&params.tracker).map(str::to_ascii_lowercase),
+        extension,
+        name: non_blank(&params.name).map(str::to_lowercase),
+    };
+    let after = match non_blank(&params.cursor) {
+        None => None,
+        Some(raw) => match cursor::decode(raw) {
+            Ok((c, _)) if c.order != order || c.value.key() != sort => {
+                errors.push(InvalidParam::new(
+                    "/cursor",
+                    "the cursor belongs to another sort order; send the same sort and order as for the first page",
+                ));
+                None
+            }
+            Ok((_, filters)) if filters != cursor::fingerprint(&filter) => {
+                errors.push(InvalidParam::new(
+                    "/cursor",
+                    "the cursor belongs to other filters; send the same filters as for the first page",
+                ));
+                None
+            }
+            Ok((c, _)) => Some(c),
+            Err(message) => {
+                errors.push(InvalidParam::new("/cursor", message));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
     Ok(ListQuery {
-        filter: TorrentFilter {
-            states,
-            category: non_blank(&params.category).map(str::to_string),
-            tag: non_blank(&params.tag).map(str::to_string),
-            tracker: non_blank(&params.tracker).map(str::to_ascii_lowercase),
-            extension,
-            name: non_blank(&params.name).map(str::to_lowercase),
-        },
+        filter,
         sort,
         order,
         limit,
@@ -202,9 +211,10 @@ pub async fn list_torrents(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = list_query(&params)?;
+    let filters = cursor::fingerprint(&query.filter);
     let page = engine::call(&state.engine()?.list, query).await?;
     let list = TorrentList {
-        next_cursor: page.next.as_ref().map(cursor::encode),
+        next_cursor: page.next.as_ref().map(|next| cursor::encode(next, filters)),
         items: page.items,
     };
     // Why not `HttpResponse::json`: sizing the buffer up front spares the
