@@ -37,24 +37,6 @@ fn marker(frame: &Frame) -> Option<i64> {
     frame.data.as_ref()?["downloaded"].as_i64()
 }
 
-async fn connect(
-    server: &TestServer,
-    key: &str,
-    query: &str,
-    last_event_id: Option<u64>,
-) -> Result<SseReader, Box<dyn std::error::Error>> {
-    let mut request = server
-        .client
-        .get(server.url(&format!("/v1/events{query}")))
-        .header("x-api-key", key);
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id.to_string());
-    }
-    let res = request.send().await?;
-    assert_eq!(res.status(), 200, "GET /v1/events{query}");
-    Ok(SseReader::new(res))
-}
-
 /// Reads events until one carries `last_marker`; returns `(id, marker)` pairs.
 async fn read_until(
     reader: &mut SseReader,
@@ -143,7 +125,7 @@ async fn a_reconnect_with_last_event_id_gets_exactly_the_missed_events() -> Test
         server.running.hub.do_send(progress(&t, m));
     }
     let last_seen = before.last().map(|p| p.0).ok_or("nothing read")?;
-    let mut resumed = connect(&server, &key, "", Some(last_seen)).await?;
+    let mut resumed = server.events(&key, "", Some(last_seen)).await?;
     server.running.hub.do_send(progress(&t, 11)); // live, after the replay
     let after = read_until(&mut resumed, 11).await?;
     assert_eq!(
@@ -160,13 +142,17 @@ async fn a_reconnect_with_last_event_id_gets_exactly_the_missed_events() -> Test
     );
 
     // The query form works too, and the header wins over it.
-    let mut by_query = connect(&server, &key, &format!("?last_event_id={}", ids[7]), None).await?;
+    let mut by_query = server
+        .events(&key, &format!("?last_event_id={}", ids[7]), None)
+        .await?;
     let replay = read_until(&mut by_query, 11).await?;
     assert_eq!(
         replay.iter().map(|p| p.0).collect::<Vec<_>>(),
         ids[8..].to_vec()
     );
-    let mut both = connect(&server, &key, "?last_event_id=0", Some(ids[9])).await?;
+    let mut both = server
+        .events(&key, "?last_event_id=0", Some(ids[9]))
+        .await?;
     let replay = read_until(&mut both, 11).await?;
     assert_eq!(
         replay.iter().map(|p| p.0).collect::<Vec<_>>(),
@@ -183,7 +169,7 @@ async fn an_id_older_than_the_buffer_starts_with_resync() -> TestResult {
         server.running.hub.do_send(progress(&t, m));
     }
     let latest = server.running.hub.send(HubStats).await?.latest_id;
-    let mut reader = connect(&server, &key, "", Some(latest - 10)).await?;
+    let mut reader = server.events(&key, "", Some(latest - 10)).await?;
     let first = reader.event(STEP).await?.ok_or("stream ended")?;
     assert_eq!(first.event.as_deref(), Some("resync"));
     assert_eq!(first.id, Some(latest));
@@ -198,7 +184,7 @@ async fn an_id_older_than_the_buffer_starts_with_resync() -> TestResult {
     );
 
     // Still inside the buffer: a plain replay, no resync.
-    let mut recent = connect(&server, &key, "", Some(latest - 2)).await?;
+    let mut recent = server.events(&key, "", Some(latest - 2)).await?;
     let replay = read_until(&mut recent, 21).await?;
     assert_eq!(
         replay.iter().map(|p| p.0).collect::<Vec<_>>(),
@@ -211,16 +197,19 @@ async fn an_id_older_than_the_buffer_starts_with_resync() -> TestResult {
 async fn type_and_torrent_filters_select_events() -> TestResult {
     let (server, key) = TestServer::start_active().await?;
     let (a, b) = (torrent(0xa)?, torrent(0xb)?);
-    let mut completed_a = connect(
-        &server,
-        &key,
-        &format!("?types=completed&torrent={}", a.as_str().to_uppercase()),
-        None,
-    )
-    .await?;
-    let mut added_or_completed =
-        connect(&server, &key, "?types=torrent_added,completed", None).await?;
-    let mut only_b = connect(&server, &key, &format!("?torrent={}", b.as_str()), None).await?;
+    let mut completed_a = server
+        .events(
+            &key,
+            &format!("?types=completed&torrent={}", a.as_str().to_uppercase()),
+            None,
+        )
+        .await?;
+    let mut added_or_completed = server
+        .events(&key, "?types=torrent_added,completed", None)
+        .await?;
+    let mut only_b = server
+        .events(&key, &format!("?torrent={}", b.as_str()), None)
+        .await?;
 
     let completed = |t: &TorrentId, path: &str| {
         Publish::new(Event::Completed {
@@ -329,7 +318,7 @@ async fn an_idle_stream_carries_heartbeats() -> TestResult {
         options.api.sse_heartbeat = Duration::from_millis(200);
     })
     .await?;
-    let mut reader = connect(&server, &key, "", None).await?;
+    let mut reader = server.events(&key, "", None).await?;
     let frame = reader.frame(STEP).await?.ok_or("stream ended")?;
     assert_eq!(frame.comment.as_deref(), Some("keep-alive"));
     assert_eq!((frame.id, frame.event), (None, None));
@@ -356,7 +345,7 @@ async fn a_slow_subscriber_does_not_delay_a_fast_one() -> TestResult {
         .send()
         .await?;
     assert_eq!(slow.status(), 200);
-    let mut fast = connect(&server, &key, "", None).await?;
+    let mut fast = server.events(&key, "", None).await?;
     wait_for_subscribers(&server, 2).await?;
 
     // ~2 KB per event, so the slow client's TCP buffers fill after a few MB.
@@ -442,7 +431,7 @@ async fn a_slow_subscriber_does_not_delay_a_fast_one() -> TestResult {
     assert_eq!(slow_ids[0], fast_ids[0]);
     assert_contiguous(&slow_ids);
     let last = *slow_ids.last().ok_or("no ids")?;
-    let mut resumed = connect(&server, &key, "", Some(last)).await?;
+    let mut resumed = server.events(&key, "", Some(last)).await?;
     let mut next = last;
     loop {
         let frame = resumed.event(STEP).await?.ok_or("resumed stream ended")?;
@@ -459,7 +448,7 @@ async fn a_slow_subscriber_does_not_delay_a_fast_one() -> TestResult {
 #[actix_rt::test]
 async fn shutdown_ends_open_streams_instead_of_waiting_for_them() -> TestResult {
     let (mut server, key) = TestServer::start_active().await?;
-    let mut reader = connect(&server, &key, "", None).await?;
+    let mut reader = server.events(&key, "", None).await?;
     wait_for_subscribers(&server, 1).await?;
 
     let started = Instant::now();

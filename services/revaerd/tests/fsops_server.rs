@@ -12,26 +12,41 @@ use support::sse::SseReader;
 use support::torrents::{id_of, Seeder, TorrentServer, WAIT};
 use support::TestResult;
 
+/// Creates `extra/library` and makes it the library (copy mode) with
+/// `policy` merged into the `fs_policy` patch; returns the library path.
+async fn use_library(
+    t: &TorrentServer,
+    policy: serde_json::Value,
+) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let library = t.extra().join("library");
+    std::fs::create_dir_all(&library)?;
+    let mut fs_policy = json!({
+        "library_root": library.to_string_lossy(),
+        "move_mode": "copy",
+    });
+    if let (Some(base), Some(extra)) = (fs_policy.as_object_mut(), policy.as_object()) {
+        base.extend(extra.clone());
+    }
+    let res = t
+        .server
+        .patch_json("/v1/config", &t.key, &json!({ "fs_policy": fs_policy }))
+        .await?;
+    assert_eq!(res.status(), 200, "fs_policy accepted");
+    Ok(library)
+}
+
 #[actix_rt::test]
 async fn a_completed_download_lands_in_the_library() -> TestResult {
     let t = TorrentServer::start().await?;
-    let library = t.extra().join("library");
-    std::fs::create_dir_all(&library)?;
-    let res = t
-        .server
-        .patch_json(
-            "/v1/config",
-            &t.key,
-            &json!({"fs_policy": {
-                "library_root": library.to_string_lossy(),
-                "allow_paths": [t.downloads().to_string_lossy(), t.extra().to_string_lossy()],
-                "move_mode": "copy",
-                "chmod_file": "640",
-                "chmod_dir": "750",
-            }}),
-        )
-        .await?;
-    assert_eq!(res.status(), 200, "fs_policy accepted");
+    let library = use_library(
+        &t,
+        json!({
+            "allow_paths": [t.downloads().to_string_lossy(), t.extra().to_string_lossy()],
+            "chmod_file": "640",
+            "chmod_dir": "750",
+        }),
+    )
+    .await?;
 
     let stream = t
         .server
@@ -151,23 +166,13 @@ async fn wait_fsops(
 #[actix_rt::test]
 async fn a_failed_job_is_retried_over_http_after_the_policy_is_fixed() -> TestResult {
     let t = TorrentServer::start().await?;
-    let library = t.extra().join("library");
-    std::fs::create_dir_all(&library)?;
     // The library is outside the allow-list: the job fails without retrying
     // (a refusal needs the operator, not another attempt).
-    let res = t
-        .server
-        .patch_json(
-            "/v1/config",
-            &t.key,
-            &json!({"fs_policy": {
-                "library_root": library.to_string_lossy(),
-                "allow_paths": [t.downloads().to_string_lossy()],
-                "move_mode": "copy",
-            }}),
-        )
-        .await?;
-    assert_eq!(res.status(), 200, "fs_policy accepted");
+    let library = use_library(
+        &t,
+        json!({"allow_paths": [t.downloads().to_string_lossy()]}),
+    )
+    .await?;
 
     let seed_dir = tempfile::tempdir()?;
     let files = [("episode.mkv", 300_000)];

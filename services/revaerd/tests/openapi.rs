@@ -34,13 +34,7 @@ const EXPECTED: &[(&str, &str)] = &[
 #[actix_rt::test]
 async fn the_document_matches_the_routes() -> TestResult {
     let (server, key) = TestServer::start_active().await?;
-    let doc: Value = server
-        .client
-        .get(server.url("/docs/openapi.json"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let doc = server.public_json("/docs/openapi.json").await?;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     let paths = doc["paths"].as_object().ok_or("paths")?;
     let mut documented: Vec<(String, String)> = paths

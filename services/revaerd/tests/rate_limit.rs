@@ -27,14 +27,7 @@ fn limits(res: &reqwest::Response) -> (Option<u64>, Option<u64>, Option<u64>) {
 }
 
 async fn guard_status(server: &TestServer) -> Result<Value, Box<dyn std::error::Error>> {
-    let health: Value = server
-        .client
-        .get(server.url("/health/full"))
-        .send()
-        .await?
-        .json()
-        .await?;
-    Ok(health)
+    server.public_json("/health/full").await
 }
 
 #[actix_rt::test]
@@ -93,14 +86,7 @@ async fn a_key_is_throttled_at_its_burst_and_others_are_not() -> TestResult {
         guard_status(&server).await?["components"][COMPONENT]["status"],
         "ok"
     );
-    let stream = server
-        .client
-        .get(server.url("/v1/events?types=health_changed"))
-        .header("x-api-key", &admin)
-        .send()
-        .await?;
-    assert_eq!(stream.status(), 200);
-    let mut events = support::sse::SseReader::new(stream);
+    let mut events = server.events(&admin, "?types=health_changed", None).await?;
     for _ in 0..20 {
         assert_eq!(server.get("/v1/config", &limited).await?.status(), 429);
     }

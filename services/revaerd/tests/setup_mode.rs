@@ -13,13 +13,7 @@ use support::{expect_problem, fast_options, pointers, TestResult, TestServer};
 #[actix_rt::test]
 async fn a_fresh_instance_is_locked_in_setup_mode() -> TestResult {
     let server = TestServer::start().await?;
-    let health: Value = server
-        .client
-        .get(server.url("/health"))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let health = server.public_json("/health").await?;
     assert_eq!(health, serde_json::json!({"status": "ok", "mode": "setup"}));
     for path in ["/health/full", "/metrics", "/docs/openapi.json"] {
         let res = server.client.get(server.url(path)).send().await?;

@@ -116,6 +116,32 @@ impl TestServer {
         ))
     }
 
+    /// `GET /v1/events{query}` with `key` (and `Last-Event-ID` when given),
+    /// asserted `200`, as a frame reader.
+    pub async fn events(
+        &self,
+        key: &str,
+        query: &str,
+        last_event_id: Option<u64>,
+    ) -> Result<sse::SseReader, Box<dyn std::error::Error>> {
+        let mut request = self
+            .client
+            .get(self.url(&format!("/v1/events{query}")))
+            .header("x-api-key", key);
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id.to_string());
+        }
+        let res = request.send().await?;
+        assert_eq!(res.status(), 200, "GET /v1/events{query}");
+        Ok(sse::SseReader::new(res))
+    }
+
+    /// A public route's JSON body (no key): `/health`, `/health/full`,
+    /// `/docs/openapi.json`.
+    pub async fn public_json(&self, path: &str) -> Result<Value, Box<dyn std::error::Error>> {
+        Ok(self.client.get(self.url(path)).send().await?.json().await?)
+    }
+
     /// The value of one sample of `/metrics`, e.g.
     /// `metric("api_rate_limit_throttled_total{scope=\"key\"}")`.
     pub async fn metric(&self, series: &str) -> Result<f64, Box<dyn std::error::Error>> {
@@ -175,13 +201,7 @@ impl TestServer {
     pub async fn wait_engine_ready(&self) -> Result<(), Box<dyn std::error::Error>> {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
-            let health: Value = self
-                .client
-                .get(self.url("/health/full"))
-                .send()
-                .await?
-                .json()
-                .await?;
+            let health = self.public_json("/health/full").await?;
             let facts = &health["components"]["engine"]["facts"];
             if facts["ready"] == true && facts["listening"] == true {
                 return Ok(());
