@@ -60,6 +60,12 @@ async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, A
                 "this instance has already been set up",
             ));
         }
+        // Both setup routes run argon2 (hashing a new token, verifying a
+        // presented one): charged to the client's IP bucket like a login, so
+        // a flood of guesses can neither brute-force nor burn the CPU.
+        state
+            .rate_limits
+            .charge_ip(req.peer_addr().map(|addr| addr.ip()))?;
         return Ok(None);
     }
     if mode == Mode::Setup {

@@ -163,7 +163,9 @@ async fn the_guard_recovers_after_a_quiet_window() -> TestResult {
 #[actix_rt::test]
 async fn failed_authentications_are_throttled_per_ip() -> TestResult {
     let (server, admin) = TestServer::start_active_with(|options| {
-        options.api.rate_limit.ip_burst = 5;
+        // 5 for this test, plus setup/start and setup/complete, which are
+        // charged to the same loopback address.
+        options.api.rate_limit.ip_burst = 7;
         options.api.rate_limit.ip_per = Duration::from_secs(300);
     })
     .await?;
@@ -201,5 +203,33 @@ async fn failed_authentications_are_throttled_per_ip() -> TestResult {
             .status(),
         200
     );
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn setup_attempts_are_throttled_per_ip() -> TestResult {
+    let db = support::loopback_database()?;
+    let mut options = support::fast_options(&db);
+    options.api.rate_limit.ip_burst = 3;
+    options.api.rate_limit.ip_per = Duration::from_secs(300);
+    let server = TestServer::start_with(db, options).await?;
+    let token = server.setup_token().await?;
+    let wrong = server.setup_body(&"f".repeat(token.len()));
+    for _ in 0..2 {
+        let res = server
+            .post_json_public("/v1/setup/complete", &wrong)
+            .await?;
+        expect_problem(res, 401, "setup_token_invalid").await?;
+    }
+    // The bucket of 3 is spent (start + two guesses): even the right token
+    // waits, and says how long.
+    let res = server
+        .post_json_public("/v1/setup/complete", &server.setup_body(&token))
+        .await?;
+    assert!(header(&res, "retry-after").is_some_and(|s| s >= 1));
+    expect_problem(res, 429, "rate_limited").await?;
+    assert_eq!(server.metric(IP_SERIES).await?, 1.0);
+    // Nothing was set up by the refused attempts.
+    assert_eq!(server.public_json("/health").await?["mode"], "setup");
     Ok(())
 }

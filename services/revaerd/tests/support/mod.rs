@@ -136,6 +136,15 @@ impl TestServer {
         Ok(sse::SseReader::new(res))
     }
 
+    /// `POST` of a JSON body without a key (the setup routes).
+    pub async fn post_json_public(
+        &self,
+        path: &str,
+        body: &Value,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.client.post(self.url(path)).json(body).send().await
+    }
+
     /// A public route's JSON body (no key): `/health`, `/health/full`,
     /// `/docs/openapi.json`.
     pub async fn public_json(&self, path: &str) -> Result<Value, Box<dyn std::error::Error>> {
