@@ -91,6 +91,11 @@ impl KeyBuckets {
         }
     }
 
+    /// Drops a deleted key's bucket (it could never be charged again).
+    pub(crate) fn forget(&self, key_id: &str) -> bool {
+        self.lock().remove(key_id).is_some()
+    }
+
     fn bucket_for(&self, key: &AuthenticatedKey) -> Arc<Bucket> {
         let mut map = self.lock();
         if let Some(entry) = map.get(&key.key_id) {
@@ -137,6 +142,18 @@ mod tests {
             burst,
             per_seconds,
         }
+    }
+
+    #[test]
+    fn a_forgotten_key_starts_over_with_a_full_bucket() {
+        let buckets = KeyBuckets::default();
+        let k = key("gone", 2, 60);
+        buckets.charge(&k);
+        buckets.charge(&k);
+        assert!(buckets.charge(&k).retry_after.is_some());
+        assert!(buckets.forget("gone"));
+        assert!(!buckets.forget("gone"), "already gone");
+        assert_eq!(buckets.charge(&k).remaining, 1);
     }
 
     #[test]

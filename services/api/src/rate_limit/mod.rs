@@ -149,6 +149,12 @@ impl RateLimits {
         })
     }
 
+    /// Forgets the bucket of a deleted API key, so deleted keys do not pile
+    /// up in memory until the next restart.
+    pub fn forget_key(&self, key_id: &str) {
+        self.inner.keys.forget(key_id);
+    }
+
     fn charge_key(&self, key: &AuthenticatedKey) -> (keys::Decision, Option<ApiError>) {
         let decision = self.inner.keys.charge(key);
         let refusal = decision.retry_after.map(|wait| {

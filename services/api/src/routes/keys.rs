@@ -225,6 +225,7 @@ pub async fn delete_key(
             format!("no API key with id {key_id}"),
         ));
     };
+    state.rate_limits.forget_key(&key_id);
     state.wait_for_revision(revision).await;
     tracing::info!(auth.key_id = %key_id, "API key deleted");
     Ok(HttpResponse::NoContent().finish())
