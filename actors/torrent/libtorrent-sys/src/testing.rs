@@ -29,6 +29,10 @@ pub const COMMENT: &str = "revaer test payload";
 /// before the helpers give up (it normally takes milliseconds).
 pub const LISTEN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a new seeder may take to check its payload (generous: CI
+/// machines are shared and slow).
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How often [`wait_until`] re-checks its condition: short enough not to
 /// slow the tests down, long enough not to spin a core on a 2-core machine.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -182,9 +186,10 @@ impl Seeder {
     /// Writes `files` under `root/payload` (see [`write_payload`]), makes a
     /// .torrent of it and seeds it from a listening loopback session.
     ///
-    /// Returns once the torrent is added; libtorrent then checks the files
-    /// in the background. Call [`Seeder::wait_seeding`] when the test needs
-    /// the seeder to answer requests before it starts a peer.
+    /// Returns once the files are checked and the torrent seeds. Why wait:
+    /// a peer that dials a seeder still checking its files is turned away,
+    /// and libtorrent then waits a minute before dialling again, which on a
+    /// busy CI machine turns into a timed-out test.
     pub fn start(root: &Path, files: &[(&str, usize)], seed: u64) -> Result<Self> {
         let payload = write_payload(root, "payload", files, seed)?;
         let torrent = create_torrent(&payload, 0, &[], COMMENT)?;
@@ -194,13 +199,15 @@ impl Seeder {
             &AddOptions::with_save_path(root.to_string_lossy()),
         )?;
         let port = session.listen_port()?;
-        Ok(Self {
+        let seeder = Self {
             session,
             torrent,
             payload,
             id,
             port,
-        })
+        };
+        seeder.wait_seeding(CHECK_TIMEOUT)?;
+        Ok(seeder)
     }
 
     /// Where peers reach the seeder.
