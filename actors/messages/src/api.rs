@@ -53,8 +53,10 @@ pub struct SetupCompleteResponse {
 #[serde(deny_unknown_fields)]
 pub struct RateLimit {
     /// Bucket size (1 to 1,000,000).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub burst: i32,
     /// Seconds to refill the whole bucket (1 to 86,400).
+    #[schema(minimum = 1, maximum = 86_400)]
     pub per_seconds: i32,
 }
 
@@ -62,7 +64,8 @@ pub struct RateLimit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
-    /// Human label.
+    /// Human label (1 to 128 printable characters).
+    #[schema(min_length = 1, max_length = 128)]
     pub label: String,
     /// Rate limit; defaults to 1200 requests per 60 s.
     #[serde(default)]
@@ -73,8 +76,9 @@ pub struct CreateKeyRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateKeyRequest {
-    /// New label.
+    /// New label (1 to 128 printable characters).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 128)]
     pub label: Option<String>,
     /// Enable or disable the key.
     #[serde(default)]

@@ -2,8 +2,10 @@
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use futures_util::future::{ready, Ready};
+use futures_util::future::{ready, LocalBoxFuture, Ready};
 use revaer_messages::InvalidParam;
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
 
 use crate::error::{payload_too_large, unsupported_media_type, ApiError};
 use crate::request_id::RequestId;
@@ -73,6 +75,70 @@ fn strip_position(text: &str) -> String {
     }
 }
 
+/// A JSON body whose content errors point at the offending field.
+///
+/// Why not `web::Json<T>`: serde reports a wrong type or an unknown field
+/// with a line and column only, so the `422` could not say *which* field.
+/// The body is read as a JSON value first (malformed JSON, size and content
+/// type are answered by [`json_config`] as for any JSON body), then turned
+/// into `T` while tracking the path, which becomes the problem's pointer
+/// (`/rate_limit/burst`).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let web::Json(value) = value.await?;
+            serde_path_to_error::deserialize(value)
+                .map(Json)
+                .map_err(|err| {
+                    let pointer = json_pointer(err.path());
+                    let message = strip_position(&err.into_inner().to_string());
+                    ApiError::validation(vec![InvalidParam::new(pointer, message)]).into()
+                })
+        })
+    }
+}
+
+/// An RFC 6901 JSON pointer for a serde path (`""` for the whole body).
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { variant } => {
+                pointer.push('/');
+                pointer.push_str(variant);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
 /// The id of the current request, for handlers that pass it on to actors.
 #[derive(Debug, Clone)]
 pub struct ReqId(pub Option<String>);
@@ -85,5 +151,61 @@ impl FromRequest for ReqId {
         ready(Ok(ReqId(
             req.extensions().get::<RequestId>().map(|id| id.0.clone()),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        items: Vec<Item>,
+        #[serde(rename = "a/b~c")]
+        odd: Option<u8>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        size: u32,
+    }
+
+    async fn pointer_of(body: &str) -> Result<String, Box<dyn std::error::Error>> {
+        let (req, mut payload) = TestRequest::post()
+            .insert_header(("content-type", "application/json"))
+            .set_payload(body.to_string())
+            .to_http_parts();
+        let err = match Json::<Body>::from_request(&req, &mut payload).await {
+            Ok(body) => return Err(format!("accepted {body:?}").into()),
+            Err(err) => err,
+        };
+        let problem: &ApiError = err.as_error().ok_or("not an ApiError")?;
+        assert_eq!(problem.status.as_u16(), 422);
+        let params = problem.invalid_params.as_deref().unwrap_or_default();
+        Ok(params.first().ok_or("no invalid_params")?.pointer.clone())
+    }
+
+    #[actix_rt::test]
+    async fn content_errors_point_at_the_field() -> Result<(), Box<dyn std::error::Error>> {
+        assert_eq!(
+            pointer_of(r#"{"items": [{"size": 1}, {"size": -1}]}"#).await?,
+            "/items/1/size"
+        );
+        assert_eq!(
+            pointer_of(r#"{"items": [], "a/b~c": "x"}"#).await?,
+            "/a~1b~0c"
+        );
+        assert_eq!(
+            pointer_of(r#"{"items": [{"size": 1, "colour": 2}]}"#).await?,
+            "/items/0/colour"
+        );
+        assert_eq!(pointer_of(r#"{}"#).await?, "");
+        Ok(())
     }
 }

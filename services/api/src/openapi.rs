@@ -46,11 +46,31 @@ impl Modify for Security {
     }
 }
 
-/// Documents the rate limiter on every key-authenticated operation (every
-/// `/v1` route except setup): the `X-RateLimit-*` headers on success and the
-/// `429` problem. Why a pass over the finished document: the limiter is a
-/// middleware, so no handler annotation would otherwise mention it.
-fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
+/// A `problem+json` response with `description`.
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// Documents what the middleware and extractors answer for every operation,
+/// so generated clients know every status they can get:
+/// - key-authenticated operations (every `/v1` route except setup): the
+///   `X-RateLimit-*` headers on success, `401` for a missing or wrong key and
+///   `429` when throttled;
+/// - the setup routes: `429` (they are charged to the client's address);
+/// - operations with a body: `400` (malformed), `413` (too large) and `415`
+///   (wrong content type).
+///
+/// Why a pass over the finished document: these come from middleware and
+/// shared extractor configuration, so no handler annotation mentions them.
+fn document_common_problems(doc: &mut utoipa::openapi::OpenApi) {
     let integer = |description: &str| {
         HeaderBuilder::new()
             .schema(ObjectBuilder::new().schema_type(Type::Integer))
@@ -58,9 +78,8 @@ fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
             .build()
     };
     for (path, item) in doc.paths.paths.iter_mut() {
-        if !path.starts_with("/v1/") || path.starts_with("/v1/setup/") {
-            continue;
-        }
+        let v1 = path.starts_with("/v1/");
+        let keyed = v1 && !path.starts_with("/v1/setup/");
         let operations: [&mut Option<Operation>; 4] = [
             &mut item.get,
             &mut item.post,
@@ -68,40 +87,51 @@ fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
             &mut item.delete,
         ];
         for operation in operations.into_iter().flatten() {
-            for (status, response) in operation.responses.responses.iter_mut() {
-                if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
-                    response.headers.insert(
-                        "X-RateLimit-Limit".into(),
-                        integer("Size of the key's token bucket"),
+            let has_body = operation.request_body.is_some();
+            let responses = &mut operation.responses.responses;
+            if keyed {
+                for (status, response) in responses.iter_mut() {
+                    if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+                        response.headers.insert(
+                            "X-RateLimit-Limit".into(),
+                            integer("Size of the key's token bucket"),
+                        );
+                        response.headers.insert(
+                            "X-RateLimit-Remaining".into(),
+                            integer("Requests left in the bucket"),
+                        );
+                        response.headers.insert(
+                            "X-RateLimit-Reset".into(),
+                            integer("Seconds until the bucket is full again"),
+                        );
+                    }
+                }
+                responses
+                    .entry("401".into())
+                    .or_insert_with(|| RefOr::T(problem_response("Missing or wrong API key")));
+            }
+            if v1 {
+                responses.entry("429".into()).or_insert_with(|| {
+                    let mut response = problem_response(
+                        "Rate limited (per API key, or per client address for failed authentication and setup)",
                     );
-                    response.headers.insert(
-                        "X-RateLimit-Remaining".into(),
-                        integer("Requests left in the bucket"),
-                    );
-                    response.headers.insert(
-                        "X-RateLimit-Reset".into(),
-                        integer("Seconds until the bucket is full again"),
-                    );
+                    response
+                        .headers
+                        .insert("Retry-After".into(), integer("Seconds to wait before retrying"));
+                    RefOr::T(response)
+                });
+            }
+            if has_body {
+                for (status, description) in [
+                    ("400", "Malformed body"),
+                    ("413", "Body too large"),
+                    ("415", "Unsupported content type"),
+                ] {
+                    responses
+                        .entry(status.into())
+                        .or_insert_with(|| RefOr::T(problem_response(description)));
                 }
             }
-            operation
-                .responses
-                .responses
-                .entry("429".into())
-                .or_insert_with(|| {
-                    RefOr::T(
-                        ResponseBuilder::new()
-                            .description("Rate limited (per API key, or per client address for failed authentication)")
-                            .header("Retry-After", integer("Seconds to wait before retrying"))
-                            .content(
-                                crate::error::PROBLEM_JSON,
-                                ContentBuilder::new()
-                                    .schema(Some(Ref::from_schema_name("Problem")))
-                                    .build(),
-                            )
-                            .build(),
-                    )
-                });
         }
     }
 }
@@ -124,7 +154,7 @@ impl OpenApiDoc {
             .configure(routes::configure)
             .split_for_parts();
         doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-        document_rate_limits(&mut doc);
+        document_common_problems(&mut doc);
         let json = doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string());
         Self { doc, json }
     }

@@ -90,6 +90,10 @@ async fn the_document_matches_the_routes() -> TestResult {
                 responses["429"].is_object(),
                 "{method} {path} documents 429"
             );
+            assert!(
+                responses["401"].is_object(),
+                "{method} {path} documents 401"
+            );
             let success = responses
                 .as_object()
                 .into_iter()
@@ -100,6 +104,19 @@ async fn the_document_matches_the_routes() -> TestResult {
                 success.1["headers"]["X-RateLimit-Remaining"].is_object(),
                 "{method} {path} documents the rate-limit headers"
             );
+        }
+    }
+
+    // Every operation with a body documents what the body extractors answer.
+    for (method, path) in &documented {
+        let operation = &doc["paths"][path][method];
+        if operation["requestBody"].is_object() {
+            for status in ["400", "413", "415"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "{method} {path} documents {status}"
+                );
+            }
         }
     }
 

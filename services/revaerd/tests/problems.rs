@@ -44,6 +44,34 @@ async fn transport_errors_are_problem_documents() -> TestResult {
         "{problem}"
     );
 
+    // A wrong type deep in the body names the field that has it.
+    let res = server
+        .client
+        .post(server.url("/v1/keys"))
+        .header("x-api-key", &key)
+        .json(&serde_json::json!({"label": "x", "rate_limit": {"burst": 2.5, "per_seconds": 60}}))
+        .send()
+        .await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert_eq!(
+        problem["invalid_params"][0]["pointer"], "/rate_limit/burst",
+        "{problem}"
+    );
+    let res = server
+        .client
+        .post(server.url(&format!("/v1/torrents/{}/select", "0".repeat(40))))
+        .header("x-api-key", &key)
+        .json(&serde_json::json!({"files": [{"index": "first"}]}))
+        .send()
+        .await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert!(
+        problem["invalid_params"][0]["pointer"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("/files/0")),
+        "{problem}"
+    );
+
     let big = format!(
         "{{\"fs_policy\": {{\"cleanup_drop\": [\"{}\"]}}}}",
         "a".repeat(2 * 1024 * 1024)

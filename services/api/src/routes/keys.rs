@@ -76,7 +76,7 @@ fn check_key_id(key_id: &str) -> Result<(), ApiError> {
 pub async fn create_key(
     req: HttpRequest,
     state: web::Data<ApiState>,
-    body: web::Json<CreateKeyRequest>,
+    body: crate::extract::Json<CreateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let rate = body.rate_limit.unwrap_or(RateLimit {
@@ -150,7 +150,7 @@ pub async fn update_key(
     req: HttpRequest,
     state: web::Data<ApiState>,
     path: web::Path<String>,
-    body: web::Json<UpdateKeyRequest>,
+    body: crate::extract::Json<UpdateKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key_id = path.into_inner();
     check_key_id(&key_id)?;

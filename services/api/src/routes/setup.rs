@@ -110,7 +110,7 @@ fn validate(body: &SetupCompleteRequest) -> Vec<InvalidParam> {
 #[post("/v1/setup/complete")]
 pub async fn complete(
     state: web::Data<ApiState>,
-    body: web::Json<SetupCompleteRequest>,
+    body: crate::extract::Json<SetupCompleteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let errors = validate(&body);

@@ -160,7 +160,7 @@ async fn merged_limits(
 pub async fn torrent_action(
     state: web::Data<ApiState>,
     path: web::Path<String>,
-    body: web::Json<ActionRequest>,
+    body: crate::extract::Json<ActionRequest>,
     request_id: ReqId,
 ) -> Result<HttpResponse, ApiError> {
     let id = engine::parse_id(&path)?;

@@ -36,6 +36,7 @@ use crate::state::ApiState;
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Page size, 1 to 500 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -52,8 +53,10 @@ pub struct ListParams {
     /// Only names containing this text (case-insensitive).
     pub name: Option<String>,
     /// `added_at` (default), `name`, `progress` or `ratio`; `-name` sorts descending.
+    #[param(pattern = "^-?(added_at|name|progress|ratio)$")]
     pub sort: Option<String>,
     /// `asc` (default) or `desc`.
+    #[param(pattern = "^(asc|desc)$")]
     pub order: Option<String>,
 }
 

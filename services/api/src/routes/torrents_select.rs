@@ -160,7 +160,7 @@ fn applied(mut detail: TorrentDetail, pairs: &[(u32, u8)]) -> TorrentDetail {
 pub async fn select_files(
     state: web::Data<ApiState>,
     path: web::Path<String>,
-    body: web::Json<SelectRequest>,
+    body: crate::extract::Json<SelectRequest>,
     request_id: ReqId,
 ) -> Result<HttpResponse, ApiError> {
     let id = engine::parse_id(&path)?;
