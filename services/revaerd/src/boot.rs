@@ -112,6 +112,26 @@ pub struct Running {
     pub fsops: Addr<FsOpsOrchestrator>,
     /// Ends open event streams when shutdown starts.
     pub drain: DrainTrigger,
+    /// The engine's thread; stopped and joined when `Running` is dropped.
+    engine_arbiter: Option<actix::Arbiter>,
+}
+
+impl Drop for Running {
+    /// Stops the engine's arbiter and waits for its thread, which drops the
+    /// actor and with it the libtorrent session (its destructor joins
+    /// libtorrent's own threads).
+    ///
+    /// Why: otherwise the session outlives `main` (or a test), and the C++
+    /// static destructors that run at process exit race libtorrent's threads
+    /// that are still running: a rare SIGSEGV after everything has passed.
+    fn drop(&mut self) {
+        if let Some(arbiter) = self.engine_arbiter.take() {
+            arbiter.stop();
+            if arbiter.join().is_err() {
+                tracing::error!("the engine thread panicked while stopping");
+            }
+        }
+    }
 }
 
 /// Creates the database if needed and applies migrations.
@@ -260,5 +280,6 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         engine,
         fsops,
         drain: drain_trigger,
+        engine_arbiter: Some(engine_arbiter),
     })
 }
