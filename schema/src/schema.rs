@@ -45,6 +45,9 @@ diesel::table! {
         tracker_user_agent -> Text,
         updated_at -> Timestamptz,
         peer_protocol -> Text,
+        share_ratio_limit -> Nullable<Float8>,
+        share_time_limit_minutes -> Nullable<Int4>,
+        share_limit_action -> Text,
     }
 }
 

@@ -104,6 +104,35 @@ impl PeerProtocol {
     }
 }
 
+/// What happens to a torrent that reached a share limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareLimitAction {
+    /// Stop seeding (the torrent stays, paused).
+    Pause,
+    /// Remove the torrent, keeping its data.
+    Remove,
+}
+
+impl ShareLimitAction {
+    /// The database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareLimitAction::Pause => "pause",
+            ShareLimitAction::Remove => "remove",
+        }
+    }
+
+    /// Parses the database spelling.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "pause" => Some(Self::Pause),
+            "remove" => Some(Self::Remove),
+            _ => None,
+        }
+    }
+}
+
 /// How FsOps places a finished payload into the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -189,6 +218,12 @@ pub struct EngineProfile {
     pub download_root: String,
     /// User agent announced to trackers.
     pub tracker_user_agent: String,
+    /// Stop seeding at this upload/download ratio (`null`: no limit).
+    pub share_ratio_limit: Option<f64>,
+    /// Stop seeding after this many minutes of seeding (`null`: no limit).
+    pub share_time_limit_minutes: Option<i32>,
+    /// What reaching a share limit does.
+    pub share_limit_action: ShareLimitAction,
 }
 
 /// Post-processing (FsOps) policy.

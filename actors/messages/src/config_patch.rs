@@ -280,6 +280,24 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
         "/engine_profile/download_root",
         &engine.download_root,
     );
+    if engine
+        .share_ratio_limit
+        .is_some_and(|r| !r.is_finite() || !(0.0..=10_000.0).contains(&r))
+    {
+        errors.push(InvalidParam::new(
+            "/engine_profile/share_ratio_limit",
+            "must be null (no limit) or between 0 and 10000",
+        ));
+    }
+    if engine
+        .share_time_limit_minutes
+        .is_some_and(|m| !(0..=5_256_000).contains(&m))
+    {
+        errors.push(InvalidParam::new(
+            "/engine_profile/share_time_limit_minutes",
+            "must be null (no limit) or between 0 and 5256000 (ten years)",
+        ));
+    }
     if engine.tracker_user_agent.len() > 256
         || engine.tracker_user_agent.chars().any(char::is_control)
     {
@@ -384,7 +402,7 @@ pub fn check_absolute(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{EncryptionPolicy, Mode, MoveMode, PeerProtocol};
+    use crate::config::{EncryptionPolicy, Mode, MoveMode, PeerProtocol, ShareLimitAction};
     use serde_json::json;
 
     fn snapshot() -> ConfigSnapshot {
@@ -417,6 +435,9 @@ mod tests {
                 resume_dir: "/var/lib/revaer/resume".into(),
                 download_root: "/srv/downloads".into(),
                 tracker_user_agent: "Revaer".into(),
+                share_ratio_limit: None,
+                share_time_limit_minutes: None,
+                share_limit_action: ShareLimitAction::Pause,
             },
             fs_policy: FsPolicy {
                 library_root: "/srv/library".into(),

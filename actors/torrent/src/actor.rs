@@ -181,7 +181,10 @@ impl TorrentSession {
         self.last_error = None;
         self.restore(ctx);
         let tick = self.options.tick;
-        ctx.run_interval(tick, |actor, _ctx| actor.pump());
+        ctx.run_interval(tick, |actor, ctx| {
+            actor.pump();
+            actor.enforce_share_limits(ctx);
+        });
         let resume_every = self.options.resume_interval;
         ctx.run_interval(resume_every, |actor, _ctx| actor.save_changed_resume_data());
     }

@@ -17,6 +17,7 @@ mod metrics;
 mod options;
 mod restore;
 mod resume;
+mod share_limits;
 mod shutdown;
 
 pub use actor::TorrentSession;

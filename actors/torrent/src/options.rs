@@ -115,6 +115,9 @@ mod tests {
             resume_dir: "/var/lib/revaer/resume".into(),
             download_root: "/srv/downloads".into(),
             tracker_user_agent: "Revaer".into(),
+            share_ratio_limit: None,
+            share_time_limit_minutes: None,
+            share_limit_action: revaer_messages::config::ShareLimitAction::Pause,
         }
     }
 

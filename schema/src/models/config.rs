@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use revaer_messages::config::{
     AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode,
-    PeerProtocol,
+    PeerProtocol, ShareLimitAction,
 };
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ struct AppProfileRow {
 }
 
 #[derive(Debug, Queryable, Selectable, AsChangeset)]
-#[diesel(table_name = engine_profile)]
+#[diesel(table_name = engine_profile, treat_none_as_null = true)]
 struct EngineProfileRow {
     listen_port: i32,
     listen_interface: String,
@@ -40,6 +40,9 @@ struct EngineProfileRow {
     resume_dir: String,
     download_root: String,
     tracker_user_agent: String,
+    share_ratio_limit: Option<f64>,
+    share_time_limit_minutes: Option<i32>,
+    share_limit_action: String,
 }
 
 #[derive(Debug, Queryable, Selectable, AsChangeset)]
@@ -122,6 +125,16 @@ impl EngineProfileRow {
             resume_dir: self.resume_dir,
             download_root: self.download_root,
             tracker_user_agent: self.tracker_user_agent,
+            share_ratio_limit: self.share_ratio_limit,
+            share_time_limit_minutes: self.share_time_limit_minutes,
+            share_limit_action: ShareLimitAction::parse(&self.share_limit_action).ok_or_else(
+                || {
+                    corrupt(
+                        "engine_profile.share_limit_action",
+                        &self.share_limit_action,
+                    )
+                },
+            )?,
         })
     }
 
@@ -141,6 +154,9 @@ impl EngineProfileRow {
             resume_dir: engine.resume_dir.clone(),
             download_root: engine.download_root.clone(),
             tracker_user_agent: engine.tracker_user_agent.clone(),
+            share_ratio_limit: engine.share_ratio_limit,
+            share_time_limit_minutes: engine.share_time_limit_minutes,
+            share_limit_action: engine.share_limit_action.as_str().to_string(),
         }
     }
 }

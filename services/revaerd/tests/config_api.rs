@@ -111,3 +111,62 @@ async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult 
     assert_eq!(config["revision"], initial["revision"]);
     Ok(())
 }
+
+#[actix_rt::test]
+async fn share_limits_are_set_validated_and_cleared() -> TestResult {
+    let (server, key) = TestServer::start_active().await?;
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({"engine_profile": {"share_ratio_limit": 2.5, "share_time_limit_minutes": 1440, "share_limit_action": "remove"}}),
+        )
+        .await?;
+    assert_eq!(res.status(), 200);
+    let config: Value = server.get("/v1/config", &key).await?.json().await?;
+    assert_eq!(config["engine_profile"]["share_ratio_limit"], 2.5);
+    assert_eq!(config["engine_profile"]["share_time_limit_minutes"], 1440);
+    assert_eq!(config["engine_profile"]["share_limit_action"], "remove");
+
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({"engine_profile": {"share_limit_action": "delete"}}),
+        )
+        .await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert_eq!(
+        pointers(&problem),
+        vec!["/engine_profile/share_limit_action"]
+    );
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({"engine_profile": {"share_ratio_limit": -1, "share_time_limit_minutes": -5}}),
+        )
+        .await?;
+    let problem = expect_problem(res, 422, "validation_failed").await?;
+    assert_eq!(
+        pointers(&problem),
+        vec![
+            "/engine_profile/share_ratio_limit",
+            "/engine_profile/share_time_limit_minutes",
+        ]
+    );
+
+    // null removes a limit (and is stored as such, not skipped).
+    let res = server
+        .patch_json(
+            "/v1/config",
+            &key,
+            &json!({"engine_profile": {"share_ratio_limit": null}}),
+        )
+        .await?;
+    assert_eq!(res.status(), 200);
+    let config: Value = server.get("/v1/config", &key).await?.json().await?;
+    assert_eq!(config["engine_profile"]["share_ratio_limit"], Value::Null);
+    assert_eq!(config["engine_profile"]["share_time_limit_minutes"], 1440);
+    Ok(())
+}

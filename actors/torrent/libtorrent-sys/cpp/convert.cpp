@@ -126,6 +126,7 @@ TorrentStatusFfi to_ffi(lt::torrent_status const &st) {
     o.total_size = payload_size(ti->files());
   o.all_time_download = st.all_time_download;
   o.all_time_upload = st.all_time_upload;
+  o.seeding_secs = lt::total_seconds(st.seeding_duration);
   o.total_payload_download = st.total_payload_download;
   o.total_payload_upload = st.total_payload_upload;
   o.num_peers = st.num_peers;

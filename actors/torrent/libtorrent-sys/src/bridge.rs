@@ -76,6 +76,7 @@ pub mod ffi {
         pub total_size: i64,
         pub all_time_download: i64,
         pub all_time_upload: i64,
+        pub seeding_secs: i64,
         pub total_payload_download: i64,
         pub total_payload_upload: i64,
         pub num_peers: i32,

@@ -259,7 +259,7 @@ pub struct TorrentMeta {
 }
 
 /// libtorrent's torrent state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum TorrentState {
     CheckingFiles,
     DownloadingMetadata,
@@ -267,6 +267,7 @@ pub enum TorrentState {
     Finished,
     Seeding,
     CheckingResumeData,
+    #[default]
     Unknown,
 }
 
@@ -287,7 +288,7 @@ impl TorrentState {
 
 /// Snapshot of one torrent. Byte counts are in bytes, rates in bytes/s,
 /// times in seconds (timestamps as Unix time, 0 = never).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TorrentStatus {
     pub id: String,
     pub name: String,
@@ -318,6 +319,8 @@ pub struct TorrentStatus {
     /// Across sessions (persisted in resume data); ratio = up / down.
     pub all_time_download: i64,
     pub all_time_upload: i64,
+    /// Seconds spent seeding, across sessions (persisted in resume data).
+    pub seeding_secs: i64,
     /// This session only.
     pub total_payload_download: i64,
     pub total_payload_upload: i64,
@@ -377,6 +380,7 @@ impl From<ffi::TorrentStatusFfi> for TorrentStatus {
             total_size: s.total_size,
             all_time_download: s.all_time_download,
             all_time_upload: s.all_time_upload,
+            seeding_secs: s.seeding_secs,
             total_payload_download: s.total_payload_download,
             total_payload_upload: s.total_payload_upload,
             num_peers: s.num_peers,

@@ -1,0 +1,112 @@
+//! Share limits with real peers on 127.0.0.1: the engine downloads from a
+//! libtorrent seeder, then seeds to a libtorrent leecher until its ratio
+//! reaches the limit and pauses; with a seeding-time limit of zero and the
+//! `remove` action it removes the finished torrent and keeps the data.
+
+mod support;
+
+use libtorrent_sys::testing::loopback_session;
+use libtorrent_sys::AddOptions as LtAdd;
+use revaer_messages::config::ShareLimitAction;
+use revaer_messages::engine::{AddOptions, GetEngineStatus, GetTorrent, TorrentSource};
+use revaer_messages::events::Event;
+use revaer_messages::torrent::TorrentState;
+use revaer_schema::testing::TestDatabase;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+use support::{snapshot, Engine, Seeder, TestResult};
+
+const PAYLOAD: &[(&str, usize)] = &[("film.mkv", 3 * 1024 * 1024 + 11)];
+
+#[actix_rt::test]
+async fn seeding_pauses_once_the_ratio_limit_is_reached() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 41)?;
+    let db = TestDatabase::migrated()?;
+    let mut config = snapshot(&db, dir.path())?;
+    config.engine_profile.share_ratio_limit = Some(0.5);
+    config.engine_profile.share_limit_action = ShareLimitAction::Pause;
+    let mut engine = Engine::start(&db, &config)?;
+
+    let summary = engine
+        .add(
+            TorrentSource::File(seeder.torrent.clone()),
+            AddOptions::default(),
+        )
+        .await?;
+    let id = summary.id.clone();
+    engine.wait_completed_from(&id, seeder.addr()).await?;
+    // Complete, nothing uploaded yet: ratio 0, still seeding.
+    let detail = engine.addr.send(GetTorrent { id: id.clone() }).await??;
+    assert_ne!(detail.summary.state, TorrentState::Paused, "{detail:?}");
+
+    // A leecher fetches from the engine only.
+    let leech = loopback_session(libtorrent_sys::testing::LISTEN_TIMEOUT)?;
+    let leech_dir = dir.path().join("leech");
+    leech.add_torrent_file(
+        &seeder.torrent,
+        &LtAdd::with_save_path(leech_dir.to_string_lossy()),
+    )?;
+    let port = engine.addr.send(GetEngineStatus).await??.listen_port;
+    leech.connect_peer(&seeder.id, IpAddr::V4(Ipv4Addr::LOCALHOST), port)?;
+
+    engine
+        .wait_for(|e| {
+            matches!(e, Event::StateChanged { torrent, state: TorrentState::Paused } if *torrent == id)
+                .then_some(())
+        })
+        .await?;
+    let detail = engine.addr.send(GetTorrent { id: id.clone() }).await??;
+    assert_eq!(detail.summary.state, TorrentState::Paused);
+    assert!(
+        detail.summary.ratio >= 0.5,
+        "paused at ratio {}",
+        detail.summary.ratio
+    );
+    // Paused means no more uploading.
+    let uploaded = detail.summary.uploaded;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let later = engine.addr.send(GetTorrent { id: id.clone() }).await??;
+    assert!(
+        later.summary.uploaded <= uploaded + 256 * 1024,
+        "still uploading after the pause: {uploaded} → {}",
+        later.summary.uploaded
+    );
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn a_zero_seeding_time_with_remove_drops_the_torrent_and_keeps_its_data() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 42)?;
+    let db = TestDatabase::migrated()?;
+    let mut config = snapshot(&db, dir.path())?;
+    config.engine_profile.share_time_limit_minutes = Some(0);
+    config.engine_profile.share_limit_action = ShareLimitAction::Remove;
+    let mut engine = Engine::start(&db, &config)?;
+
+    let summary = engine
+        .add(
+            TorrentSource::File(seeder.torrent.clone()),
+            AddOptions::default(),
+        )
+        .await?;
+    let id = summary.id.clone();
+    engine.wait_completed_from(&id, seeder.addr()).await?;
+    let deleted = engine
+        .wait_for(|e| match e {
+            Event::Removed {
+                torrent,
+                data_deleted,
+            } if *torrent == id => Some(*data_deleted),
+            _ => None,
+        })
+        .await?;
+    assert!(!deleted, "the data stays");
+    assert!(engine.downloads.join("payload/film.mkv").exists());
+    assert!(
+        revaer_schema::models::torrents::find(&mut db.connect()?, id.as_str())?.is_none(),
+        "gone from the catalogue"
+    );
+    Ok(())
+}
