@@ -47,3 +47,15 @@ fn migrations_apply_revert_and_reapply() -> Result<(), Box<dyn std::error::Error
     assert!(user_tables(&mut conn) >= 7);
     Ok(())
 }
+
+#[test]
+fn a_fresh_database_holds_the_shipped_engine_defaults() -> Result<(), Box<dyn std::error::Error>> {
+    let db = TestDatabase::migrated()?;
+    let snapshot = revaer_schema::models::config::load_snapshot(&mut db.connect()?)?;
+    assert_eq!(
+        snapshot.engine_profile,
+        revaer_messages::config::EngineProfile::default(),
+        "the migrations' column defaults and EngineProfile::default() agree"
+    );
+    Ok(())
+}

@@ -226,6 +226,32 @@ pub struct EngineProfile {
     pub share_limit_action: ShareLimitAction,
 }
 
+impl Default for EngineProfile {
+    /// The shipped defaults: what a fresh database holds (the migrations'
+    /// column defaults; `schema/tests/migrations.rs` checks they agree).
+    fn default() -> Self {
+        Self {
+            listen_port: 6881,
+            listen_interface: "0.0.0.0".into(),
+            dht: true,
+            pex: true,
+            lsd: false,
+            encryption: EncryptionPolicy::Enabled,
+            peer_protocol: PeerProtocol::TcpAndUtp,
+            max_active: 8,
+            max_download_bps: 0,
+            max_upload_bps: 0,
+            sequential_default: false,
+            resume_dir: "/var/lib/revaer/resume".into(),
+            download_root: "/var/lib/revaer/downloads".into(),
+            tracker_user_agent: "Revaer/0.1".into(),
+            share_ratio_limit: None,
+            share_time_limit_minutes: None,
+            share_limit_action: ShareLimitAction::Pause,
+        }
+    }
+}
+
 /// Post-processing (FsOps) policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -402,7 +402,7 @@ pub fn check_absolute(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{EncryptionPolicy, Mode, MoveMode, PeerProtocol, ShareLimitAction};
+    use crate::config::{Mode, MoveMode};
     use serde_json::json;
 
     fn snapshot() -> ConfigSnapshot {
@@ -421,23 +421,9 @@ mod tests {
                 ],
             },
             engine_profile: EngineProfile {
-                listen_port: 6881,
-                listen_interface: "0.0.0.0".into(),
-                dht: true,
-                pex: true,
-                lsd: false,
-                encryption: EncryptionPolicy::Enabled,
-                peer_protocol: PeerProtocol::TcpAndUtp,
-                max_active: 8,
-                max_download_bps: 0,
-                max_upload_bps: 0,
-                sequential_default: false,
-                resume_dir: "/var/lib/revaer/resume".into(),
                 download_root: "/srv/downloads".into(),
                 tracker_user_agent: "Revaer".into(),
-                share_ratio_limit: None,
-                share_time_limit_minutes: None,
-                share_limit_action: ShareLimitAction::Pause,
+                ..EngineProfile::default()
             },
             fs_policy: FsPolicy {
                 library_root: "/srv/library".into(),

@@ -102,22 +102,13 @@ mod tests {
     fn profile() -> EngineProfile {
         EngineProfile {
             listen_port: 0,
-            listen_interface: "0.0.0.0".into(),
-            dht: true,
-            pex: true,
             lsd: true,
             encryption: EncryptionPolicy::Forced,
             peer_protocol: PeerProtocol::Tcp,
             max_active: 4,
             max_download_bps: 5_000_000_000,
             max_upload_bps: -3,
-            sequential_default: false,
-            resume_dir: "/var/lib/revaer/resume".into(),
-            download_root: "/srv/downloads".into(),
-            tracker_user_agent: "Revaer".into(),
-            share_ratio_limit: None,
-            share_time_limit_minutes: None,
-            share_limit_action: revaer_messages::config::ShareLimitAction::Pause,
+            ..EngineProfile::default()
         }
     }
 

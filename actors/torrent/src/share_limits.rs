@@ -103,7 +103,6 @@ impl TorrentSession {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use revaer_messages::config::{EncryptionPolicy, PeerProtocol};
 
     fn seeding(download: i64, upload: i64, done: i64, seeding_secs: i64) -> TorrentStatus {
         TorrentStatus {
@@ -118,23 +117,9 @@ mod tests {
 
     fn profile(ratio: Option<f64>, minutes: Option<i32>) -> EngineProfile {
         EngineProfile {
-            listen_port: 0,
-            listen_interface: "127.0.0.1".into(),
-            dht: false,
-            pex: false,
-            lsd: false,
-            encryption: EncryptionPolicy::Enabled,
-            peer_protocol: PeerProtocol::Tcp,
-            max_active: -1,
-            max_download_bps: 0,
-            max_upload_bps: 0,
-            sequential_default: false,
-            resume_dir: "/r".into(),
-            download_root: "/d".into(),
-            tracker_user_agent: "t".into(),
             share_ratio_limit: ratio,
             share_time_limit_minutes: minutes,
-            share_limit_action: ShareLimitAction::Pause,
+            ..EngineProfile::default()
         }
     }
 

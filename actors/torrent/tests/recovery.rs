@@ -180,14 +180,7 @@ async fn a_supervised_restart_reattaches_every_torrent() -> TestResult {
     let db = TestDatabase::migrated()?;
     let config = snapshot(&db, dir.path())?;
     let mut engine = Engine::start(&db, &config)?;
-    let summary = engine
-        .add(
-            TorrentSource::File(seeder.torrent.clone()),
-            AddOptions::default(),
-        )
-        .await?;
-    let id = summary.id.clone();
-    engine.wait_completed_from(&id, seeder.addr()).await?;
+    let id = engine.download_from(&seeder).await?;
 
     engine
         .addr

@@ -8,7 +8,7 @@ mod support;
 use libtorrent_sys::testing::loopback_session;
 use libtorrent_sys::AddOptions as LtAdd;
 use revaer_messages::config::ShareLimitAction;
-use revaer_messages::engine::{AddOptions, GetEngineStatus, GetTorrent, TorrentSource};
+use revaer_messages::engine::{GetEngineStatus, GetTorrent};
 use revaer_messages::events::Event;
 use revaer_messages::torrent::TorrentState;
 use revaer_schema::testing::TestDatabase;
@@ -28,14 +28,7 @@ async fn seeding_pauses_once_the_ratio_limit_is_reached() -> TestResult {
     config.engine_profile.share_limit_action = ShareLimitAction::Pause;
     let mut engine = Engine::start(&db, &config)?;
 
-    let summary = engine
-        .add(
-            TorrentSource::File(seeder.torrent.clone()),
-            AddOptions::default(),
-        )
-        .await?;
-    let id = summary.id.clone();
-    engine.wait_completed_from(&id, seeder.addr()).await?;
+    let id = engine.download_from(&seeder).await?;
     // Complete, nothing uploaded yet: ratio 0, still seeding.
     let detail = engine.addr.send(GetTorrent { id: id.clone() }).await??;
     assert_ne!(detail.summary.state, TorrentState::Paused, "{detail:?}");
@@ -85,14 +78,7 @@ async fn a_zero_seeding_time_with_remove_drops_the_torrent_and_keeps_its_data() 
     config.engine_profile.share_limit_action = ShareLimitAction::Remove;
     let mut engine = Engine::start(&db, &config)?;
 
-    let summary = engine
-        .add(
-            TorrentSource::File(seeder.torrent.clone()),
-            AddOptions::default(),
-        )
-        .await?;
-    let id = summary.id.clone();
-    engine.wait_completed_from(&id, seeder.addr()).await?;
+    let id = engine.download_from(&seeder).await?;
     let deleted = engine
         .wait_for(|e| match e {
             Event::Removed {

@@ -177,6 +177,22 @@ impl Engine {
         }
     }
 
+    /// Adds the seeder's .torrent with default options and downloads it
+    /// from the seeder to completion; returns the torrent's id.
+    pub async fn download_from(
+        &mut self,
+        seeder: &Seeder,
+    ) -> Result<TorrentId, Box<dyn std::error::Error>> {
+        let summary = self
+            .add(
+                TorrentSource::File(seeder.torrent.clone()),
+                EngineAdd::default(),
+            )
+            .await?;
+        self.wait_completed_from(&summary.id, seeder.addr()).await?;
+        Ok(summary.id)
+    }
+
     pub async fn wait_completed(&mut self, id: &TorrentId) -> TestResult {
         self.wait_for(|e| {
             matches!(e, Event::Completed { torrent, .. } if torrent == id).then_some(())
