@@ -11,6 +11,15 @@ use crate::{migrate, pool, DbError};
 /// scripts make sure it runs).
 pub const TEST_SERVER_URL: &str = "postgres://postgres@127.0.0.1:5432";
 
+/// Connection options of every test URL. Why no TLS: the local server offers
+/// it and libpq would use it, which puts OpenSSL on every pool and watcher
+/// thread. When a test binary exits, OpenSSL's exit handlers free its global
+/// state while such threads (connection-pool maintenance, HTTP workers that
+/// were never stopped) may still be inside it: seen as "malloc_consolidate():
+/// unaligned fastbin chunk detected" / SIGABRT after every test had passed.
+/// Loopback needs no TLS.
+pub const TEST_URL_OPTIONS: &str = "?sslmode=disable";
+
 /// A uniquely named database that is dropped on `Drop`.
 #[derive(Debug)]
 pub struct TestDatabase {
@@ -22,9 +31,9 @@ impl TestDatabase {
     /// Creates an empty database (no migrations applied).
     pub fn empty() -> Result<Self, DbError> {
         let name = format!("revaer_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = pool::connect(&format!("{TEST_SERVER_URL}/postgres"))?;
+        let mut admin = pool::connect(&format!("{TEST_SERVER_URL}/postgres{TEST_URL_OPTIONS}"))?;
         diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin)?;
-        let url = format!("{TEST_SERVER_URL}/{name}");
+        let url = format!("{TEST_SERVER_URL}/{name}{TEST_URL_OPTIONS}");
         Ok(Self { name, url })
     }
 
@@ -53,7 +62,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Ok(mut admin) = pool::connect(&format!("{TEST_SERVER_URL}/postgres")) {
+        if let Ok(mut admin) =
+            pool::connect(&format!("{TEST_SERVER_URL}/postgres{TEST_URL_OPTIONS}"))
+        {
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                 self.name
