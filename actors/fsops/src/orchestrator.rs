@@ -15,6 +15,7 @@
 //! - it never blocks: the store and the filesystem are reached through
 //!   blocking threads.
 
+use actix::dev::ToEnvelope;
 use actix::{
     Actor, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message, Recipient,
     ResponseActFuture, SpawnHandle, StreamHandler, Supervised, WrapFuture,
@@ -100,6 +101,22 @@ impl FsopsOptions {
             retry: RetryPolicy::default(),
             hooks: TestHooks::default(),
         }
+    }
+
+    /// Connects the orchestrator to the event hub (it publishes its events
+    /// there and hears `completed` from it) and to the torrent engine (file
+    /// lists, pause/move/resume for `move` mode).
+    pub fn connect<H, E>(&mut self, hub: &Addr<H>, engine: &Addr<E>)
+    where
+        H: Actor + Handler<Publish> + Handler<Subscribe>,
+        H::Context: ToEnvelope<H, Publish> + ToEnvelope<H, Subscribe>,
+        E: Actor + Handler<ControlTorrent> + Handler<GetTorrent>,
+        E::Context: ToEnvelope<E, ControlTorrent> + ToEnvelope<E, GetTorrent>,
+    {
+        self.events = Some(hub.clone().recipient());
+        self.hub = Some(hub.clone().recipient());
+        self.engine = Some(engine.clone().recipient());
+        self.engine_query = Some(engine.clone().recipient());
     }
 }
 

@@ -87,10 +87,7 @@ async fn a_loopback_download_lands_in_the_library_and_keeps_seeding() -> TestRes
         health.clone(),
         FsopsMetrics::register(&registry)?,
     );
-    fsops_options.events = Some(hub.clone().recipient());
-    fsops_options.hub = Some(hub.clone().recipient());
-    fsops_options.engine = Some(engine.clone().recipient());
-    fsops_options.engine_query = Some(engine.clone().recipient());
+    fsops_options.connect(&hub, &engine);
     let _fsops = actix::Supervisor::start(move |_| FsOpsOrchestrator::new(fsops_options));
     tokio::time::sleep(Duration::from_millis(300)).await;
 

@@ -52,15 +52,7 @@ pub struct FsJobRow {
 impl FsJobRow {
     /// Completed step names (ignores non-string entries).
     pub fn completed(&self) -> Vec<String> {
-        self.completed_steps
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        super::string_list(&self.completed_steps)
     }
 }
 

@@ -48,7 +48,7 @@ pub struct NewTorrent {
 impl NewTorrent {
     /// Tags as strings (ignores non-string entries).
     pub fn tag_list(&self) -> Vec<String> {
-        string_list(&self.tags)
+        super::string_list(&self.tags)
     }
 
     /// File priorities as bytes (ignores out-of-range entries).
@@ -64,18 +64,6 @@ impl NewTorrent {
             })
             .unwrap_or_default()
     }
-}
-
-fn string_list(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A catalogue row: the entry as added plus the columns the database fills

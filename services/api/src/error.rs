@@ -134,6 +134,16 @@ impl ApiError {
         err
     }
 
+    /// The pointers of a `422`'s `invalid_params`, in order (empty for any
+    /// other problem).
+    pub fn pointers(&self) -> Vec<String> {
+        self.invalid_params
+            .iter()
+            .flatten()
+            .map(|p| p.pointer.clone())
+            .collect()
+    }
+
     /// 503: a dependency (database, engine) is unavailable.
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(

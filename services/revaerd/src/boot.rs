@@ -213,10 +213,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         health.clone(),
         FsopsMetrics::register(&registry)?,
     );
-    fsops_options.events = Some(hub.clone().recipient());
-    fsops_options.hub = Some(hub.clone().recipient());
-    fsops_options.engine = Some(engine.clone().recipient());
-    fsops_options.engine_query = Some(engine.clone().recipient());
+    fsops_options.connect(&hub, &engine);
     let fsops = Supervisor::start(move |_| FsOpsOrchestrator::new(fsops_options));
     watcher
         .send(SubscribeConfig(fsops.clone().recipient()))

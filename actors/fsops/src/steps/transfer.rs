@@ -104,12 +104,11 @@ fn fresh(
     tmp: &Path,
     dst: &Path,
 ) -> StepResult<(u64, String, &'static str)> {
+    // Size and hash of the placed file, with how it got there.
+    let hashed = |how| hash_file(dst).map(|(size, hash)| (size, hash, how));
     match mode {
         MoveMode::Move => match work.fs.rename(src, dst) {
-            Ok(()) => {
-                let (size, hash) = hash_file(dst)?;
-                Ok((size, hash, "rename"))
-            }
+            Ok(()) => hashed("rename"),
             Err(err) if is_cross_device(&err) => {
                 let (size, hash) = copy_verified(src, tmp, dst)?;
                 std::fs::remove_file(src).map_err(|e| StepError::io("cannot remove", src, e))?;
@@ -122,10 +121,7 @@ fn fresh(
             Ok((size, hash, "copy"))
         }
         MoveMode::Hardlink => match work.fs.hard_link(src, dst) {
-            Ok(()) => {
-                let (size, hash) = hash_file(dst)?;
-                Ok((size, hash, "hardlink"))
-            }
+            Ok(()) => hashed("hardlink"),
             Err(err) if is_cross_device(&err) => {
                 let (size, hash) = copy_verified(src, tmp, dst)?;
                 Ok((size, hash, "copy_fallback"))

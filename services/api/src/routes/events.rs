@@ -171,14 +171,6 @@ mod tests {
         headers
     }
 
-    fn pointers(err: &ApiError) -> Vec<String> {
-        err.invalid_params
-            .iter()
-            .flatten()
-            .map(|p| p.pointer.clone())
-            .collect()
-    }
-
     #[test]
     fn header_wins_over_query_and_blank_means_none() -> Result<(), ApiError> {
         let q = query(None, None, Some("5"));
@@ -205,7 +197,7 @@ mod tests {
         let q = query(Some("progress,nope"), Some("xyz"), Some("1"));
         let err = subscription_request(&q, &with_header("-3")).err();
         assert_eq!(
-            err.as_ref().map(pointers),
+            err.as_ref().map(ApiError::pointers),
             Some(vec![
                 "/types".into(),
                 "/torrent".into(),
@@ -215,7 +207,7 @@ mod tests {
         let q = query(None, None, Some("abc"));
         let err = subscription_request(&q, &HeaderMap::new()).err();
         assert_eq!(
-            err.as_ref().map(pointers),
+            err.as_ref().map(ApiError::pointers),
             Some(vec!["/last_event_id".to_string()])
         );
     }

@@ -200,13 +200,7 @@ mod tests {
     }
 
     fn pointers(result: Result<Plan, ApiError>) -> Vec<String> {
-        result
-            .err()
-            .and_then(|e| e.invalid_params)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| p.pointer)
-            .collect()
+        result.err().map(|e| e.pointers()).unwrap_or_default()
     }
 
     #[test]
