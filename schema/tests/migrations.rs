@@ -54,7 +54,7 @@ fn a_fresh_database_holds_the_shipped_engine_defaults() -> Result<(), Box<dyn st
     let snapshot = revaer_schema::models::config::load_snapshot(&mut db.connect()?)?;
     assert_eq!(
         snapshot.engine_profile,
-        revaer_messages::config::EngineProfile::default(),
+        revaer_domain::config::EngineProfile::default(),
         "the migrations' column defaults and EngineProfile::default() agree"
     );
     Ok(())

@@ -5,21 +5,8 @@
 
 use actix::Message;
 
-use crate::torrent::TorrentId;
-
-/// Why an FsOps command was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FsopsCommandError {
-    /// No post-processing job exists for that torrent.
-    #[error("no post-processing job for torrent {0}")]
-    NotFound(TorrentId),
-    /// The job is done; there is nothing to retry.
-    #[error("the post-processing job of torrent {0} is already done")]
-    AlreadyDone(TorrentId),
-    /// The orchestrator could not read or write its state.
-    #[error("post-processing unavailable: {0}")]
-    Unavailable(String),
-}
+pub use revaer_domain::fsops::FsopsCommandError;
+use revaer_domain::torrent::TorrentId;
 
 /// Retry a failed (or backing-off) post-processing job now, with a fresh
 /// attempt budget. A job that never got past planning is planned again under

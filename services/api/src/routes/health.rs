@@ -4,8 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
 use prometheus::{Encoder, TextEncoder};
-use revaer_messages::api::{FullHealthResponse, HealthResponse};
 use revaer_messages::health::{ComponentHealth, HealthStatus};
+use revaer_wire::{FullHealthResponse, HealthResponse};
 
 use crate::error::ApiError;
 use crate::state::ApiState;

@@ -1,9 +1,9 @@
 //! API key management: `/v1/keys`.
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use revaer_messages::api::{ApiKeyInfo, CreateKeyRequest, CreatedKey, RateLimit, UpdateKeyRequest};
 use revaer_messages::InvalidParam;
 use revaer_schema::models::api_keys::{self, ApiKeyChanges, ApiKeyRow, NewApiKey};
+use revaer_wire::{ApiKeyInfo, CreateKeyRequest, CreatedKey, RateLimit, UpdateKeyRequest};
 
 use crate::error::{ApiError, Problem};
 use crate::routes::config::actor_of;

@@ -109,8 +109,8 @@ fn table(count: u32) -> TorrentTable<Item> {
     table
 }
 
-fn query(sort: SortKey, order: SortOrder, limit: usize) -> ListQuery {
-    ListQuery {
+fn query(sort: SortKey, order: SortOrder, limit: usize) -> TorrentQuery {
+    TorrentQuery {
         filter: TorrentFilter::default(),
         sort,
         order,
@@ -120,7 +120,7 @@ fn query(sort: SortKey, order: SortOrder, limit: usize) -> ListQuery {
 }
 
 /// Pages through everything; returns ids in page order.
-fn all_pages(table: &TorrentTable<Item>, mut q: ListQuery) -> Vec<TorrentId> {
+fn all_pages(table: &TorrentTable<Item>, mut q: TorrentQuery) -> Vec<TorrentId> {
     let mut out = Vec::new();
     loop {
         let page = table.page(&q, summarize);
