@@ -14,5 +14,6 @@ pub mod pool;
 pub mod schema;
 pub mod testing;
 
+pub use diesel::PgConnection;
 pub use error::DbError;
 pub use pool::{PgPool, PooledConn};

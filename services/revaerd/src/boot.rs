@@ -10,7 +10,7 @@ use prometheus::Registry;
 use revaer_api::auth::KeyCache;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{
-    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, RateLimits,
+    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles, RateLimits,
 };
 use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
@@ -254,7 +254,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.clone().recipient(),
         engine: Some(EngineHandles::of(&engine)),
-        fsops_retry: Some(fsops.clone().recipient()),
+        fsops: Some(FsopsHandles::new(&fsops)),
         drain,
         registry,
         keys,

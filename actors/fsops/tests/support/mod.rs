@@ -15,6 +15,7 @@ use revaer_fsops::{
 };
 use revaer_messages::config::{ConfigSnapshot, FsPolicy, MoveMode};
 use revaer_messages::events::{Event, Publish};
+use revaer_messages::fsops::JobStatus;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::torrent::TorrentId;
 use revaer_schema::models::{config, fs_jobs};
@@ -325,7 +326,9 @@ pub async fn wait_final(db: &TestDatabase, id: &TorrentId) -> AnyResult<fs_jobs:
     let deadline = tokio::time::Instant::now() + TIMEOUT;
     loop {
         let row = fs_jobs::find(&mut db.connect()?, id.as_str())?;
-        if let Some(row) = row.filter(|r| r.status == "done" || r.status == "failed") {
+        if let Some(row) =
+            row.filter(|r| r.status == JobStatus::Done || r.status == JobStatus::Failed)
+        {
             return Ok(row);
         }
         if tokio::time::Instant::now() > deadline {
