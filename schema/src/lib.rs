@@ -12,6 +12,7 @@ pub mod notify;
 pub mod pool;
 #[rustfmt::skip]
 pub mod schema;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use diesel::PgConnection;

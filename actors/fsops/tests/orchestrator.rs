@@ -14,6 +14,7 @@ use revaer_messages::events::{Event, Publish};
 use revaer_messages::fsops::JobStatus;
 use revaer_messages::fsops::{FsopsCommandError, RetryFsops};
 use revaer_messages::health::HealthStatus;
+use revaer_messages::hub::HubStats;
 use revaer_messages::watch::ConfigChanged;
 use revaer_schema::models::{fs_jobs, torrents};
 use revaer_schema::testing::TestDatabase;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use support::archives;
 use support::{
     bytes, payload, snapshot, torrent, tree, wait_final, AnyResult, Harness, Sandbox, TestResult,
+    TIMEOUT,
 };
 
 /// A download with a bit of everything: nested torrent files, a zip and a
@@ -600,8 +602,14 @@ async fn completions_from_the_hub_become_jobs_under_the_policy_of_their_time() -
         o.events = Some(hub_for_options.recipient());
     })?;
     harness.idle().await?;
-    // Let the subscription land before publishing.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Publish only once the orchestrator's subscription is attached.
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    while hub.send(HubStats).await?.subscribers == 0 {
+        if tokio::time::Instant::now() > deadline {
+            return Err("the orchestrator never subscribed to the hub".into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let completed = |n: u8| {
         Publish::new(Event::Completed {
             torrent: torrent(n),
