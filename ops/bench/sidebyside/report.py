@@ -28,8 +28,8 @@ NOTES = [
     "Revaer and qBittorrent add the magnet with `x.pe=127.0.0.1:PORT` and dial the seeder; Transmission 3.00 "
     "reads no `x.pe` and refuses 127.0.0.0/8 peers from trackers, so the seeder dials Transmission's peer "
     "port (every second, uTP first with shipped defaults, TCP in the TCP-only runs). "
-    "Time runs from the add request to 100 %. Transmission asks for data only at its next rechoke "
-    "(every 10 s) after the seeder connects, which weighs on small payloads.",
+    "Time runs from the add request to 100 %. Transmission 3.00 asks a new peer for data only at its "
+    "next rechoke (every 10 s), which weighs on small payloads.",
     "Catalogue: tiny generated v1 torrents (one or two files of about 1 KiB, four categories, two tags) "
     "added paused through each daemon's API; their data is absent. Transmission 3.00 verifies torrents "
     "added stopped in the background (about ten a second); it does not resume that after a restart.",

@@ -41,7 +41,12 @@ def events(ctx: Context, revaer) -> None:
     row = ctx.results.row("sse", "event delivery, 100 SSE subscribers, p50 / p99", "ms", "lower")
     row.loads.append(proc.loadavg())
     cmd = [ctx.args.bench_sse, revaer.base, revaer.api_key(), "100", "200"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=True).stdout
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=True).stdout
+    except subprocess.SubprocessError as error:
+        # Not the exception itself: its text holds the command line, API key included.
+        stderr = getattr(error, "stderr", "") or ""
+        raise RuntimeError(f"bench_sse failed ({type(error).__name__}): {stderr[-300:]}") from None
     p50, p99 = (float(re.search(rf"{p}=([\d.]+)ms", out).group(1)) for p in ("p50", "p99"))
     row.add("revaer", p50)
     row.text["revaer"] = f"{p50:.2f} / {p99:.2f}"

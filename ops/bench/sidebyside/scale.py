@@ -113,6 +113,9 @@ def list_bench(ctx: Context, daemon: Daemon) -> None:
     latency = loadgen.run(target, LATENCY_CONNECTIONS, seconds, ctx.root)
     rps.loads.append(proc.loadavg())
     throughput = loadgen.run(target, THROUGHPUT_CONNECTIONS, seconds, ctx.root)
+    # A daemon that serves requests one at a time may still be working
+    # through what wrk left queued: wait for it before measuring anything else.
+    daemon.listed(1)
     p50.add(daemon.key, latency.p50_ms)
     p99.add(daemon.key, latency.p99_ms)
     rps.add(daemon.key, throughput.rps)

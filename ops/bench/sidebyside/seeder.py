@@ -26,7 +26,11 @@ def session(port: int) -> lt.session:
         "enable_lsd": False,
         "enable_upnp": False,
         "enable_natpmp": False,
-        "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
+        "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
+        | lt.alert.category_t.connect_notification,
+        # Every daemon is 127.0.0.1: one peer-list entry per address would
+        # merge them, and a dial could land on a previous daemon's entry.
+        "allow_multiple_connections_per_ip": True,
         # Transmission closes the connection once it has the metadata and the
         # seeder dials again a second later: no back-off for that peer.
         "min_reconnect_time": 1,
@@ -77,7 +81,8 @@ def serve(ses: lt.session, handle: lt.torrent_handle) -> int:
                     ses.apply_settings({"enable_outgoing_utp": parts[2] != "tcp"})
                     handle.connect_peer(("127.0.0.1", int(parts[1])))
         for alert in ses.pop_alerts():
-            if alert.category() & lt.alert.category_t.error_notification:
+            # Errors, connects and disconnects: a post-mortem trail (BENCH_COMPARE_KEEP).
+            if alert.category() & (lt.alert.category_t.error_notification | lt.alert.category_t.connect_notification):
                 print(f"seeder: {alert.message()}", flush=True)
 
 

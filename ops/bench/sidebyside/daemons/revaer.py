@@ -41,6 +41,11 @@ class Revaer(Daemon):
     def after_start(self):
         self.http = requests.Session()
         self.http.headers["x-api-key"] = self.api_key()
+        # One authenticated request first, as any client makes: after a start
+        # the key is verified (argon2) once and cached. Until then requests
+        # are charged to the client address's 60-a-minute bucket, and 100 SSE
+        # subscribers connecting at once would be throttled.
+        self._ok(self.http.get(f"{self.base}/v1/config", timeout=30))
 
     def _pages(self):
         cursor = None
