@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by ops/bench/compare: the other daemons, the load generator and
 # the seeder's Python environment, installed when missing.
 

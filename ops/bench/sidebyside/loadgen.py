@@ -37,7 +37,7 @@ def run(target: WrkTarget, connections: int, seconds: int, workdir: Path) -> Wrk
 
 
 def _latency(out: str, percentile: str) -> float | None:
-    match = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+    match = re.search(rf"^\s+{re.escape(percentile)}\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
     return float(match.group(1)) * UNITS[match.group(2)] if match else None
 
 

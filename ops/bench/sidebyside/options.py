@@ -18,13 +18,13 @@ def parser() -> argparse.ArgumentParser:
                    help="the smaller catalogue for memory and restart (default 1000)")
     p.add_argument("--rounds", type=int, default=3,
                    help="rounds per comparison, daemon order rotated each round (default 3)")
-    p.add_argument("--download-cap", type=float, default=45.0,
+    p.add_argument("--download-cap", type=float, default=30.0,
                    help="seconds one download may take; a slower one is scored by "
-                        "the bytes it had by then (default 45)")
-    p.add_argument("--list-seconds", type=int, default=8,
-                   help="seconds of wrk per list measurement (default 8)")
-    p.add_argument("--settle", type=float, default=8.0,
-                   help="seconds between a daemon listing its catalogue and measuring (default 8)")
+                        "the bytes it had by then (default 30)")
+    p.add_argument("--list-seconds", type=int, default=5,
+                   help="seconds of wrk per list and sync/maindata measurement (default 5)")
+    p.add_argument("--settle", type=float, default=5.0,
+                   help="seconds between a daemon listing its catalogue and measuring (default 5)")
     p.add_argument("--phases", default=",".join(PHASES),
                    help="comma-separated subset of " + ",".join(PHASES)
                         + " (maindata runs inside scale, on the full catalogue)")

@@ -57,7 +57,7 @@ def terminate(child: subprocess.Popen, timeout: float = 60.0) -> tuple[float, bo
 
 
 def kill_all() -> None:
-    for child in list(_live):
+    for child in list(_live):  # noqa: PERF101 - a copy: _forget removes from _live
         if child.poll() is None:
             child.kill()
             try:

@@ -21,24 +21,27 @@ ORDER = ["download_defaults", "download_tcp", "download_verified",
          "sse", "reload", "load_mid", "load_full"]
 
 NOTES = [
-    "Medians over the rounds, with the range in brackets when there was more than one round; "
-    "the ratio is Revaer's median over the other daemon's (for a lower-is-better row, "
-    "below 1× means Revaer is ahead).",
-    "Downloads: one seeder process (PyPI libtorrent, its own build) on 127.0.0.1 serves the payload; "
-    "Revaer and qBittorrent add the magnet with `x.pe=127.0.0.1:PORT` and dial the seeder; Transmission 3.00 "
-    "reads no `x.pe` and refuses 127.0.0.0/8 peers from trackers, so the seeder dials Transmission's peer "
-    "port (every second, uTP first with shipped defaults, TCP in the TCP-only runs). "
-    "Time runs from the add request to 100 %. Transmission 3.00 asks a new peer for data only at its "
-    "next rechoke (every 10 s), which weighs on small payloads.",
-    "Catalogue: tiny generated v1 torrents (one or two files of about 1 KiB, four categories, two tags) "
-    "added paused through each daemon's API; their data is absent. Transmission 3.00 verifies torrents "
-    "added stopped in the background (about ten a second); it does not resume that after a restart.",
-    "Start, memory, listing and stop are measured after restarting each daemon on its loaded catalogue; "
-    "\"listed\" means its list API returns every torrent (polled every 50 ms).",
-    "Revaer's RSS is revaerd's alone: its catalogue lives in PostgreSQL, whose memory is not counted; "
-    "qBittorrent and Transmission keep theirs in files.",
-    "Listing: Revaer `GET /v1/torrents?limit=100` (cursor pages), qBittorrent `torrents/info?limit=100`, "
-    "Transmission `torrent-get` for ids 1-100 with 17 fields like Revaer's summary (its RPC has no paging).",
+    ("Medians over the rounds, with the range in brackets when there was more than one round; "
+     "the ratio is Revaer's median over the other daemon's (for a lower-is-better row, "
+     "below 1× means Revaer is ahead)."),
+    ("Downloads: one seeder process (PyPI libtorrent, its own build) on 127.0.0.1 serves the payload; "
+     "Revaer and qBittorrent add the magnet with `x.pe=127.0.0.1:PORT` and dial the seeder; Transmission 3.00 "
+     "reads no `x.pe` and refuses 127.0.0.0/8 peers from trackers, so the seeder dials Transmission's peer "
+     "port (every second, uTP first with shipped defaults, TCP in the TCP-only runs). "
+     "Time runs from the add request to 100 %. Transmission 3.00 asks a new peer for data only at its "
+     "next rechoke (every 10 s), which weighs on small payloads."),
+    ("Catalogue: tiny generated v1 torrents (one or two files of about 1 KiB, four categories, two tags) "
+     "added paused through each daemon's API; their data is absent. Transmission 3.00 verifies torrents "
+     "added stopped in the background (about ten a second); it does not resume that after a restart."),
+    ("Start, memory, listing and stop are measured after restarting each daemon on its loaded catalogue; "
+     "\"listed\" means its list API returns every torrent (polled every 50 ms)."),
+    ("Revaer's RSS is revaerd's alone: its catalogue lives in PostgreSQL, whose memory is not counted; "
+     "qBittorrent and Transmission keep theirs in files."),
+    ("Listing: Revaer `GET /v1/torrents?limit=100` (cursor pages), qBittorrent `torrents/info?limit=100`, "
+     "Transmission `torrent-get` for ids 1-100 with 17 fields like Revaer's summary (its RPC has no paging)."),
+    ("Loading (informative, each API's own way): Revaer one multipart upload per torrent from 8 threads, "
+     "qBittorrent 100 files per `torrents/add`, Transmission one `torrent-add` after the other plus one "
+     "`torrent-set` per label pair; the time ends when the list API shows them all."),
 ]
 
 
@@ -55,9 +58,9 @@ def render(ctx: Context) -> str:
         "",
         f"- Machine: {machine()}",
         f"- Daemons: {'; '.join(results.versions.values())}",
-        f"- {args.rounds} round(s), daemon order rotated each round; payload {args.payload_mib} MiB; "
-        f"catalogues {args.torrents_mid:,} and {args.torrents:,} torrents; download cap {args.download_cap:.0f} s; "
-        f"wrk {args.list_seconds} s per list measurement; settle {args.settle:.0f} s.",
+        (f"- {args.rounds} round(s), daemon order rotated each round; payload {args.payload_mib} MiB; "
+         f"catalogues {args.torrents_mid:,} and {args.torrents:,} torrents; download cap {args.download_cap:.0f} s; "
+         f"wrk {args.list_seconds} s per list measurement; settle {args.settle:.0f} s."),
         "",
         "| comparison | unit | better | " + " | ".join(n for _, n in COLUMNS)
         + " | Revaer ÷ qBittorrent | Revaer ÷ Transmission | load avg (1 min) before |",
@@ -99,7 +102,9 @@ def ratio(row: Row, other: str) -> str:
     if not row.better:
         return ""
     value = row.ratio(other)
-    return "—" if value is None else f"{value:.2f}×"
+    if value is None:
+        return "—"
+    return f"{value:.2f}×" if value >= 0.1 else f"{value:.2g}×"
 
 
 def fmt(value: float) -> str:

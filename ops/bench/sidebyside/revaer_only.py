@@ -68,7 +68,7 @@ def reload(ctx: Context, revaer) -> None:
                                 json={"engine_profile": {"max_download_bps": 0 if n % 2 else 500_000_000}})
         patch_ms.append((time.monotonic() - sent) * 1000)
         revision = res.json()["revision"]
-        arrived = proc.wait_until(f"config_changed {revision}", lambda: arrivals.get(revision), 10, 0.002)
+        arrived = proc.wait_until(f"config_changed {revision}", lambda rev=revision: arrivals.get(rev), 10, 0.002)
         event_ms.append((arrived - sent) * 1000)
     revaer.http.patch(f"{revaer.base}/v1/config", json={"engine_profile": {"max_download_bps": 0}}, timeout=30)
     row.add("revaer", statistics.median(event_ms))

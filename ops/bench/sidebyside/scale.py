@@ -17,7 +17,7 @@ from .daemons import Daemon, Snapshot
 LIST_TIMEOUT = 600.0
 SETTLE_TIMEOUT = 180.0
 LATENCY_CONNECTIONS = 1
-THROUGHPUT_CONNECTIONS = 16
+THROUGHPUT_CONNECTIONS = 8
 
 
 def run(ctx: Context) -> None:
@@ -124,5 +124,7 @@ def list_bench(ctx: Context, daemon: Daemon) -> None:
     for run in (latency, throughput):
         if run.errors:
             results.details.append(f"{daemon.name} list: {run.errors} errors or non-2xx in `{run.command}`.")
-    ctx.say(f"{daemon.name} list: p50 {latency.p50_ms} ms, p99 {latency.p99_ms} ms "
-            f"({latency.requests} requests), {throughput.rps:.0f} req/s")
+    ctx.say(f"{daemon.name} list: p50 {latency.p50_ms:.3g} ms, p99 {latency.p99_ms:.3g} ms "
+            f"({latency.requests} requests), {throughput.rps:.0f} req/s"
+            if latency.p50_ms is not None and latency.p99_ms is not None
+            else f"{daemon.name} list: no latency figures from wrk ({latency.requests} requests)")

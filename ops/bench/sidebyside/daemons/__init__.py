@@ -5,4 +5,4 @@ from .qbittorrent import QBittorrent
 from .revaer import Revaer
 from .transmission import Transmission
 
-__all__ = ["Daemon", "Snapshot", "WrkTarget", "QBittorrent", "Revaer", "Transmission"]
+__all__ = ["Daemon", "QBittorrent", "Revaer", "Snapshot", "Transmission", "WrkTarget"]

@@ -41,6 +41,11 @@ class WrkTarget:
     label: str = ""
 
 
+def by_labels(tiny) -> tuple[str, str]:
+    """Groups a catalogue by (category, tag), for APIs that label in bulk."""
+    return tiny.category, tiny.tag
+
+
 class Daemon:
     key = "daemon"
     name = "daemon"

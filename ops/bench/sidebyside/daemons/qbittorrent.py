@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 
-from .base import Daemon, Snapshot, WrkTarget
+from .base import Daemon, Snapshot, WrkTarget, by_labels
 
 CONFIG = """[LegalNotice]
 Accepted=true
@@ -93,8 +93,7 @@ class QBittorrent(Daemon):
     def add_catalogue(self, tinies):
         for category in {t.category for t in tinies}:
             self.http.post(f"{self.base}/torrents/createCategory", data={"category": category}, timeout=30)
-        key = lambda t: (t.category, t.tag)  # noqa: E731
-        for (category, tag), group in itertools.groupby(sorted(tinies, key=key), key=key):
+        for (category, tag), group in itertools.groupby(sorted(tinies, key=by_labels), key=by_labels):
             group = list(group)
             for start in range(0, len(group), BATCH):
                 files = [("torrents", (f"{t.info_hash}.torrent", t.data, "application/x-bittorrent"))

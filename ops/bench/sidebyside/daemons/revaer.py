@@ -4,6 +4,7 @@ ROOT/revaer-PROFILE.json per profile); here revaerd is restarted on them
 with the same command line that script uses."""
 
 import json
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -108,10 +109,20 @@ class Revaer(Daemon):
 
     def version(self):
         health = requests.get(f"{self.base}/health/full", timeout=5).json()
-        return f"revaerd {health.get('version', '?')} ({health.get('revision', health.get('build', '?'))})"
+        linked = "libtorrent-rasterbar " + _pkg_version("libtorrent-rasterbar")
+        return f"revaerd {health.get('version', '?')} (build {health.get('build_revision', '?')}, {linked})"
 
     @staticmethod
     def _ok(res, *statuses):
         if res.status_code not in (statuses or (200,)):
             raise RuntimeError(f"Revaer {res.request.method} {res.url}: {res.status_code} {res.text[:300]}")
         return res
+
+
+def _pkg_version(name: str) -> str:
+    """The version pkg-config reports for the library revaerd was built against."""
+    try:
+        return subprocess.run(["pkg-config", "--modversion", name], capture_output=True, text=True,
+                              check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"

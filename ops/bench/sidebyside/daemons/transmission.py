@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from .base import Daemon, Snapshot, WrkTarget
+from .base import Daemon, Snapshot, WrkTarget, by_labels
 
 # Summary fields comparable to Revaer's list items (id, name, state,
 # progress, size, transferred, rates, ratio, ETA, labels, path, dates, error).
@@ -99,8 +99,7 @@ class Transmission(Daemon):
         for tiny in tinies:
             self.rpc("torrent-add", metainfo=base64.b64encode(tiny.data).decode(), paused=True)
         # torrent-add takes no labels in 3.00: set them per (category, tag) group.
-        key = lambda t: (t.category, t.tag)  # noqa: E731
-        for (category, tag), group in itertools.groupby(sorted(tinies, key=key), key=key):
+        for (category, tag), group in itertools.groupby(sorted(tinies, key=by_labels), key=by_labels):
             self.rpc("torrent-set", ids=[t.info_hash for t in group], labels=[category, tag])
 
     def list_target(self):
