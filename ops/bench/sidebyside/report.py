@@ -104,6 +104,10 @@ def ratio(row: Row, other: str) -> str:
     value = row.ratio(other)
     if value is None:
         return "—"
+    if value >= 100:
+        return f"{value:,.0f}×"
+    if value >= 10:
+        return f"{value:.1f}×"
     return f"{value:.2f}×" if value >= 0.1 else f"{value:.2g}×"
 
 
