@@ -20,7 +20,7 @@ Exit codes:
 
 /// Revaer's command-line client: every API route as a command.
 #[derive(Debug, Parser)]
-#[command(name = "revaer", version, about, after_help = EXIT_CODES)]
+#[command(name = "revaer", version, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Server base URL.
     #[arg(

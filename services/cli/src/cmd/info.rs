@@ -8,10 +8,13 @@ use crate::args::Cli;
 use crate::exit::{CliError, Exit};
 use crate::output::{line, table, Out};
 
-/// Prints a completion script for `shell` on stdout.
+/// Prints a completion script for `shell` on stdout. Why through a buffer:
+/// clap_complete panics when its writer fails (a closed pipe).
 pub fn completions(shell: clap_complete::Shell) {
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "revaer", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "revaer", &mut script);
+    line(String::from_utf8_lossy(&script).trim_end());
 }
 
 /// `health [--full]`: exit 0 when ready, 3 when the server says it is not.
@@ -104,8 +107,7 @@ pub async fn version(client: &Client, out: Out) -> Result<(), CliError> {
         }
         (_, _, error) => {
             line(&format!(
-                "revaerd: not reachable at {} ({})",
-                client.base_url(),
+                "revaerd: {}",
                 error.as_deref().unwrap_or("unknown error")
             ));
         }

@@ -9,6 +9,9 @@ use crate::args::{SetupCommand, SetupSettings};
 use crate::exit::CliError;
 use crate::output::{line, Out};
 
+/// Longest wait for the engine after setup.
+const ENGINE_START: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Runs a setup command.
 pub async fn run(client: &Client, command: SetupCommand, out: Out) -> Result<(), CliError> {
     match command {
@@ -45,13 +48,37 @@ async fn complete(
         api_key_label: settings.key_label,
     };
     let done = client.setup_complete(&request).await?;
-    if !out.human() {
-        return out.json(&done);
+    if out.human() {
+        line(&done.api_key);
+        eprintln!(
+            "setup complete (settings revision {}); the API key above (id {}) is shown only once",
+            done.revision, done.key_id
+        );
+    } else {
+        out.json(&done)?;
     }
-    line(&done.api_key);
-    eprintln!(
-        "setup complete (settings revision {}); the API key above (id {}) is shown only once",
-        done.revision, done.key_id
-    );
+    if !engine_ready(client).await {
+        eprintln!("revaer: the torrent engine has not reported ready yet; torrent commands answer 503 until it does");
+    }
     Ok(())
+}
+
+/// Waits (a bounded while) for the engine, which starts only once setup is
+/// complete, so that the commands of a script that follow just work.
+async fn engine_ready(client: &Client) -> bool {
+    let deadline = tokio::time::Instant::now() + ENGINE_START;
+    while tokio::time::Instant::now() < deadline {
+        if let Ok((_, health)) = client.health_full().await {
+            let ready = health
+                .components
+                .get("engine")
+                .and_then(|engine| engine.facts.get("ready"))
+                .and_then(serde_json::Value::as_bool);
+            if ready == Some(true) {
+                return true;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
 }
