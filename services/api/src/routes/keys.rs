@@ -231,7 +231,10 @@ pub async fn delete_key(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn refuse_last_enabled(conn: &mut revaer_schema::PooledConn, key_id: &str) -> Result<(), ApiError> {
+fn refuse_last_enabled(
+    conn: &mut revaer_schema::PgConnection,
+    key_id: &str,
+) -> Result<(), ApiError> {
     let keys = api_keys::list(conn)?;
     let others_enabled = keys.iter().any(|k| k.enabled && k.key_id != key_id);
     let target_enabled = keys.iter().any(|k| k.enabled && k.key_id == key_id);

@@ -92,9 +92,9 @@ pub fn print_detail(detail: &TorrentDetail, out: Out) {
     let fsops = detail.fsops.as_ref().map_or_else(
         || "-".to_string(),
         |f| match (&f.error, &f.destination) {
-            (Some(error), _) => format!("{}: {error}", f.status),
-            (None, Some(destination)) => format!("{} -> {destination}", f.status),
-            (None, None) => f.status.clone(),
+            (Some(error), _) => format!("{}: {error}", f.status.as_str()),
+            (None, Some(destination)) => format!("{} -> {destination}", f.status.as_str()),
+            (None, None) => f.status.as_str().to_string(),
         },
     );
     field("fsops", fsops);
