@@ -98,27 +98,7 @@ pub async fn until_done(client: &Client, ids: &[TorrentId], out: Out) -> Result<
         }
         _ => {}
     }
-    let multi = MultiProgress::with_draw_target(if out.human() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    });
-    let style = ProgressStyle::with_template("{prefix:.bold} [{bar:30.cyan/blue}] {msg}")
-        .map_err(|err| CliError::Runtime(format!("progress bar: {err}")))?
-        .progress_chars("=> ");
-    let mut tracked = Vec::with_capacity(ids.len());
-    for id in ids {
-        let bar = multi.add(ProgressBar::new(BAR_LENGTH).with_style(style.clone()));
-        let mut t = Tracked {
-            id: id.clone(),
-            name: String::new(),
-            size: 0,
-            standing: Standing::Running,
-            bar,
-        };
-        t.refresh(&client.torrent(id).await?);
-        tracked.push(t);
-    }
+    let (multi, mut tracked) = track(client, ids, out).await?;
     let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
     while tracked.iter().any(|t| t.standing == Standing::Running) {
         let next = tokio::select! {
@@ -156,6 +136,42 @@ pub async fn until_done(client: &Client, ids: &[TorrentId], out: Out) -> Result<
     }
     multi.clear().ok();
     finish(client, &tracked, out).await
+}
+
+/// One bar per torrent, each filled from the torrent's current detail.
+async fn track(
+    client: &Client,
+    ids: &[TorrentId],
+    out: Out,
+) -> Result<(MultiProgress, Vec<Tracked>), CliError> {
+    let multi = MultiProgress::with_draw_target(if out.human() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let template = if no_color {
+        "{prefix} [{bar:30}] {msg}"
+    } else {
+        "{prefix:.bold} [{bar:30.cyan/blue}] {msg}"
+    };
+    let style = ProgressStyle::with_template(template)
+        .map_err(|err| CliError::Runtime(format!("progress bar: {err}")))?
+        .progress_chars("=> ");
+    let mut tracked = Vec::with_capacity(ids.len());
+    for id in ids {
+        let bar = multi.add(ProgressBar::new(BAR_LENGTH).with_style(style.clone()));
+        let mut t = Tracked {
+            id: id.clone(),
+            name: String::new(),
+            size: 0,
+            standing: Standing::Running,
+            bar,
+        };
+        t.refresh(&client.torrent(id).await?);
+        tracked.push(t);
+    }
+    Ok((multi, tracked))
 }
 
 /// Moves the torrent an event is about.
