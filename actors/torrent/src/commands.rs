@@ -1,7 +1,7 @@
 //! Command and query handlers. Every input is validated here, before
 //! libtorrent sees it, and every failure is a typed `EngineError`.
 
-use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
+use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_messages::engine::{
@@ -173,6 +173,7 @@ impl TorrentSession {
                 counted_in: 0,
                 counted_out: 0,
                 facets: crate::listing::facets(&session, id.as_str()),
+                resume: crate::saving::ResumeMark::default(),
             },
         );
         Ok(NewTorrent {
@@ -335,6 +336,10 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                     return Err(err);
                 }
                 tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
+                // A first resume file at once: a crash or stop right after
+                // the add then needs no recheck, and a stop later only
+                // writes it again if it changed.
+                actor.request_resume(&id);
                 actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
                 Ok(summary(&tracked))
             },
@@ -374,15 +379,12 @@ impl Handler<RemoveTorrent> for TorrentSession {
         self.torrents.remove(msg.id.as_str());
         self.last_progress.remove(msg.id.as_str());
         self.pending_resume.remove(msg.id.as_str());
+        self.writer.remove(msg.id.to_string());
         let pool = self.options.pool.clone();
-        let store = self.resume.clone();
         let id = msg.id.clone();
         let key = id.to_string();
         Box::pin(
-            catalogue::blocking(pool, move |conn| {
-                let _ = store.remove(&key);
-                torrents::delete(conn, &key)
-            })
+            catalogue::blocking(pool, move |conn| torrents::delete(conn, &key))
             .into_actor(self)
             .map(move |deleted, actor, _ctx| {
                 deleted?;
@@ -414,66 +416,28 @@ impl Handler<ListTorrents> for TorrentSession {
 impl Handler<ShutdownEngine> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
-    /// Saves resume data for every torrent and waits for it (bounded), then
-    /// drops the session. New commands are refused from here on.
-    fn handle(&mut self, _msg: ShutdownEngine, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(session) = self.session.clone() else {
-            return Box::pin(actix::fut::ready(Ok(())));
-        };
-        self.ready = false;
-        let ids: Vec<String> = self.torrents.keys().cloned().collect();
-        let store = self.resume.clone();
-        let timeout = self.options.shutdown_timeout;
-        let metrics = self.options.metrics.clone();
-        let work = tokio::task::spawn_blocking(move || {
-            let saved = crate::shutdown::save_all(&session, &store, &ids, timeout);
-            metrics
-                .resume_saves
-                .with_label_values(&["ok"])
-                .inc_by(saved as u64);
-            saved
-        });
-        Box::pin(work.into_actor(self).map(|saved, actor, _ctx| {
-            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(
-                engine.resume_saved = saved,
-                engine.torrents = actor.torrents.len(),
-                "engine stopped"
-            );
-            actor.session = None;
-            Ok(())
-        }))
+    /// Saves resume data of every changed torrent, then drops the session
+    /// (see `shutdown.rs`). New commands are refused from here on.
+    fn handle(&mut self, _msg: ShutdownEngine, ctx: &mut Self::Context) -> Self::Result {
+        let stopped = self.save_and_stop(false, ctx);
+        self.stop_reply(stopped)
     }
 }
 
 impl Handler<RestartEngine> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
-    /// Saves resume data, then stops; the supervisor's restart rebuilds the
-    /// session from the catalogue and the files just written.
-    fn handle(&mut self, _msg: RestartEngine, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(session) = self.session.clone() else {
+    /// Saves resume data like a shutdown, then stops; the supervisor's
+    /// restart rebuilds the session from the catalogue and the files just
+    /// written.
+    fn handle(&mut self, _msg: RestartEngine, ctx: &mut Self::Context) -> Self::Result {
+        if self.session.is_none() {
             return Box::pin(actix::fut::ready(Err(EngineError::Unavailable(
                 "the engine is starting".into(),
             ))));
-        };
+        }
         tracing::info!("engine restart requested");
-        self.ready = false;
-        let ids: Vec<String> = self.torrents.keys().cloned().collect();
-        let store = self.resume.clone();
-        let timeout = self.options.shutdown_timeout;
-        let work = tokio::task::spawn_blocking(move || {
-            crate::shutdown::save_all(&session, &store, &ids, timeout)
-        });
-        Box::pin(work.into_actor(self).map(|saved, actor, ctx| {
-            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(
-                engine.resume_saved = saved,
-                "engine state saved; restarting"
-            );
-            actor.session = None;
-            ctx.stop();
-            Ok(())
-        }))
+        let stopped = self.save_and_stop(true, ctx);
+        self.stop_reply(stopped)
     }
 }

@@ -17,8 +17,10 @@ mod metrics;
 mod options;
 mod restore;
 mod resume;
+mod saving;
 mod share_limits;
 mod shutdown;
+mod writer;
 
 pub use actor::TorrentSession;
 pub use metrics::EngineMetrics;

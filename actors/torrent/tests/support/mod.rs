@@ -8,7 +8,8 @@ use actix::{Actor, Addr, Context, Handler};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddOptions as EngineAdd, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
+    AddOptions as EngineAdd, AddTorrent, ControlTorrent, ListTorrents, TorrentCommand,
+    TorrentSource,
 };
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
@@ -82,6 +83,15 @@ impl Engine {
         db: &TestDatabase,
         snapshot: &ConfigSnapshot,
     ) -> Result<Self, Box<dyn std::error::Error>> {
+        Self::start_with(db, snapshot, |_| {})
+    }
+
+    /// Like `start`, with `tune` applied to the engine options last.
+    pub fn start_with(
+        db: &TestDatabase,
+        snapshot: &ConfigSnapshot,
+        tune: impl FnOnce(&mut EngineOptions),
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let registry = Registry::new();
         let metrics = EngineMetrics::register(&registry)?;
         let health = HealthBoard::default();
@@ -98,6 +108,7 @@ impl Engine {
         options.events = Some(collector.recipient());
         options.port_mapping = false;
         options.resume_interval = Duration::from_millis(500);
+        tune(&mut options);
         let addr = actix::Supervisor::start(move |_| TorrentSession::new(options));
         Ok(Self {
             addr,
@@ -107,6 +118,21 @@ impl Engine {
             downloads: PathBuf::from(&snapshot.engine_profile.download_root),
             resume_dir: PathBuf::from(&snapshot.engine_profile.resume_dir),
         })
+    }
+
+    /// Waits until the engine serves commands with `count` torrents.
+    pub async fn wait_ready(&self, count: usize) -> TestResult {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let listed = self.addr.send(ListTorrents).await?;
+            if listed.as_ref().is_ok_and(|l| l.len() == count) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("engine not ready with {count} torrents: {listed:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn add(
