@@ -118,6 +118,9 @@ impl TorrentSession {
     }
 
     fn drain_step(&mut self, ctx: &mut Context<Self>) {
+        if self.stopping.as_ref().is_some_and(|s| s.drain.is_none()) {
+            return; // finishing: the writer is being flushed
+        }
         self.pump();
         let Some(session) = self.session.clone() else {
             return;
