@@ -50,11 +50,12 @@ async fn boots_in_setup_mode_and_stops_cleanly_on_sigterm() -> TestResult {
     Ok(())
 }
 
-/// A seeder in this process for one generated payload; returns it with
-/// the torrent's id, its .torrent bytes and the payload bytes.
-fn seeder(
-    root: &std::path::Path,
-) -> Result<(Session, String, Vec<u8>, Vec<u8>), Box<dyn std::error::Error>> {
+/// A seeder in this process: its session, the torrent's id, the .torrent
+/// bytes and the payload bytes.
+type Seeded = (Session, String, Vec<u8>, Vec<u8>);
+
+/// Seeds one generated payload from this process.
+fn seeder(root: &std::path::Path) -> Result<Seeded, Box<dyn std::error::Error>> {
     let payload = root.join("payload");
     std::fs::create_dir_all(&payload)?;
     let mut state: u64 = 0x1234_5678;
