@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::ledger::Ledger;
 use crate::mapping::Tracked;
 use crate::options::{session_settings, EngineOptions};
 use crate::resume::ResumeStore;
@@ -31,6 +32,8 @@ pub struct TorrentSession {
     pub(crate) resume: ResumeStore,
     /// The one writer of resume files (see `writer.rs`).
     pub(crate) writer: ResumeWriter,
+    /// The one ordered writer of the catalogue (see `ledger.rs`).
+    pub(crate) ledger: Ledger,
     pub(crate) listening: bool,
     pub(crate) last_error: Option<String>,
     /// Torrents whose resume data was requested and not yet answered.
@@ -52,6 +55,7 @@ impl TorrentSession {
         let config = options.config.clone();
         let resume = ResumeStore::new(&config.engine_profile.resume_dir);
         let writer = ResumeWriter::spawn(resume.clone(), options.metrics.clone());
+        let ledger = Ledger::spawn(options.pool.clone(), options.health.clone());
         options
             .health
             .set(COMPONENT, ComponentHealth::degraded("starting"));
@@ -63,6 +67,7 @@ impl TorrentSession {
             last_progress: HashMap::new(),
             resume,
             writer,
+            ledger,
             listening: false,
             last_error: None,
             pending_resume: HashMap::new(),

@@ -6,12 +6,11 @@ use chrono::Utc;
 use libtorrent_sys::{Alert, AlertKind, TorrentStatus};
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentId, TorrentState};
-use revaer_schema::models::torrents::{self, TorrentChanges};
+use revaer_schema::models::torrents::TorrentChanges;
 use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::actor::TorrentSession;
-use crate::catalogue;
 use crate::mapping::{self, domain_state};
 
 impl TorrentSession {
@@ -304,15 +303,12 @@ impl TorrentSession {
         self.request_resume(id);
     }
 
-    /// Writes catalogue changes in the background; the engine never waits on them.
+    /// Queues catalogue changes on the ordered writer (see `ledger.rs`);
+    /// the engine never waits on them.
     pub(crate) fn persist(&self, id: TorrentId, changes: TorrentChanges) {
-        let pool = self.options.pool.clone();
-        actix::spawn(async move {
-            let _ = catalogue::blocking(pool, move |conn| {
-                torrents::update(conn, id.as_str(), &changes)
-            })
-            .await;
-        });
+        if !crate::ledger::is_empty(&changes) {
+            self.ledger.update(id.to_string(), changes);
+        }
     }
 
     fn update_gauges(&self) {

@@ -10,12 +10,11 @@ use revaer_messages::engine::{
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
-use revaer_schema::models::torrents::{self, NewTorrent, TorrentChanges};
+use revaer_schema::models::torrents::{NewTorrent, TorrentChanges};
 use serde_json::Value;
 use std::path::{Component, Path};
 
 use crate::actor::TorrentSession;
-use crate::catalogue;
 use crate::mapping::{self, engine_error, summary, Tracked};
 
 /// Highest file priority libtorrent accepts.
@@ -320,9 +319,8 @@ impl actix::Handler<AddTorrent> for TorrentSession {
             }
         };
         let id = row.id.clone();
-        let pool = self.options.pool.clone();
         let request_id = msg.request_id.clone();
-        Box::pin(catalogue::blocking(pool, move |conn| torrents::insert(conn, &row)).into_actor(self).map(
+        Box::pin(self.ledger.insert(row).into_actor(self).map(
             move |inserted, actor, _ctx| {
                 let Some(tracked) = actor.torrents.get(&id).cloned() else {
                     return Err(EngineError::Internal("torrent vanished while being added".into()));
@@ -366,33 +364,31 @@ impl Handler<ControlTorrent> for TorrentSession {
 impl Handler<RemoveTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
+    /// The catalogue row goes first: if it cannot be deleted the torrent
+    /// stays as it was (and its data with it), instead of coming back at
+    /// the next start without its files.
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        let removed = self.session().and_then(|session| {
-            self.tracked(&msg.id)?;
-            session
-                .remove(msg.id.as_str(), msg.delete_data)
-                .map_err(|err| engine_error(err, &msg.id))
-        });
-        if let Err(err) = removed {
+        if let Err(err) = self.session().and_then(|_| self.tracked(&msg.id).map(drop)) {
             return Box::pin(actix::fut::ready(Err(err)));
         }
-        self.torrents.remove(msg.id.as_str());
-        self.last_progress.remove(msg.id.as_str());
-        self.pending_resume.remove(msg.id.as_str());
-        self.writer.remove(msg.id.to_string());
-        let pool = self.options.pool.clone();
-        let id = msg.id.clone();
-        let key = id.to_string();
-        Box::pin(
-            catalogue::blocking(pool, move |conn| torrents::delete(conn, &key))
-            .into_actor(self)
-            .map(move |deleted, actor, _ctx| {
-                deleted?;
-                tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
-                actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
-                Ok(())
-            }),
-        )
+        let deleted = self.ledger.delete(msg.id.to_string());
+        Box::pin(deleted.into_actor(self).map(move |deleted, actor, _ctx| {
+            deleted?;
+            let id = msg.id;
+            // Gone from the catalogue: from here on it must go everywhere.
+            if let Some(session) = &actor.session {
+                if let Err(err) = session.remove(id.as_str(), msg.delete_data) {
+                    tracing::warn!(torrent.info_hash = %id, error = %err, "removed from the catalogue but not from the session");
+                }
+            }
+            actor.torrents.remove(id.as_str());
+            actor.last_progress.remove(id.as_str());
+            actor.pending_resume.remove(id.as_str());
+            actor.writer.remove(id.to_string());
+            tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
+            actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
+            Ok(())
+        }))
     }
 }
 

@@ -11,6 +11,7 @@ mod actor;
 mod alerts;
 mod catalogue;
 mod commands;
+mod ledger;
 mod listing;
 mod mapping;
 mod metrics;

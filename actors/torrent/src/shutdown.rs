@@ -27,6 +27,9 @@ use crate::actor::TorrentSession;
 /// Pump interval while stopping.
 const DRAIN_TICK: Duration = Duration::from_millis(5);
 
+/// How long a stop waits for queued catalogue changes.
+const CATALOGUE_FLUSH: Duration = Duration::from_secs(5);
+
 /// Resume requests in flight at once.
 const MAX_OUTSTANDING: usize = 4096;
 
@@ -164,7 +167,19 @@ impl TorrentSession {
         }
         // Everything the pump handed over must be on disk before the
         // session goes and before a restart reads the files back.
-        let flushed = self.writer.flush();
+        let (resume, catalogue) = (self.writer.flush(), self.ledger.flush());
+        let flushed = async move {
+            resume.await;
+            // Bounded: with the database away the ledger retries forever,
+            // and a stop must still end (the queued changes are then lost;
+            // the resume files hold the progress).
+            if tokio::time::timeout(CATALOGUE_FLUSH, catalogue)
+                .await
+                .is_err()
+            {
+                tracing::error!("catalogue changes not written before the stop");
+            }
+        };
         ctx.wait(flushed.into_actor(self).map(|(), actor, ctx| {
             let Some(mut stopping) = actor.stopping.take() else {
                 return;
