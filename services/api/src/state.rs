@@ -132,6 +132,8 @@ pub struct ApiState {
     pub fsops_retry: Option<Recipient<RetryFsops>>,
     /// Fires at shutdown; ends event streams so they do not hold it up.
     pub drain: Drain,
+    /// Actors whose death makes `/health` fail (see `vital.rs`).
+    pub vital: Vec<crate::vital::VitalActor>,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.

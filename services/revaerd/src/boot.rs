@@ -10,7 +10,7 @@ use prometheus::Registry;
 use revaer_api::auth::KeyCache;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{
-    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, RateLimits,
+    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, RateLimits, VitalActor,
 };
 use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
@@ -256,6 +256,12 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         engine: Some(EngineHandles::of(&engine)),
         fsops_retry: Some(fsops.clone().recipient()),
         drain,
+        // A panic on the engine's thread or in the watcher leaves a process
+        // that answers 503 forever: readiness must say so.
+        vital: vec![
+            VitalActor::of("engine", &engine),
+            VitalActor::of("config_watcher", &watcher),
+        ],
         registry,
         keys,
         settings: options.api.clone(),
