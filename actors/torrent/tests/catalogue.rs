@@ -9,8 +9,7 @@ mod support;
 use diesel::RunQueryDsl;
 use libtorrent_sys::testing::make_torrent;
 use revaer_messages::engine::{
-    AddOptions, EngineError, ListTorrents, RemoveTorrent, ShutdownEngine, TorrentCommand,
-    TorrentSource,
+    AddOptions, EngineError, RemoveTorrent, ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::health::{HealthBoard, HealthStatus};
 use revaer_messages::torrent::{TorrentId, TorrentLimits};
@@ -104,7 +103,7 @@ async fn writes_survive_a_catalogue_outage_and_a_removal_waits_for_its_row() -> 
         matches!(removed, Err(EngineError::Unavailable(_))),
         "{removed:?}"
     );
-    assert_eq!(engine.addr.send(ListTorrents).await??.len(), 1);
+    assert_eq!(engine.listed().await??.len(), 1);
 
     sql(&db, "ALTER TABLE torrents_away RENAME TO torrents")?;
     wait_health(&engine.health, "engine.catalogue", HealthStatus::Ok).await?;
@@ -131,14 +130,14 @@ async fn restore_keeps_trying_until_the_catalogue_loads() -> TestResult {
     let second = Engine::start(&db, &config)?;
     wait_health(&second.health, "engine", HealthStatus::Degraded).await?;
     tokio::time::sleep(Duration::from_millis(700)).await;
-    let listed = second.addr.send(ListTorrents).await?;
+    let listed = second.listed().await?;
     assert!(
         matches!(listed, Err(EngineError::Unavailable(_))),
         "not ready with an empty table: {listed:?}"
     );
     sql(&db, "ALTER TABLE torrents_away RENAME TO torrents")?;
     second.wait_ready(1).await?;
-    let listed = second.addr.send(ListTorrents).await??;
+    let listed = second.listed().await??;
     assert_eq!(listed.first().map(|t| t.id.clone()), Some(id));
     wait_health(&second.health, "engine", HealthStatus::Ok).await?;
     Ok(())

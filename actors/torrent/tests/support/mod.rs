@@ -2,14 +2,15 @@
 //! a real libtorrent seeder on loopback (from `libtorrent_sys::testing`),
 //! and an event collector.
 
+// `allow`, not `expect`: each test binary compiles this module and uses a
+// different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
 use actix::{Actor, Addr, Context, Handler};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddOptions as EngineAdd, AddTorrent, ControlTorrent, ListTorrents, TorrentCommand,
-    TorrentSource,
+    AddOptions as EngineAdd, AddTorrent, ControlTorrent, EngineError, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
@@ -24,7 +25,8 @@ use tokio::sync::mpsc;
 
 /// The payload generator, hashing and the loopback seeder are shared with
 /// the libtorrent-sys and server tests.
-#[allow(unused_imports)] // each test binary uses a different subset
+// `allow`, not `expect`: used by some test binaries and not others.
+#[allow(unused_imports)]
 pub use libtorrent_sys::testing::{sha256_file, Seeder};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -120,11 +122,29 @@ impl Engine {
         })
     }
 
+    /// The first page (up to 500) of torrents, or why there is none.
+    pub async fn listed(
+        &self,
+    ) -> Result<Result<Vec<TorrentSummary>, EngineError>, actix::MailboxError> {
+        let query = revaer_messages::listing::TorrentQuery {
+            filter: Default::default(),
+            sort: Default::default(),
+            order: Default::default(),
+            limit: revaer_messages::listing::MAX_LIMIT,
+            after: None,
+        };
+        let page = self
+            .addr
+            .send(revaer_messages::listing::ListQuery(query))
+            .await?;
+        Ok(page.map(|p| p.items))
+    }
+
     /// Waits until the engine serves commands with `count` torrents.
     pub async fn wait_ready(&self, count: usize) -> TestResult {
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         loop {
-            let listed = self.addr.send(ListTorrents).await?;
+            let listed = self.listed().await?;
             if listed.as_ref().is_ok_and(|l| l.len() == count) {
                 return Ok(());
             }
