@@ -92,7 +92,7 @@ async fn download_until(
     loop {
         let _ = seeder.connect_peer(id, std::net::IpAddr::from([127, 0, 0, 1]), port);
         let got = daemon
-            .metric(&client, "engine_payload_received_bytes_total")
+            .metric(&client, "revaer_engine_payload_received_bytes_total")
             .await?;
         if before + got >= until {
             return Ok(got);
@@ -179,7 +179,7 @@ async fn kill_9_at_40_percent_refetches_at_most_two_seconds_of_transfer() -> Tes
     loop {
         let _ = seeder.connect_peer(&id, std::net::IpAddr::from([127, 0, 0, 1]), engine_port);
         let seeding = third
-            .metric(&client, "engine_torrents{state=\"seeding\"}")
+            .metric(&client, "revaer_engine_torrents{state=\"seeding\"}")
             .await?;
         if seeding >= 1.0 {
             break;
