@@ -1,14 +1,24 @@
-//! Fast-resume files: `<resume_dir>/<info hash>.fastresume`, written
-//! atomically (temporary file, flush to disk, rename, sync of the directory)
-//! so a crash leaves either the old file or the new one, never half of one.
+//! Fast-resume files: `<resume_dir>/<info hash>.fastresume`, replaced
+//! atomically (complete temporary file, then rename), so a crashed process
+//! leaves either the old file or the new one, never half of one.
 //!
 //! Writes come in batches from the one resume writer (`writer.rs`): every
-//! temporary file of a batch is written first, then the batch is flushed
-//! with one `syncfs` (one `fsync` per file for small batches), then each is
-//! renamed and the directory is synced once. That keeps 10,000 files under
-//! a second where a `fsync` per file takes about 25 s on this kind of disk.
-//! Temporary names carry a process-unique sequence number, so even two
-//! writers could never truncate each other's file.
+//! temporary file of a batch is written and renamed into place, then the
+//! batch is flushed to disk with one `syncfs` (one `fsync` per file for
+//! small batches) and the directory is synced once. That keeps 10,000
+//! files under a second where a `fsync` per file takes about 25 s here.
+//!
+//! Why rename before flushing: the threat that matters most is the process
+//! dying (SIGKILL, OOM, panic abort), and the kernel keeps a renamed file's
+//! data then. Flushing first made each save wait for the disk, and under
+//! heavy writes by other processes a `fsync` took long enough that a
+//! SIGKILL found the old file still in place (measured: a whole run's
+//! progress lost). After a power loss before the flush, a file may be
+//! empty or torn; restore then finds it unusable and re-adds the torrent
+//! from its source with a recheck of the data on disk, so nothing already
+//! written is downloaded again. Temporary names carry a process-unique
+//! sequence number, so even two writers could never truncate each other's
+//! file.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -71,20 +81,24 @@ impl ResumeStore {
                 Ok((file, temp))
             })
             .collect();
-        let flushed = self.flush(&staged);
-        let results: Vec<io::Result<()>> = staged
+        let placed: Vec<io::Result<File>> = staged
             .into_iter()
             .zip(batch)
             .map(|(staged, (id, _))| {
                 let (file, temp) = staged?;
-                drop(file);
-                if let Err(err) = &flushed {
-                    let _ = fs::remove_file(&temp);
-                    return Err(clone_err(err));
-                }
                 fs::rename(&temp, self.path(id)).inspect_err(|_| {
                     let _ = fs::remove_file(&temp);
-                })
+                })?;
+                Ok(file)
+            })
+            .collect();
+        let flushed = self.flush(&placed);
+        let results: Vec<io::Result<()>> = placed
+            .into_iter()
+            .map(|placed| match (placed, &flushed) {
+                (Err(err), _) => Err(err),
+                (Ok(_), Err(err)) => Err(clone_err(err)),
+                (Ok(_), Ok(())) => Ok(()),
             })
             .collect();
         match sync_dir(&self.dir) {
@@ -96,11 +110,11 @@ impl ResumeStore {
         }
     }
 
-    /// Puts the staged temporary files on disk before any is renamed.
-    fn flush(&self, staged: &[io::Result<(File, PathBuf)>]) -> io::Result<()> {
-        let files = staged.iter().filter_map(|s| s.as_ref().ok());
-        if staged.len() <= PER_FILE_SYNC_MAX || cfg!(not(target_os = "linux")) {
-            for (file, _) in files {
+    /// Puts the batch's files on disk.
+    fn flush(&self, placed: &[io::Result<File>]) -> io::Result<()> {
+        let files = placed.iter().filter_map(|p| p.as_ref().ok());
+        if placed.len() <= PER_FILE_SYNC_MAX || cfg!(not(target_os = "linux")) {
+            for file in files {
                 file.sync_all()?;
             }
             return Ok(());
