@@ -310,18 +310,26 @@ impl TorrentSession {
 impl actix::Handler<AddTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<TorrentSummary, EngineError>>;
 
+    #[tracing::instrument(name = "engine.add", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = tracing::field::Empty,
+    ))]
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
+        let span = tracing::Span::current();
         let row = match self.prepare_add(&msg) {
             Ok(row) => row,
             Err(err) => {
-                tracing::info!(request_id = ?msg.request_id, error = %err, "add refused");
+                tracing::info!(error = %err, "add refused");
                 return Box::pin(actix::fut::ready(Err(err)));
             }
         };
         let id = row.id.clone();
+        span.record("torrent.id", id.as_str());
         let request_id = msg.request_id.clone();
         Box::pin(self.ledger.insert(row).into_actor(self).map(
             move |inserted, actor, _ctx| {
+                // The reply is built later, on the actor; keep the request's span.
+                let _span = span.enter();
                 let Some(tracked) = actor.torrents.get(&id).cloned() else {
                     return Err(EngineError::Internal("torrent vanished while being added".into()));
                 };
@@ -333,7 +341,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                     actor.torrents.remove(&id);
                     return Err(err);
                 }
-                tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
+                tracing::info!("torrent added");
                 // A first resume file at once: a crash or stop right after
                 // the add then needs no recheck, and a stop later only
                 // writes it again if it changed.
@@ -348,15 +356,13 @@ impl actix::Handler<AddTorrent> for TorrentSession {
 impl Handler<ControlTorrent> for TorrentSession {
     type Result = Result<(), EngineError>;
 
+    #[tracing::instrument(name = "engine.control", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+    ))]
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
-        tracing::info!(
-            torrent.info_hash = %msg.id,
-            request_id = ?msg.request_id,
-            command = ?msg.command,
-            ok = outcome.is_ok(),
-            "torrent command"
-        );
+        tracing::info!(command = ?msg.command, ok = outcome.is_ok(), "torrent command");
         outcome
     }
 }
@@ -367,12 +373,19 @@ impl Handler<RemoveTorrent> for TorrentSession {
     /// The catalogue row goes first: if it cannot be deleted the torrent
     /// stays as it was (and its data with it), instead of coming back at
     /// the next start without its files.
+    #[tracing::instrument(name = "engine.remove", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+        delete_data = msg.delete_data,
+    ))]
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
         if let Err(err) = self.session().and_then(|_| self.tracked(&msg.id).map(drop)) {
             return Box::pin(actix::fut::ready(Err(err)));
         }
+        let span = tracing::Span::current();
         let deleted = self.ledger.delete(msg.id.to_string());
         Box::pin(deleted.into_actor(self).map(move |deleted, actor, _ctx| {
+            let _span = span.enter();
             deleted?;
             let id = msg.id;
             // Gone from the catalogue: from here on it must go everywhere.
@@ -385,7 +398,7 @@ impl Handler<RemoveTorrent> for TorrentSession {
             actor.last_progress.remove(id.as_str());
             actor.pending_resume.remove(id.as_str());
             actor.writer.remove(id.to_string());
-            tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
+            tracing::info!("torrent removed");
             actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
             Ok(())
         }))
