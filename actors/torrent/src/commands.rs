@@ -46,7 +46,7 @@ fn inside(path: &str, roots: &[&str]) -> bool {
 }
 
 impl TorrentSession {
-    fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
+    pub(crate) fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
         self.torrents
             .get(id.as_str())
             .ok_or_else(|| EngineError::NotFound(id.clone()))
@@ -263,17 +263,6 @@ impl TorrentSession {
                 lt(session.set_file_priorities(key, &priorities))?;
                 changes.file_priorities = Some(Value::from(priorities));
             }
-            TorrentCommand::MoveStorage(path) => {
-                if !Path::new(&path).is_absolute() {
-                    return Err(EngineError::InvalidArgument(
-                        "the new storage path must be absolute".into(),
-                    ));
-                }
-                lt(session.move_storage(key, Path::new(&path)))?;
-            }
-            TorrentCommand::ConnectPeer(addr) => {
-                lt(session.connect_peer(key, addr.ip(), addr.port()))?
-            }
         }
         self.persist(id.clone(), changes);
         Ok(())
@@ -326,30 +315,41 @@ impl actix::Handler<AddTorrent> for TorrentSession {
         let id = row.id.clone();
         span.record("torrent.id", id.as_str());
         let request_id = msg.request_id.clone();
-        Box::pin(self.ledger.insert(row).into_actor(self).map(
-            move |inserted, actor, _ctx| {
-                // The reply is built later, on the actor; keep the request's span.
-                let _span = span.enter();
-                let Some(tracked) = actor.torrents.get(&id).cloned() else {
-                    return Err(EngineError::Internal("torrent vanished while being added".into()));
-                };
-                if let Err(err) = inserted {
-                    // Nothing half-added: undo the session add.
-                    if let Some(session) = &actor.session {
-                        let _ = session.remove(&id, false);
+        Box::pin(
+            self.ledger
+                .insert(row)
+                .into_actor(self)
+                .map(move |inserted, actor, _ctx| {
+                    // The reply is built later, on the actor; keep the request's span.
+                    let _span = span.enter();
+                    let Some(tracked) = actor.torrents.get(&id).cloned() else {
+                        return Err(EngineError::Internal(
+                            "torrent vanished while being added".into(),
+                        ));
+                    };
+                    if let Err(err) = inserted {
+                        // Nothing half-added: undo the session add.
+                        if let Some(session) = &actor.session {
+                            let _ = session.remove(&id, false);
+                        }
+                        actor.torrents.remove(&id);
+                        return Err(err);
                     }
-                    actor.torrents.remove(&id);
-                    return Err(err);
-                }
-                tracing::info!("torrent added");
-                // A first resume file at once: a crash or stop right after
-                // the add then needs no recheck, and a stop later only
-                // writes it again if it changed.
-                actor.request_resume(&id);
-                actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
-                Ok(summary(&tracked))
-            },
-        ))
+                    tracing::info!("torrent added");
+                    // A first resume file at once: a crash or stop right after
+                    // the add then needs no recheck, and a stop later only
+                    // writes it again if it changed.
+                    actor.request_resume(&id);
+                    actor.publish(
+                        Event::TorrentAdded {
+                            torrent: tracked.id.clone(),
+                            name: tracked.name.clone(),
+                        },
+                        request_id,
+                    );
+                    Ok(summary(&tracked))
+                }),
+        )
     }
 }
 

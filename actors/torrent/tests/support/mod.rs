@@ -10,7 +10,8 @@ use actix::{Actor, Addr, Context, Handler};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddOptions as EngineAdd, AddTorrent, ControlTorrent, EngineError, TorrentCommand, TorrentSource,
+    AddOptions as EngineAdd, AddTorrent, ConnectPeer, ControlTorrent, EngineError, TorrentCommand,
+    TorrentSource,
 };
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
@@ -181,6 +182,17 @@ impl Engine {
         Ok(())
     }
 
+    /// Dials a peer for a torrent (not an API action).
+    pub async fn connect(&self, id: &TorrentId, peer: std::net::SocketAddr) -> TestResult {
+        self.addr
+            .send(ConnectPeer {
+                id: id.clone(),
+                peer,
+            })
+            .await??;
+        Ok(())
+    }
+
     /// Waits for the first event matching `pick`.
     pub async fn wait_for<T>(
         &mut self,
@@ -207,7 +219,7 @@ impl Engine {
     ) -> TestResult {
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         loop {
-            let _ = self.command(id, TorrentCommand::ConnectPeer(peer)).await;
+            let _ = self.connect(id, peer).await;
             let until = (tokio::time::Instant::now() + Duration::from_secs(3)).min(deadline);
             loop {
                 match tokio::time::timeout_at(until, self.events.recv()).await {
