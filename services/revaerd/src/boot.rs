@@ -8,6 +8,7 @@ use actix::{Actor, Addr};
 use actix_web::dev::ServerHandle;
 use prometheus::Registry;
 use revaer_api::auth::KeyCache;
+use revaer_api::health_metrics::HealthMetrics;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{
     ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles, RateLimits,
@@ -172,6 +173,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         config: config_rx,
         health: health.clone(),
         http_metrics: HttpMetrics::register(&registry)?,
+        health_metrics: HealthMetrics::register(&registry)?,
         rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
         subscribe: actors.hub.clone().recipient(),
         unsubscribe: actors.hub.clone().recipient(),

@@ -83,6 +83,7 @@ pub fn subscription_request(
     Ok(Subscribe {
         last_event_id,
         filter,
+        internal: false,
     })
 }
 

@@ -154,7 +154,7 @@ impl TestServer {
     }
 
     /// The value of one sample of `/metrics`, e.g.
-    /// `metric("api_rate_limit_throttled_total{scope=\"key\"}")`.
+    /// `metric("revaer_api_rate_limit_throttled_total{scope=\"key\"}")`.
     pub async fn metric(&self, series: &str) -> Result<f64, Box<dyn std::error::Error>> {
         let text = self
             .client
