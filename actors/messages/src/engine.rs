@@ -12,9 +12,9 @@ use revaer_domain::torrent::{TorrentDetail, TorrentId, TorrentSummary};
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<TorrentSummary, EngineError>")]
 pub struct AddTorrent {
-    /// Magnet or file.
+    /// A magnet link or the bytes of a `.torrent` file (moved, not copied).
     pub source: TorrentSource,
-    /// Options.
+    /// Save path, category, tags, priorities and limits, already checked by the caller.
     pub options: AddOptions,
     /// Causing request, for logs.
     pub request_id: Option<String>,
@@ -24,7 +24,7 @@ pub struct AddTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct ControlTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
     /// What to do.
     pub command: TorrentCommand,
@@ -32,11 +32,35 @@ pub struct ControlTorrent {
     pub request_id: Option<String>,
 }
 
+/// Move a torrent's storage to another directory: FsOps does this in `move`
+/// mode so the engine keeps seeding from the library. Not an API action.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<(), EngineError>")]
+pub struct MoveStorage {
+    /// The torrent whose files moved.
+    pub id: TorrentId,
+    /// The new save path (absolute, inside the allowed roots).
+    pub path: String,
+    /// Causing request, for logs.
+    pub request_id: Option<String>,
+}
+
+/// Dial a peer for a torrent directly (a local seed, tests). Not an API
+/// action: peers come from trackers, DHT, PEX and magnet `x.pe` hints.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<(), EngineError>")]
+pub struct ConnectPeer {
+    /// The torrent.
+    pub id: TorrentId,
+    /// The peer's address.
+    pub peer: std::net::SocketAddr,
+}
+
 /// Remove a torrent, optionally with its downloaded data.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct RemoveTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
     /// Also delete the payload from disk.
     pub delete_data: bool,
@@ -48,7 +72,7 @@ pub struct RemoveTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<TorrentDetail, EngineError>")]
 pub struct GetTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
 }
 

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use crate::auth::KeyCache;
 use crate::drain::Drain;
 use crate::error::ApiError;
+use crate::health_metrics::HealthMetrics;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sse::HEARTBEAT_INTERVAL;
 use crate::telemetry::HttpMetrics;
@@ -139,6 +140,8 @@ pub struct ApiState {
     pub registry: Registry,
     /// HTTP metrics.
     pub http_metrics: HttpMetrics,
+    /// Build and component-health gauges.
+    pub health_metrics: HealthMetrics,
     /// Verified API keys.
     pub keys: KeyCache,
     /// Token buckets per API key and per client IP (one shared instance).
@@ -155,6 +158,8 @@ pub struct ApiState {
     pub fsops: Option<FsopsHandles>,
     /// Fires at shutdown; ends event streams so they do not hold it up.
     pub drain: Drain,
+    /// Actors whose death makes `/health` fail (see `vital.rs`).
+    pub vital: Vec<crate::vital::VitalActor>,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.

@@ -8,9 +8,11 @@ use actix::{Actor, Addr};
 use actix_web::dev::ServerHandle;
 use prometheus::Registry;
 use revaer_api::auth::KeyCache;
+use revaer_api::health_metrics::HealthMetrics;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{
-    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles, RateLimits,
+    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles,
+    RateLimits, VitalActor,
 };
 use revaer_config::{ConfigWatcher, ListenTiming};
 use revaer_events::{EventHub, HubConfig};
@@ -172,12 +174,19 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         config: config_rx,
         health: health.clone(),
         http_metrics: HttpMetrics::register(&registry)?,
+        health_metrics: HealthMetrics::register(&registry)?,
         rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
         subscribe: actors.hub.clone().recipient(),
         unsubscribe: actors.hub.clone().recipient(),
         engine: Some(EngineHandles::of(&actors.engine)),
         fsops: Some(FsopsHandles::new(&actors.fsops)),
         drain,
+        // A panic on the engine's thread or in the watcher leaves a process
+        // that answers 503 forever: readiness must say so.
+        vital: vec![
+            VitalActor::of("engine", &actors.engine),
+            VitalActor::of("config_watcher", &actors.watcher),
+        ],
         registry,
         keys,
         settings: options.api.clone(),

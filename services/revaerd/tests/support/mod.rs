@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod api_state;
+pub mod daemon;
 pub mod sse;
 pub mod torrents;
 
@@ -154,7 +155,7 @@ impl TestServer {
     }
 
     /// The value of one sample of `/metrics`, e.g.
-    /// `metric("api_rate_limit_throttled_total{scope=\"key\"}")`.
+    /// `metric("revaer_api_rate_limit_throttled_total{scope=\"key\"}")`.
     pub async fn metric(&self, series: &str) -> Result<f64, Box<dyn std::error::Error>> {
         let text = self
             .client
