@@ -102,7 +102,7 @@ def cycle(ctx: Context, daemon: Daemon, profile: str, size: int, reference: Snap
 
 
 def list_bench(ctx: Context, daemon: Daemon) -> None:
-    """A page of 100: latency with one connection, throughput with 16."""
+    """A page of 100: latency with one connection, throughput with THROUGHPUT_CONNECTIONS."""
     results, seconds = ctx.results, ctx.args.list_seconds
     target = daemon.list_target()
     p50 = results.row("list_p50", "list a page of 100, p50 (1 connection)", "ms", "lower")
