@@ -294,3 +294,16 @@ pub struct ConfigSnapshot {
     /// Post-processing policy.
     pub fs_policy: FsPolicy,
 }
+
+impl ConfigSnapshot {
+    /// Where torrents may be saved: the download root and every
+    /// `fs_policy.allow_paths` entry (see `rules::paths::contain`).
+    pub fn save_roots(&self) -> Vec<&str> {
+        self.fs_policy
+            .allow_paths
+            .iter()
+            .map(String::as_str)
+            .chain([self.engine_profile.download_root.as_str()])
+            .collect()
+    }
+}

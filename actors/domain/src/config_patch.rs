@@ -10,10 +10,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::net::IpAddr;
-use std::path::Path;
 
 use crate::config::{AppProfile, ConfigSnapshot, EngineProfile, FsPolicy};
+use crate::rules::text::{has_control, refuse_control};
 use crate::InvalidParam;
+
+/// Longest feature flag name, in characters.
+const MAX_FEATURE_NAME: usize = 64;
 
 /// Fields the config API never changes, whatever `immutable_keys` says:
 /// `mode` moves only through the setup flow, and `immutable_keys` itself is
@@ -228,11 +231,14 @@ pub fn validate_app_profile(app: &AppProfile) -> Vec<InvalidParam> {
         ));
     }
     for (name, value) in &app.features {
-        if !value.is_boolean() {
+        let pointer = format!("/app_profile/features/{}", escape(name));
+        if name.is_empty() || name.chars().count() > MAX_FEATURE_NAME || has_control(name) {
             errors.push(InvalidParam::new(
-                format!("/app_profile/features/{}", escape(name)),
-                "feature flags are booleans",
+                pointer,
+                "feature flag names are 1 to 64 printable characters",
             ));
+        } else if !value.is_boolean() {
+            errors.push(InvalidParam::new(pointer, "feature flags are booleans"));
         }
     }
     errors
@@ -334,7 +340,9 @@ pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
         if let Some(text) = value {
             if text.is_empty()
                 || text.len() > 64
-                || text.chars().any(|c| c.is_whitespace() || c == ':')
+                || text
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == ':')
             {
                 errors.push(InvalidParam::new(
                     pointer,
@@ -355,11 +363,11 @@ pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
         ("cleanup_drop", &fs.cleanup_drop),
     ] {
         for (index, glob) in globs.iter().enumerate() {
+            let pointer = format!("/fs_policy/{name}/{index}");
             if glob.trim().is_empty() {
-                errors.push(InvalidParam::new(
-                    format!("/fs_policy/{name}/{index}"),
-                    "glob must not be empty",
-                ));
+                errors.push(InvalidParam::new(pointer, "glob must not be empty"));
+            } else {
+                refuse_control(&mut errors, &pointer, glob);
             }
         }
     }
@@ -387,15 +395,8 @@ fn check_name(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
 /// Paths stored in the configuration must be absolute and free of `..`, so
 /// that every later allow-list check compares like with like.
 pub fn check_absolute(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
-    let path = Path::new(value);
-    let traverses = path
-        .components()
-        .any(|c| matches!(c, std::path::Component::ParentDir));
-    if value.is_empty() || !path.is_absolute() || traverses || value.contains('\0') {
-        errors.push(InvalidParam::new(
-            pointer,
-            "must be an absolute path without '..'",
-        ));
+    if let Err(err) = crate::rules::paths::check_lexical(value) {
+        errors.push(InvalidParam::new(pointer, err.to_string()));
     }
 }
 

@@ -4,6 +4,7 @@
 use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
+use revaer_domain::rules::{self, text::has_control};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
@@ -59,10 +60,12 @@ impl TorrentSession {
         let session = self.session()?;
         let options = &msg.options;
         let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
-            TorrentSource::Magnet(uri) => {
-                let info = libtorrent_sys::parse_magnet(uri)
+            TorrentSource::Magnet(raw) => {
+                let uri = rules::magnet::normalize(raw)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (info.id, info.name, None, "magnet", Some(uri.clone()), None)
+                let info = libtorrent_sys::parse_magnet(&uri)
+                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
+                (info.id, info.name, None, "magnet", Some(uri), None)
             }
             TorrentSource::File(bytes) => {
                 let meta = libtorrent_sys::parse_torrent_file(bytes)
@@ -77,6 +80,12 @@ impl TorrentSession {
                 )
             }
         };
+        if has_control(&name) {
+            // The name goes to the catalogue and into folder names.
+            return Err(EngineError::InvalidArgument(
+                "the torrent's name contains control characters".into(),
+            ));
+        }
         let id = TorrentId::parse(&raw_id)
             .map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
         if self.torrents.contains_key(id.as_str()) {
@@ -126,9 +135,12 @@ impl TorrentSession {
             upload_limit: clamp_limit(limits.upload_bps)?,
             max_connections: 0,
         };
-        let added = match &msg.source {
-            TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
-            TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
+        // A magnet is added as normalised above (`magnet_uri`).
+        let added = match (&msg.source, magnet_uri.as_deref()) {
+            (TorrentSource::File(bytes), _) => session.add_torrent_file(bytes, &lt_options),
+            (TorrentSource::Magnet(_), uri) => {
+                session.add_magnet(uri.unwrap_or_default(), &lt_options)
+            }
         };
         added.map_err(|err| match err {
             LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),

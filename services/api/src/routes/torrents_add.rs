@@ -21,6 +21,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use bytes::BytesMut;
 use futures_util::StreamExt;
+use revaer_domain::rules::{self, paths};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
 use revaer_messages::torrent::{TorrentLimits, TorrentSummary};
@@ -28,7 +29,7 @@ use revaer_messages::InvalidParam;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
-use std::path::{Component, Path};
+use std::path::Path;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
@@ -130,14 +131,11 @@ impl ToSchema for AddTorrentRequest {
     }
 }
 
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`
-/// (the same rule the engine applies).
+/// True when `path` is absolute, has no `..` and no control character, and
+/// lies under one of `roots` (the same rule the engine applies).
 fn inside(path: &str, roots: &[&str]) -> bool {
     let candidate = Path::new(path);
-    candidate.is_absolute()
-        && !candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
+    paths::check_lexical(path).is_ok()
         && roots
             .iter()
             .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
@@ -268,17 +266,9 @@ async fn magnet_source(
         err.detail = format!("the magnet link is longer than {MAGNET_LIMIT} bytes");
         return Err(err);
     }
-    if !magnet
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("magnet:?")
-    {
-        return Err(ApiError::validation(vec![InvalidParam::new(
-            "/magnet",
-            "must be a magnet link (magnet:?xt=urn:btih:...)",
-        )]));
-    }
-    Ok((TorrentSource::Magnet(magnet.trim().to_string()), options))
+    let magnet = rules::magnet::normalize(&magnet)
+        .map_err(|err| ApiError::validation(vec![InvalidParam::new("/magnet", err.to_string())]))?;
+    Ok((TorrentSource::Magnet(magnet), options))
 }
 
 /// Adds a torrent. Send either `application/json` ([`AddTorrentRequest`])

@@ -1,0 +1,11 @@
+//! Regression tests of the security hardening (issue 10), one module per
+//! area, each test named after the item it covers. They run against a real
+//! revaerd (in-process HTTP server, real PostgreSQL, real libtorrent on
+//! loopback), like the other suites. The memory bound of uploads (item 4)
+//! and the select load (item 5) have their own binaries, since they measure
+//! the whole process.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod input;
