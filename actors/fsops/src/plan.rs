@@ -13,6 +13,7 @@
 //! - the plan carries the policy it was made under; a resumed job never
 //!   consults a newer policy.
 
+use revaer_domain::rules::category::{Category, CategoryError};
 use revaer_messages::config::{FsPolicy, MoveMode};
 use revaer_messages::config_patch::parse_octal;
 use revaer_messages::torrent::TorrentId;
@@ -233,6 +234,15 @@ pub enum PlanError {
         /// Why.
         reason: &'static str,
     },
+    /// The torrent's category is not one plain folder name (see
+    /// `revaer_domain::rules::category`).
+    #[error("category {value:?} is not usable: {reason}")]
+    BadCategory {
+        /// The category.
+        value: String,
+        /// Why.
+        reason: CategoryError,
+    },
     /// An octal mode in the policy does not parse.
     #[error("fs_policy.{field} {value:?} is not an octal mode")]
     BadMode {
@@ -270,9 +280,12 @@ pub fn make_plan(input: &JobInput, policy: &FsPolicy) -> Result<Plan, PlanError>
     };
     check_component("torrent name", &dir_name)?;
     let mut destination = Path::new(&policy.library_root).to_path_buf();
-    if let Some(category) = input.category.as_deref().filter(|c| !c.trim().is_empty()) {
-        check_component("category", category)?;
-        destination.push(category);
+    if let Some(raw) = input.category.as_deref().filter(|c| !c.trim().is_empty()) {
+        let category = Category::parse(raw).map_err(|err| PlanError::BadCategory {
+            value: raw.to_string(),
+            reason: err,
+        })?;
+        destination.push(category.as_str());
     }
     let parent = destination.to_string_lossy().into_owned();
     destination.push(&dir_name);
@@ -649,7 +662,15 @@ mod tests {
         let p = policy(MoveMode::Copy);
         assert!(make_plan(&input(&["../etc/passwd"], None)?, &p).is_err());
         assert!(make_plan(&input(&["/etc/passwd"], None)?, &p).is_err());
-        assert!(make_plan(&input(&["a.mkv"], Some("../x"))?, &p).is_err());
+        for category in ["../x", "a/b", "..", ".hidden"] {
+            assert!(
+                matches!(
+                    make_plan(&input(&["a.mkv"], Some(category))?, &p),
+                    Err(PlanError::BadCategory { .. })
+                ),
+                "{category}"
+            );
+        }
         let mut bad_mode = p.clone();
         bad_mode.chmod_dir = Some("9".into());
         assert!(matches!(

@@ -4,6 +4,7 @@
 use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
+use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, text::has_control};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
@@ -109,6 +110,13 @@ impl TorrentSession {
                 "save_path {save_path:?} must be an absolute path inside the download root or fs_policy.allow_paths"
             )));
         }
+        let category = options
+            .category
+            .as_deref()
+            .map(Category::parse)
+            .transpose()
+            .map_err(|err| EngineError::InvalidArgument(format!("category: {err}")))?
+            .map(Category::into_string);
         let priorities = options.files.clone().unwrap_or_default();
         if let Some(bad) = priorities.iter().find(|p| **p > MAX_PRIORITY) {
             return Err(EngineError::InvalidArgument(format!(
@@ -153,11 +161,6 @@ impl TorrentSession {
         } else {
             name
         };
-        let category = options
-            .category
-            .clone()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
         let status = session.status(id.as_str()).ok();
         let state = status
             .as_ref()

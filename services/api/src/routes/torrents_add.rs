@@ -21,6 +21,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use bytes::BytesMut;
 use futures_util::StreamExt;
+use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, paths};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
@@ -46,7 +47,7 @@ pub const MAGNET_LIMIT: usize = 8 * 1024;
 pub const ADD_JSON_LIMIT: usize = 64 * 1024;
 /// Most tags on one torrent.
 const MAX_TAGS: usize = 64;
-/// Longest category or tag, in characters.
+/// Longest tag, in characters.
 const MAX_LABEL: usize = 128;
 
 /// What the magnet field holds.
@@ -172,7 +173,9 @@ pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<In
         }
     }
     if let Some(category) = &options.category {
-        check_label(&mut errors, "/category".into(), category);
+        if let Err(err) = Category::parse(category) {
+            errors.push(InvalidParam::new("/category", err.to_string()));
+        }
     }
     if options.tags.len() > MAX_TAGS {
         errors.push(InvalidParam::new(
