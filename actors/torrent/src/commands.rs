@@ -5,7 +5,7 @@ use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_domain::rules::category::Category;
-use revaer_domain::rules::{self, text::has_control};
+use revaer_domain::rules::{self, paths, text::has_control};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
@@ -14,7 +14,7 @@ use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
 use revaer_schema::models::torrents::{self, NewTorrent, TorrentChanges};
 use serde_json::Value;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use crate::actor::TorrentSession;
 use crate::catalogue;
@@ -31,21 +31,6 @@ fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
         )),
         Some(v) => Ok(i32::try_from(v).unwrap_or(i32::MAX)),
     }
-}
-
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`.
-fn inside(path: &str, roots: &[&str]) -> bool {
-    let candidate = Path::new(path);
-    if !candidate.is_absolute()
-        || candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
-    {
-        return false;
-    }
-    roots
-        .iter()
-        .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
 }
 
 impl TorrentSession {
@@ -97,17 +82,9 @@ impl TorrentSession {
             .save_path
             .clone()
             .unwrap_or_else(|| profile.download_root.clone());
-        let mut roots: Vec<&str> = self
-            .config
-            .fs_policy
-            .allow_paths
-            .iter()
-            .map(String::as_str)
-            .collect();
-        roots.push(profile.download_root.as_str());
-        if !inside(&save_path, &roots) {
+        if let Err(err) = paths::contain(&save_path, &self.config.save_roots()) {
             return Err(EngineError::InvalidArgument(format!(
-                "save_path {save_path:?} must be an absolute path inside the download root or fs_policy.allow_paths"
+                "save_path {save_path:?} {err}"
             )));
         }
         let category = options
@@ -279,11 +256,11 @@ impl TorrentSession {
                 changes.file_priorities = Some(Value::from(priorities));
             }
             TorrentCommand::MoveStorage(path) => {
-                if !Path::new(&path).is_absolute() {
-                    return Err(EngineError::InvalidArgument(
-                        "the new storage path must be absolute".into(),
-                    ));
-                }
+                // The same containment as an add: FsOps moves into the
+                // library, which lies inside fs_policy.allow_paths.
+                paths::contain(&path, &self.config.save_roots()).map_err(|err| {
+                    EngineError::InvalidArgument(format!("the new storage path {path:?} {err}"))
+                })?;
                 lt(session.move_storage(key, Path::new(&path)))?;
             }
             TorrentCommand::ConnectPeer(addr) => {
