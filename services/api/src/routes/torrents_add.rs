@@ -39,7 +39,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::engine;
 use crate::error::{payload_too_large, unsupported_media_type, ApiError, Problem};
-use crate::extract::{json_error, ReqId};
+use crate::extract::{is_plain_json, json_error, ReqId};
 use crate::routes::torrents_upload::{self, UploadForm};
 use crate::state::ApiState;
 
@@ -291,14 +291,15 @@ pub async fn add_torrent(
 ) -> Result<HttpResponse, ApiError> {
     let handles = state.engine()?;
     let (source, options) = match media_type(req.headers()).as_str() {
-        "application/json" => magnet_source(payload, req.headers()).await?,
+        "application/json" if is_plain_json(&req) => magnet_source(payload, req.headers()).await?,
         "multipart/form-data" => {
             let limit = state.settings.torrent_file_limit;
             torrents_upload::read(req.headers(), payload, limit).await?
         }
         _ => {
             let mut err = unsupported_media_type();
-            err.detail = "send application/json (magnet) or multipart/form-data (.torrent)".into();
+            err.detail =
+                "send application/json in UTF-8 (magnet) or multipart/form-data (.torrent)".into();
             return Err(err);
         }
     };

@@ -10,4 +10,5 @@ mod support;
 
 mod category;
 mod input;
+mod media;
 mod paths;
