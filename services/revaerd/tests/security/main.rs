@@ -10,5 +10,14 @@ mod support;
 
 mod category;
 mod input;
+mod last_key;
 mod media;
 mod paths;
+
+use support::TestServer;
+
+/// A server whose per-address bucket never runs dry: these tests fail many
+/// authentications on purpose and are not about throttling.
+async fn server() -> Result<(TestServer, String), Box<dyn std::error::Error>> {
+    TestServer::start_active_with(|options| options.api.rate_limit.ip_burst = 1_000_000).await
+}
