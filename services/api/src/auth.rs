@@ -45,19 +45,54 @@ struct CachedKey {
     touched: Instant,
 }
 
+#[derive(Debug, Default)]
+struct Entries {
+    /// Bumped by every [`KeyCache::clear`].
+    generation: u64,
+    keys: HashMap<String, CachedKey>,
+}
+
 /// Verified keys by id.
 #[derive(Debug, Clone, Default)]
 pub struct KeyCache {
-    inner: Arc<Mutex<HashMap<String, CachedKey>>>,
+    inner: Arc<Mutex<Entries>>,
 }
 
 impl KeyCache {
-    /// Forgets every verified key.
+    /// Forgets every verified key and starts a new generation.
     pub fn clear(&self) {
-        self.lock().clear();
+        let mut entries = self.lock();
+        entries.generation += 1;
+        entries.keys.clear();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedKey>> {
+    /// The current generation (read it before a database lookup whose
+    /// outcome will be cached).
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    /// Caches `key` unless the cache was cleared since `generation`.
+    fn insert(&self, generation: u64, key_id: String, key: CachedKey) -> bool {
+        let mut entries = self.lock();
+        let current = entries.generation == generation;
+        if current {
+            entries.keys.insert(key_id, key);
+        }
+        current
+    }
+
+    fn lookup(&self, key_id: &str) -> Option<CachedKey> {
+        self.lock().keys.get(key_id).cloned()
+    }
+
+    fn touched(&self, key_id: &str) {
+        if let Some(entry) = self.lock().keys.get_mut(key_id) {
+            entry.touched = Instant::now();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         match self.inner.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -153,7 +188,7 @@ pub enum CacheLookup {
 pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, ApiError> {
     let (key_id, secret) = credentials(headers)?;
     let presented = digest(&secret);
-    let cached = state.keys.lock().get(&key_id).cloned();
+    let cached = state.keys.lookup(&key_id);
     if let Some(cached) = cached {
         if same(&cached.digest, &presented) {
             let key = AuthenticatedKey {
@@ -178,6 +213,9 @@ pub async fn verify(
 ) -> Result<AuthenticatedKey, ApiError> {
     let Unverified { key_id, secret } = unverified;
     let presented = digest(&secret);
+    // Read before the lookup: a clear after this point (a revocation
+    // committing) keeps this outcome out of the cache.
+    let generation = state.keys.generation();
     let lookup_id = key_id.clone();
     let row = state
         .db(move |conn| {
@@ -189,7 +227,8 @@ pub async fn verify(
         tracing::info!(auth.key_id = %key_id, "rejected API key");
         return Err(ApiError::unauthorized("the API key is not valid"));
     };
-    state.keys.lock().insert(
+    let cached = state.keys.insert(
+        generation,
         key_id.clone(),
         CachedKey {
             digest: presented,
@@ -199,7 +238,7 @@ pub async fn verify(
             touched: Instant::now(),
         },
     );
-    if row.enabled {
+    if row.enabled && cached {
         touch(state, &key_id);
     }
     check_enabled(
@@ -214,9 +253,7 @@ pub async fn verify(
 
 /// Records `last_used_at` in the background; a failure only costs the timestamp.
 fn touch(state: &ApiState, key_id: &str) {
-    if let Some(entry) = state.keys.lock().get_mut(key_id) {
-        entry.touched = Instant::now();
-    }
+    state.keys.touched(key_id);
     let state = state.clone();
     let key_id = key_id.to_string();
     actix_web::rt::spawn(async move {
@@ -243,6 +280,30 @@ mod tests {
             );
         }
         map
+    }
+
+    fn cached(enabled: bool) -> CachedKey {
+        CachedKey {
+            digest: digest("s"),
+            enabled,
+            burst: 1,
+            per_seconds: 1,
+            touched: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn an_outcome_read_before_a_clear_is_not_cached() {
+        let cache = KeyCache::default();
+        let before = cache.generation();
+        cache.clear();
+        assert!(!cache.insert(before, "k".into(), cached(true)));
+        assert!(cache.lookup("k").is_none(), "stale outcome kept");
+        let now = cache.generation();
+        assert!(cache.insert(now, "k".into(), cached(true)));
+        assert!(cache.lookup("k").is_some());
+        cache.clear();
+        assert!(cache.lookup("k").is_none());
     }
 
     #[test]

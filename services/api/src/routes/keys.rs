@@ -179,6 +179,9 @@ pub async fn update_key(
         })
         .await?;
     let (row, revision) = written(updated, &key_id)?;
+    // At once, not only when the watcher delivers the revision: the
+    // change holds for every request that starts after this one returns.
+    state.keys.clear();
     state.wait_for_revision(revision).await;
     Ok(HttpResponse::Ok().json(info(&row)))
 }
@@ -209,6 +212,7 @@ pub async fn delete_key(
         .db(move |conn| Ok(api_keys::delete(conn, &id, &actor)?))
         .await?;
     let revision = written(deleted, &key_id)?;
+    state.keys.clear();
     state.rate_limits.forget_key(&key_id);
     state.wait_for_revision(revision).await;
     tracing::info!(auth.key_id = %key_id, "API key deleted");

@@ -21,3 +21,4 @@ use support::TestServer;
 async fn server() -> Result<(TestServer, String), Box<dyn std::error::Error>> {
     TestServer::start_active_with(|options| options.api.rate_limit.ip_burst = 1_000_000).await
 }
+mod revocation;
