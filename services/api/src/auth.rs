@@ -219,8 +219,15 @@ pub async fn verify(
     let lookup_id = key_id.clone();
     let row = state
         .db(move |conn| {
-            let row = api_keys::find(conn, &lookup_id)?;
-            Ok(row.filter(|row| secrets::verify(&secret, &row.secret_hash)))
+            match api_keys::find(conn, &lookup_id)? {
+                Some(row) => Ok(secrets::verify(&secret, &row.secret_hash).then_some(row)),
+                // As slow as a wrong secret, so timing does not tell
+                // unknown ids from known ones.
+                None => {
+                    secrets::verify_nothing(&secret);
+                    Ok(None)
+                }
+            }
         })
         .await?;
     let Some(row) = row else {

@@ -22,3 +22,4 @@ async fn server() -> Result<(TestServer, String), Box<dyn std::error::Error>> {
     TestServer::start_active_with(|options| options.api.rate_limit.ip_burst = 1_000_000).await
 }
 mod revocation;
+mod timing;
