@@ -212,6 +212,7 @@ pub async fn delete_key(
         .db(move |conn| Ok(api_keys::delete(conn, &id, &actor)?))
         .await?;
     let revision = written(deleted, &key_id)?;
+    state.keys.forget(&key_id);
     state.keys.clear();
     state.rate_limits.forget_key(&key_id);
     state.wait_for_revision(revision).await;

@@ -21,5 +21,6 @@ use support::TestServer;
 async fn server() -> Result<(TestServer, String), Box<dyn std::error::Error>> {
     TestServer::start_active_with(|options| options.api.rate_limit.ip_burst = 1_000_000).await
 }
+mod lockout;
 mod revocation;
 mod timing;
