@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
+use tokio::sync::watch;
 
 /// A remembered decision.
 #[derive(Debug, Clone)]
@@ -46,17 +47,38 @@ struct Entries {
 }
 
 /// Verified keys by id (one shared instance per process).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct KeyCache {
     inner: Arc<Mutex<Entries>>,
+    /// Announces every new generation to long-lived responses (event
+    /// streams), which then check that their key still holds.
+    generations: Arc<watch::Sender<u64>>,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self {
+            inner: Arc::default(),
+            generations: Arc::new(watch::channel(0).0),
+        }
+    }
 }
 
 impl KeyCache {
     /// Forgets every decision and starts a new generation.
     pub fn clear(&self) {
-        let mut entries = self.lock();
-        entries.generation += 1;
-        entries.decided.clear();
+        let generation = {
+            let mut entries = self.lock();
+            entries.generation += 1;
+            entries.decided.clear();
+            entries.generation
+        };
+        self.generations.send_replace(generation);
+    }
+
+    /// Follows the generation: changes whenever the cache is cleared.
+    pub fn watch(&self) -> watch::Receiver<u64> {
+        self.generations.subscribe()
     }
 
     /// Forgets everything about a deleted key, its proof included.

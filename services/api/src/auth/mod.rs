@@ -248,6 +248,38 @@ pub async fn verify(
     )
 }
 
+/// Completes once `key` no longer authorises what was opened with it: the
+/// key was deleted, disabled or given another rate limit (an event stream
+/// then ends; its client reconnects and is authenticated and charged
+/// afresh). Checked whenever the key cache moves to a new generation, which
+/// every settings revision and every key change causes, so a revocation
+/// reaches open streams as promptly as it reaches new requests. A failed
+/// check (database unavailable) also completes it: fail closed.
+pub async fn revoked(state: ApiState, key: AuthenticatedKey) {
+    let mut generations = state.keys.watch();
+    let mut checked = key.generation;
+    loop {
+        let current = *generations.borrow_and_update();
+        if current == checked {
+            if generations.changed().await.is_err() {
+                // The cache is gone with the server: nothing left to revoke.
+                std::future::pending::<()>().await;
+            }
+            continue;
+        }
+        checked = current;
+        let id = key.key_id.clone();
+        let row = state.db(move |conn| Ok(api_keys::find(conn, &id)?)).await;
+        let holds = matches!(&row, Ok(Some(row)) if row.enabled
+            && row.rate_burst == key.burst
+            && row.rate_per_seconds == key.per_seconds);
+        if !holds {
+            tracing::info!(auth.key_id = %key.key_id, "key changed or revoked; ending its stream");
+            return;
+        }
+    }
+}
+
 /// Records `last_used_at` in the background; a failure only costs the timestamp.
 fn touch(state: &ApiState, key_id: &str) {
     state.keys.touched(key_id);

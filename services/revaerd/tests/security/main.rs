@@ -23,4 +23,5 @@ async fn server() -> Result<(TestServer, String), Box<dyn std::error::Error>> {
 }
 mod lockout;
 mod revocation;
+mod streams;
 mod timing;
