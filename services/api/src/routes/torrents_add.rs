@@ -48,7 +48,7 @@ pub const MAGNET_LIMIT: usize = 8 * 1024;
 /// Largest accepted JSON body of an add (the magnet plus options).
 pub const ADD_JSON_LIMIT: usize = 64 * 1024;
 /// Most tags on one torrent.
-const MAX_TAGS: usize = 64;
+pub(crate) const MAX_TAGS: usize = 64;
 /// Longest tag, in characters.
 const MAX_LABEL: usize = 128;
 

@@ -25,3 +25,4 @@ mod lockout;
 mod revocation;
 mod streams;
 mod timing;
+mod uploads;
