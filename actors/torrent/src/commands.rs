@@ -5,7 +5,7 @@ use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_domain::rules::category::Category;
-use revaer_domain::rules::{self, paths, text::has_control};
+use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
@@ -19,9 +19,6 @@ use std::path::Path;
 use crate::actor::TorrentSession;
 use crate::catalogue;
 use crate::mapping::{self, engine_error, summary, Tracked};
-
-/// Highest file priority libtorrent accepts.
-const MAX_PRIORITY: u8 = 7;
 
 fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     match value {
@@ -95,9 +92,9 @@ impl TorrentSession {
             .map_err(|err| EngineError::InvalidArgument(format!("category: {err}")))?
             .map(Category::into_string);
         let priorities = options.files.clone().unwrap_or_default();
-        if let Some(bad) = priorities.iter().find(|p| **p > MAX_PRIORITY) {
+        if let Some(bad) = priorities.iter().find(|p| **p > MAX_FILE_PRIORITY) {
             return Err(EngineError::InvalidArgument(format!(
-                "file priority {bad} is out of range 0..=7"
+                "file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"
             )));
         }
         if let Some(count) = file_count {
@@ -241,9 +238,9 @@ impl TorrentSession {
                             count,
                         });
                     }
-                    if *priority > MAX_PRIORITY {
+                    if *priority > MAX_FILE_PRIORITY {
                         return Err(EngineError::InvalidArgument(format!(
-                            "file priority {priority} is out of range 0..=7"
+                            "file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"
                         )));
                     }
                 }
@@ -458,5 +455,16 @@ impl Handler<RestartEngine> for TorrentSession {
             ctx.stop();
             Ok(())
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_domain_and_the_bridge_agree_on_the_highest_priority() {
+        assert_eq!(
+            revaer_domain::rules::MAX_FILE_PRIORITY,
+            libtorrent_sys::MAX_PRIORITY
+        );
     }
 }

@@ -25,7 +25,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use bytes::BytesMut;
 use futures_util::StreamExt;
 use revaer_domain::rules::category::Category;
-use revaer_domain::rules::{self, paths};
+use revaer_domain::rules::{self, paths, MAX_FILE_PRIORITY};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
 use revaer_messages::torrent::{TorrentLimits, TorrentSummary};
@@ -170,10 +170,10 @@ pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<In
         check_label(&mut errors, format!("/tags/{i}"), tag);
     }
     for (i, priority) in options.files.iter().flatten().enumerate() {
-        if *priority > 7 {
+        if *priority > MAX_FILE_PRIORITY {
             errors.push(InvalidParam::new(
                 format!("/files/{i}"),
-                "priority must be 0 to 7",
+                format!("priority must be 0 to {MAX_FILE_PRIORITY}"),
             ));
         }
     }
