@@ -319,19 +319,37 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
 pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
     check_absolute(&mut errors, "/fs_policy/library_root", &fs.library_root);
+    let mode_max = max_mode(fs.allow_special_modes);
     for (pointer, value, max) in [
-        ("/fs_policy/chmod_file", &fs.chmod_file, 0o7777),
-        ("/fs_policy/chmod_dir", &fs.chmod_dir, 0o7777),
+        ("/fs_policy/chmod_file", &fs.chmod_file, mode_max),
+        ("/fs_policy/chmod_dir", &fs.chmod_dir, mode_max),
         ("/fs_policy/umask", &fs.umask, 0o777),
     ] {
         if let Some(text) = value {
             if parse_octal(text).is_none_or(|mode| mode > max) {
+                let special = if max == 0o777 && pointer != "/fs_policy/umask" {
+                    " (setuid, setgid and sticky bits need fs_policy.allow_special_modes)"
+                } else {
+                    ""
+                };
                 errors.push(InvalidParam::new(
                     pointer,
-                    format!("must be an octal mode up to {max:o}, e.g. \"644\""),
+                    format!("must be an octal mode up to {max:o}, e.g. \"644\"{special}"),
                 ));
             }
         }
+    }
+    if !(0..=1000).contains(&fs.extract_max_ratio) {
+        errors.push(InvalidParam::new(
+            "/fs_policy/extract_max_ratio",
+            "must be between 0 (no limit) and 1000",
+        ));
+    }
+    if !(0..=MAX_FREE_MARGIN).contains(&fs.extract_min_free_bytes) {
+        errors.push(InvalidParam::new(
+            "/fs_policy/extract_min_free_bytes",
+            "must be between 0 (no margin) and 2^50 bytes",
+        ));
     }
     for (pointer, value) in [
         ("/fs_policy/owner", &fs.owner),
@@ -373,6 +391,19 @@ pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
     }
     errors
 }
+
+/// Largest `chmod_file`/`chmod_dir` mode: the permission bits only, unless
+/// special bits (setuid 4000, setgid 2000, sticky 1000) are opted into.
+pub fn max_mode(allow_special_modes: bool) -> u32 {
+    if allow_special_modes {
+        0o7777
+    } else {
+        0o777
+    }
+}
+
+/// Largest `extract_min_free_bytes` (1 PiB), far above any disk.
+const MAX_FREE_MARGIN: i64 = 1 << 50;
 
 /// Parses an octal permission string such as `"0644"` or `"755"`.
 pub fn parse_octal(text: &str) -> Option<u32> {
@@ -439,6 +470,9 @@ mod tests {
                 group: None,
                 umask: Some("022".into()),
                 allow_paths: vec!["/srv".into()],
+                allow_special_modes: false,
+                extract_max_ratio: 4,
+                extract_min_free_bytes: 1 << 30,
             },
         }
     }

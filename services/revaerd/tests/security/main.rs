@@ -26,3 +26,4 @@ mod revocation;
 mod streams;
 mod timing;
 mod uploads;
+mod modes;
