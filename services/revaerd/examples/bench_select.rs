@@ -17,7 +17,12 @@ use serde_json::{json, Value};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-async fn add(client: &reqwest::Client, base: &str, key: &str, files: usize) -> Result<String, Error> {
+async fn add(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+    files: usize,
+) -> Result<String, Error> {
     let torrent = many_files_torrent(&format!("bench-select-{files}"), files);
     let form = reqwest::multipart::Form::new()
         .part(
@@ -33,7 +38,11 @@ async fn add(client: &reqwest::Client, base: &str, key: &str, files: usize) -> R
         .await?;
     let status = res.status();
     let body: Value = res.json().await?;
-    match (status.as_u16(), body["id"].as_str(), body["torrent_id"].as_str()) {
+    match (
+        status.as_u16(),
+        body["id"].as_str(),
+        body["torrent_id"].as_str(),
+    ) {
         (201, Some(id), _) | (409, _, Some(id)) => Ok(id.to_string()),
         _ => Err(format!("add: {status} {body}").into()),
     }
@@ -102,7 +111,10 @@ async fn main() -> Result<(), Error> {
         if status != 200 {
             return Err(format!("select: {status}").into());
         }
-        println!("select on {files} files: {:?} ({bytes} bytes)", started.elapsed());
+        println!(
+            "select on {files} files: {:?} ({bytes} bytes)",
+            started.elapsed()
+        );
     }
     done.store(true, Ordering::Relaxed);
     let worst = probe.await?;
