@@ -139,32 +139,41 @@ fn document_common_problems(doc: &mut utoipa::openapi::OpenApi) {
 /// Links from a creating operation's `201` to the operations that act on
 /// what it created (OpenAPI 3 `links`): clients, and stateful fuzzers such
 /// as schemathesis, can follow add → detail → select/action → delete.
-/// Each entry: the creating operation, the path parameter, the JSON pointer
-/// of its value in the `201` body, and the operations that take it.
-const LINKS: &[(&str, &str, &str, &str, &[(&str, &str)])] = &[
-    (
-        "/v1/torrents",
-        "post",
-        "id",
-        "$response.body#/id",
-        &[
+struct CreationLinks {
+    /// The creating operation.
+    path: &'static str,
+    method: &'static str,
+    /// The path parameter the targets take, and where its value is.
+    parameter: &'static str,
+    value: &'static str,
+    /// The operations on what was created, as `(path, method)`.
+    targets: &'static [(&'static str, &'static str)],
+}
+
+const LINKS: &[CreationLinks] = &[
+    CreationLinks {
+        path: "/v1/torrents",
+        method: "post",
+        parameter: "id",
+        value: "$response.body#/id",
+        targets: &[
             ("/v1/torrents/{id}", "get"),
             ("/v1/torrents/{id}/select", "post"),
             ("/v1/torrents/{id}/action", "post"),
             ("/v1/torrents/{id}/fsops/retry", "post"),
             ("/v1/torrents/{id}", "delete"),
         ],
-    ),
-    (
-        "/v1/keys",
-        "post",
-        "key_id",
-        "$response.body#/key_id",
-        &[
+    },
+    CreationLinks {
+        path: "/v1/keys",
+        method: "post",
+        parameter: "key_id",
+        value: "$response.body#/key_id",
+        targets: &[
             ("/v1/keys/{key_id}", "patch"),
             ("/v1/keys/{key_id}", "delete"),
         ],
-    ),
+    },
 ];
 
 /// Adds [`LINKS`] to the `201` responses of the rendered document (named
@@ -175,7 +184,14 @@ const LINKS: &[(&str, &str, &str, &str, &[(&str, &str)])] = &[
 /// `Link` with snake_case field names (`operation_id`), which no OpenAPI
 /// tool reads.
 fn document_links(doc: &mut serde_json::Value) {
-    for (path, method, parameter, value, targets) in LINKS {
+    for CreationLinks {
+        path,
+        method,
+        parameter,
+        value,
+        targets,
+    } in LINKS
+    {
         let mut links = serde_json::Map::new();
         for (target_path, target_method) in *targets {
             let id = doc["paths"][target_path][target_method]["operationId"].clone();

@@ -22,8 +22,7 @@ use actix_web::{post, web, HttpResponse};
 use revaer_messages::engine::{ControlTorrent, GetTorrent, TorrentCommand};
 use revaer_messages::torrent::{TorrentDetail, TorrentFile};
 use revaer_messages::InvalidParam;
-use serde::Deserialize;
-use utoipa::ToSchema;
+use revaer_wire::SelectRequest;
 
 use crate::engine;
 use crate::error::{ApiError, Problem};
@@ -34,39 +33,6 @@ use revaer_domain::rules::MAX_FILE_PRIORITY;
 
 /// Most rules in one request.
 pub const MAX_RULES: usize = 64;
-
-/// A priority for one file by index.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileSelection {
-    /// File index (see the torrent's `files`).
-    pub index: i64,
-    /// 0 (skip) to 7 (highest).
-    pub priority: i64,
-}
-
-/// A priority for every file whose path matches a glob.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GlobRule {
-    /// Pattern over the path inside the torrent, case-insensitive: `*`, `?`,
-    /// `[a-z]`, `[!x]`, `\` escapes; `*` also crosses `/`.
-    pub glob: String,
-    /// 0 (skip) to 7 (highest).
-    pub priority: i64,
-}
-
-/// File selection request.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SelectRequest {
-    /// Priorities by index (override rules).
-    #[serde(default)]
-    pub files: Vec<FileSelection>,
-    /// Priorities by glob, applied in order.
-    #[serde(default)]
-    pub rules: Vec<GlobRule>,
-}
 
 /// The priority as the engine wants it, or a problem at `pointer`.
 fn priority(errors: &mut Vec<InvalidParam>, pointer: String, value: i64) -> u8 {
@@ -249,6 +215,7 @@ pub async fn select_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use revaer_wire::{FileSelection, GlobRule};
 
     fn file(index: u32, path: &str) -> TorrentFile {
         TorrentFile {
