@@ -12,14 +12,18 @@ mod alerts;
 mod catalogue;
 mod commands;
 mod gauges;
+mod internal;
+mod ledger;
 mod listing;
 mod mapping;
 mod metrics;
 mod options;
 mod restore;
 mod resume;
+mod saving;
 mod share_limits;
 mod shutdown;
+mod writer;
 
 pub use actor::TorrentSession;
 pub use metrics::EngineMetrics;

@@ -44,6 +44,8 @@ pub struct Tracked {
     pub counted_out: i64,
     /// Tracker hosts and file extensions, for list filters.
     pub facets: Facets,
+    /// Where its resume data stands.
+    pub resume: crate::saving::ResumeMark,
 }
 
 /// The user-facing state of a torrent.

@@ -1,9 +1,7 @@
 //! Item 8: a save path is confined to the allowed roots after symlinks are
 //! resolved, by the API and again by the engine (add and move storage).
 
-use revaer_messages::engine::{
-    AddOptions, AddTorrent, ControlTorrent, EngineError, TorrentCommand, TorrentSource,
-};
+use revaer_messages::engine::{AddOptions, AddTorrent, EngineError, MoveStorage, TorrentSource};
 use revaer_messages::TorrentId;
 use serde_json::json;
 
@@ -61,9 +59,9 @@ async fn item8_a_symlink_inside_the_roots_cannot_lead_outside() -> TestResult {
             .server
             .running
             .engine
-            .send(ControlTorrent {
+            .send(MoveStorage {
                 id: TorrentId::parse(&id)?,
-                command: TorrentCommand::MoveStorage(target.to_string()),
+                path: target.to_string(),
                 request_id: None,
             })
             .await?;
