@@ -4,6 +4,8 @@
 use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
+use revaer_domain::rules::category::Category;
+use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
@@ -12,13 +14,9 @@ use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
 use revaer_schema::models::torrents::{NewTorrent, TorrentChanges};
 use serde_json::Value;
-use std::path::{Component, Path};
 
 use crate::actor::TorrentSession;
 use crate::mapping::{self, engine_error, summary, Tracked};
-
-/// Highest file priority libtorrent accepts.
-const MAX_PRIORITY: u8 = 7;
 
 fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     match value {
@@ -28,21 +26,6 @@ fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
         )),
         Some(v) => Ok(i32::try_from(v).unwrap_or(i32::MAX)),
     }
-}
-
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`.
-fn inside(path: &str, roots: &[&str]) -> bool {
-    let candidate = Path::new(path);
-    if !candidate.is_absolute()
-        || candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
-    {
-        return false;
-    }
-    roots
-        .iter()
-        .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
 }
 
 impl TorrentSession {
@@ -58,10 +41,12 @@ impl TorrentSession {
         let session = self.session()?;
         let options = &msg.options;
         let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
-            TorrentSource::Magnet(uri) => {
-                let info = libtorrent_sys::parse_magnet(uri)
+            TorrentSource::Magnet(raw) => {
+                let uri = rules::magnet::normalize(raw)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (info.id, info.name, None, "magnet", Some(uri.clone()), None)
+                let info = libtorrent_sys::parse_magnet(&uri)
+                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
+                (info.id, info.name, None, "magnet", Some(uri), None)
             }
             TorrentSource::File(bytes) => {
                 let meta = libtorrent_sys::parse_torrent_file(bytes)
@@ -76,6 +61,12 @@ impl TorrentSession {
                 )
             }
         };
+        if has_control(&name) {
+            // The name goes to the catalogue and into folder names.
+            return Err(EngineError::InvalidArgument(
+                "the torrent's name contains control characters".into(),
+            ));
+        }
         let id = TorrentId::parse(&raw_id)
             .map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
         if self.torrents.contains_key(id.as_str()) {
@@ -86,23 +77,22 @@ impl TorrentSession {
             .save_path
             .clone()
             .unwrap_or_else(|| profile.download_root.clone());
-        let mut roots: Vec<&str> = self
-            .config
-            .fs_policy
-            .allow_paths
-            .iter()
-            .map(String::as_str)
-            .collect();
-        roots.push(profile.download_root.as_str());
-        if !inside(&save_path, &roots) {
+        if let Err(err) = paths::contain(&save_path, &self.config.save_roots()) {
             return Err(EngineError::InvalidArgument(format!(
-                "save_path {save_path:?} must be an absolute path inside the download root or fs_policy.allow_paths"
+                "save_path {save_path:?} {err}"
             )));
         }
+        let category = options
+            .category
+            .as_deref()
+            .map(Category::parse)
+            .transpose()
+            .map_err(|err| EngineError::InvalidArgument(format!("category: {err}")))?
+            .map(Category::into_string);
         let priorities = options.files.clone().unwrap_or_default();
-        if let Some(bad) = priorities.iter().find(|p| **p > MAX_PRIORITY) {
+        if let Some(bad) = priorities.iter().find(|p| **p > MAX_FILE_PRIORITY) {
             return Err(EngineError::InvalidArgument(format!(
-                "file priority {bad} is out of range 0..=7"
+                "file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"
             )));
         }
         if let Some(count) = file_count {
@@ -125,9 +115,12 @@ impl TorrentSession {
             upload_limit: clamp_limit(limits.upload_bps)?,
             max_connections: 0,
         };
-        let added = match &msg.source {
-            TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
-            TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
+        // A magnet is added as normalised above (`magnet_uri`).
+        let added = match (&msg.source, magnet_uri.as_deref()) {
+            (TorrentSource::File(bytes), _) => session.add_torrent_file(bytes, &lt_options),
+            (TorrentSource::Magnet(_), uri) => {
+                session.add_magnet(uri.unwrap_or_default(), &lt_options)
+            }
         };
         added.map_err(|err| match err {
             LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
@@ -140,11 +133,6 @@ impl TorrentSession {
         } else {
             name
         };
-        let category = options
-            .category
-            .clone()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
         let status = session.status(id.as_str()).ok();
         let state = status
             .as_ref()
@@ -249,9 +237,9 @@ impl TorrentSession {
                             count,
                         });
                     }
-                    if *priority > MAX_PRIORITY {
+                    if *priority > MAX_FILE_PRIORITY {
                         return Err(EngineError::InvalidArgument(format!(
-                            "file priority {priority} is out of range 0..=7"
+                            "file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"
                         )));
                     }
                 }
@@ -439,5 +427,16 @@ impl Handler<RestartEngine> for TorrentSession {
         tracing::info!("engine restart requested");
         let stopped = self.save_and_stop(true, ctx);
         self.stop_reply(stopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_domain_and_the_bridge_agree_on_the_highest_priority() {
+        assert_eq!(
+            revaer_domain::rules::MAX_FILE_PRIORITY,
+            libtorrent_sys::MAX_PRIORITY
+        );
     }
 }
