@@ -1,5 +1,6 @@
 //! The `TorrentSession` actor: lifecycle, the alert pump and configuration.
 
+use actix::prelude::SendError;
 use actix::{Actor, ActorContext, AsyncContext, Context, Handler, Supervised};
 use libtorrent_sys::Session;
 use revaer_messages::config::{ConfigSnapshot, Mode};
@@ -15,6 +16,7 @@ use std::time::Instant;
 use crate::ledger::Ledger;
 use crate::mapping::Tracked;
 use crate::options::{session_settings, EngineOptions};
+use crate::progress::ProgressCoalescer;
 use crate::resume::ResumeStore;
 use crate::shutdown::Stopping;
 use crate::writer::ResumeWriter;
@@ -27,7 +29,8 @@ pub struct TorrentSession {
     pub(crate) session: Option<Arc<Session>>,
     /// Tracked torrents, indexed for list queries.
     pub(crate) torrents: TorrentTable<Tracked>,
-    pub(crate) last_progress: HashMap<String, Instant>,
+    /// Per-torrent progress coalescing (see `progress.rs`).
+    pub(crate) progress: ProgressCoalescer,
     /// Where resume files are read at restore.
     pub(crate) resume: ResumeStore,
     /// The one writer of resume files (see `writer.rs`).
@@ -56,6 +59,7 @@ impl TorrentSession {
         let resume = ResumeStore::new(&config.engine_profile.resume_dir);
         let writer = ResumeWriter::spawn(resume.clone(), options.metrics.clone());
         let ledger = Ledger::spawn(options.pool.clone(), options.health.clone());
+        let progress_interval = options.progress_interval;
         options
             .health
             .set(COMPONENT, ComponentHealth::degraded("starting"));
@@ -64,7 +68,7 @@ impl TorrentSession {
             config,
             session: None,
             torrents: TorrentTable::new(),
-            last_progress: HashMap::new(),
+            progress: ProgressCoalescer::new(progress_interval),
             resume,
             writer,
             ledger,
@@ -93,9 +97,26 @@ impl TorrentSession {
         }
     }
 
-    pub(crate) fn publish(&self, event: Event, request_id: Option<String>) {
-        if let Some(events) = &self.options.events {
-            events.do_send(Publish { event, request_id });
+    /// Hands an event to the hub without waiting and without growing its
+    /// mailbox past its capacity: a refused `progress` update is counted and
+    /// sent again with a later tick (a newer one replaces it); the rare
+    /// lifecycle events are never dropped.
+    pub(crate) fn publish(&mut self, event: Event, request_id: Option<String>) {
+        let Some(events) = &self.options.events else {
+            return;
+        };
+        match events.try_send(Publish { event, request_id }) {
+            Ok(()) | Err(SendError::Closed(_)) => {}
+            Err(SendError::Full(refused)) => {
+                self.options.metrics.events_dropped.inc();
+                match refused.event {
+                    Event::Progress { ref torrent, .. } => {
+                        let id = torrent.as_str().to_string();
+                        self.progress.requeue(&id, refused.event);
+                    }
+                    _ => events.do_send(refused),
+                }
+            }
         }
     }
 
@@ -159,7 +180,7 @@ impl TorrentSession {
     fn reset(&mut self) {
         self.session = None;
         self.torrents.clear();
-        self.last_progress.clear();
+        self.progress.clear();
         self.pending_resume.clear();
         // Callers of an unfinished stop learn it failed (their sender drops).
         self.stopping = None;

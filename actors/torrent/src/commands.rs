@@ -382,7 +382,7 @@ impl Handler<RemoveTorrent> for TorrentSession {
                 }
             }
             actor.torrents.remove(id.as_str());
-            actor.last_progress.remove(id.as_str());
+            actor.progress.forget(id.as_str());
             actor.pending_resume.remove(id.as_str());
             actor.writer.remove(id.to_string());
             tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");

@@ -17,6 +17,7 @@ mod listing;
 mod mapping;
 mod metrics;
 mod options;
+mod progress;
 mod restore;
 mod resume;
 mod saving;

@@ -28,8 +28,10 @@ pub struct EngineOptions {
     pub metrics: EngineMetrics,
     /// Port mapping on the router (off for loopback tests).
     pub port_mapping: bool,
-    /// Alert pump interval; also the progress coalescing window (≤ 10 per second).
+    /// Alert pump interval.
     pub tick: Duration,
+    /// Minimum time between two `progress` events of one torrent (see `progress.rs`).
+    pub progress_interval: Duration,
     /// How often changed torrents get their resume data saved.
     pub resume_interval: Duration,
     /// How long shutdown waits for resume data.
@@ -52,6 +54,7 @@ impl EngineOptions {
             metrics,
             port_mapping: true,
             tick: Duration::from_millis(100),
+            progress_interval: Duration::from_secs(1),
             resume_interval: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
         }
