@@ -7,18 +7,17 @@ use revaer_messages::config::{ConfigSnapshot, Mode};
 use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus, RestartEngine};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
-use revaer_messages::listing::TorrentTable;
 use revaer_messages::watch::ConfigChanged;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ledger::Ledger;
-use crate::mapping::Tracked;
 use crate::options::{session_settings, EngineOptions};
 use crate::progress::ProgressCoalescer;
 use crate::resume::ResumeStore;
 use crate::shutdown::Stopping;
+use crate::view::TrackedTable;
 use crate::writer::ResumeWriter;
 use crate::COMPONENT;
 
@@ -28,7 +27,7 @@ pub struct TorrentSession {
     pub(crate) config: Arc<ConfigSnapshot>,
     pub(crate) session: Option<Arc<Session>>,
     /// Tracked torrents, indexed for list queries.
-    pub(crate) torrents: TorrentTable<Tracked>,
+    pub(crate) torrents: TrackedTable,
     /// Per-torrent progress coalescing (see `progress.rs`).
     pub(crate) progress: ProgressCoalescer,
     /// Where resume files are read at restore.
@@ -67,7 +66,7 @@ impl TorrentSession {
             options,
             config,
             session: None,
-            torrents: TorrentTable::new(),
+            torrents: TrackedTable::default(),
             progress: ProgressCoalescer::new(progress_interval),
             resume,
             writer,
@@ -118,6 +117,15 @@ impl TorrentSession {
                 }
             }
         }
+    }
+
+    /// Copies changed torrents and the availability into the snapshot that
+    /// list and detail queries read (see `view.rs`).
+    pub(crate) fn sync_view(&mut self) {
+        let available = self.session().map(drop);
+        self.options
+            .view
+            .sync(&mut self.torrents, self.session.as_ref(), available);
     }
 
     /// Updates the health board and announces a status change.

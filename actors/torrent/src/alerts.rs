@@ -16,6 +16,11 @@ use crate::mapping::{self, domain_state};
 impl TorrentSession {
     /// One tick of the pump.
     pub(crate) fn pump(&mut self) {
+        self.tick_once();
+        self.sync_view();
+    }
+
+    fn tick_once(&mut self) {
         let Some(session) = self.session.clone() else {
             return;
         };

@@ -5,7 +5,7 @@ use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
+    AddOptions, AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
@@ -54,26 +54,24 @@ impl TorrentSession {
 
     /// Validates an add, puts the torrent into the session and tracks it;
     /// returns the catalogue row to insert.
-    fn prepare_add(&mut self, msg: &AddTorrent) -> Result<NewTorrent, EngineError> {
+    /// The source is moved into the catalogue row (a `.torrent` file of up
+    /// to 10 MiB is never copied).
+    fn prepare_add(
+        &mut self,
+        source: TorrentSource,
+        options: &AddOptions,
+    ) -> Result<NewTorrent, EngineError> {
         let session = self.session()?;
-        let options = &msg.options;
-        let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
+        let (raw_id, name, file_count, source_kind) = match &source {
             TorrentSource::Magnet(uri) => {
                 let info = libtorrent_sys::parse_magnet(uri)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (info.id, info.name, None, "magnet", Some(uri.clone()), None)
+                (info.id, info.name, None, "magnet")
             }
             TorrentSource::File(bytes) => {
                 let meta = libtorrent_sys::parse_torrent_file(bytes)
                     .map_err(|e| EngineError::InvalidTorrent(e.to_string()))?;
-                (
-                    meta.id,
-                    meta.name,
-                    Some(meta.files.len()),
-                    "file",
-                    None,
-                    Some(bytes.clone()),
-                )
+                (meta.id, meta.name, Some(meta.files.len()), "file")
             }
         };
         let id = TorrentId::parse(&raw_id)
@@ -125,7 +123,7 @@ impl TorrentSession {
             upload_limit: clamp_limit(limits.upload_bps)?,
             max_connections: 0,
         };
-        let added = match &msg.source {
+        let added = match &source {
             TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
             TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
         };
@@ -175,6 +173,10 @@ impl TorrentSession {
                 resume: crate::saving::ResumeMark::default(),
             },
         );
+        let (magnet_uri, torrent_file) = match source {
+            TorrentSource::Magnet(uri) => (Some(uri), None),
+            TorrentSource::File(bytes) => (None, Some(bytes)),
+        };
         Ok(NewTorrent {
             id: id.to_string(),
             name,
@@ -278,48 +280,25 @@ impl TorrentSession {
         self.persist(id.clone(), changes);
         Ok(())
     }
-
-    fn detail(&self, id: &TorrentId) -> Result<TorrentDetail, EngineError> {
-        let session = self.session()?;
-        let tracked = self.tracked(id)?;
-        let mut tracked = tracked.clone();
-        if let Ok(status) = session.status(id.as_str()) {
-            // The state stays the one last published (from state_update
-            // alerts, at most one tick old), so detail, list and events agree.
-            tracked.status = Some(status);
-        }
-        let files = session
-            .files(id.as_str())
-            .map_err(|err| engine_error(err, id))?;
-        let trackers = session
-            .trackers(id.as_str())
-            .map_err(|err| engine_error(err, id))?;
-        let status = tracked.status.clone();
-        Ok(TorrentDetail {
-            summary: summary(&tracked),
-            files: files.iter().map(mapping::file).collect(),
-            trackers: trackers.iter().map(mapping::tracker).collect(),
-            peers: status.as_ref().map_or(0, |s| i64::from(s.num_peers)),
-            seeds: status.as_ref().map_or(0, |s| i64::from(s.num_seeds)),
-            limits: tracked.limits,
-            fsops: None,
-        })
-    }
 }
 
 impl actix::Handler<AddTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<TorrentSummary, EngineError>>;
 
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        let row = match self.prepare_add(&msg) {
+        let AddTorrent {
+            source,
+            options,
+            request_id,
+        } = msg;
+        let row = match self.prepare_add(source, &options) {
             Ok(row) => row,
             Err(err) => {
-                tracing::info!(request_id = ?msg.request_id, error = %err, "add refused");
+                tracing::info!(request_id = ?request_id, error = %err, "add refused");
                 return Box::pin(actix::fut::ready(Err(err)));
             }
         };
         let id = row.id.clone();
-        let request_id = msg.request_id.clone();
         Box::pin(self.ledger.insert(row).into_actor(self).map(
             move |inserted, actor, _ctx| {
                 let Some(tracked) = actor.torrents.get(&id).cloned() else {
@@ -331,6 +310,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                         let _ = session.remove(&id, false);
                     }
                     actor.torrents.remove(&id);
+                    actor.sync_view();
                     return Err(err);
                 }
                 tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
@@ -339,6 +319,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                 // writes it again if it changed.
                 actor.request_resume(&id);
                 actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
+                actor.sync_view();
                 Ok(summary(&tracked))
             },
         ))
@@ -350,6 +331,7 @@ impl Handler<ControlTorrent> for TorrentSession {
 
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
+        self.sync_view();
         tracing::info!(
             torrent.info_hash = %msg.id,
             request_id = ?msg.request_id,
@@ -387,6 +369,7 @@ impl Handler<RemoveTorrent> for TorrentSession {
             actor.writer.remove(id.to_string());
             tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
             actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
+            actor.sync_view();
             Ok(())
         }))
     }
@@ -396,7 +379,8 @@ impl Handler<GetTorrent> for TorrentSession {
     type Result = Result<TorrentDetail, EngineError>;
 
     fn handle(&mut self, msg: GetTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        self.detail(&msg.id)
+        self.sync_view();
+        self.options.view.detail(&msg.id)
     }
 }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::metrics::EngineMetrics;
+use crate::view::EngineView;
 
 /// Everything the engine needs from the composition root.
 #[derive(Clone)]
@@ -36,6 +37,9 @@ pub struct EngineOptions {
     pub resume_interval: Duration,
     /// How long shutdown waits for resume data.
     pub shutdown_timeout: Duration,
+    /// The snapshot list and detail queries read (see `view.rs`); give a
+    /// clone to a `TorrentReader`.
+    pub view: EngineView,
 }
 
 impl EngineOptions {
@@ -57,6 +61,7 @@ impl EngineOptions {
             progress_interval: Duration::from_secs(1),
             resume_interval: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
+            view: EngineView::default(),
         }
     }
 }
