@@ -15,6 +15,7 @@
 //! - it never blocks: the store and the filesystem are reached through
 //!   blocking threads.
 
+mod cancel;
 mod completions;
 mod handlers;
 mod options;
@@ -28,6 +29,7 @@ use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
 use revaer_messages::torrent::TorrentId;
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +55,11 @@ pub struct FsOpsOrchestrator {
     failing: BTreeMap<TorrentId, Failing>,
     last_event_id: Option<u64>,
     loaded: bool,
+    /// Cancel flags of the jobs running now.
+    cancels: HashMap<TorrentId, Arc<AtomicBool>>,
+    /// Removed torrents whose job is still finishing its step, with their
+    /// `delete_data`; cleaned when the run ends.
+    removed: HashMap<TorrentId, bool>,
 }
 
 impl FsOpsOrchestrator {
@@ -77,6 +84,8 @@ impl FsOpsOrchestrator {
             failing: BTreeMap::new(),
             last_event_id: None,
             loaded: false,
+            cancels: HashMap::new(),
+            removed: HashMap::new(),
         }
     }
 
