@@ -194,6 +194,8 @@ impl TorrentSession {
         self.stopping = None;
         self.ready = false;
         self.listening = false;
+        // Queries answer `Unavailable` and the snapshot lets go of the session.
+        self.sync_view();
     }
 }
 
