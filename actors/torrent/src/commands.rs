@@ -46,7 +46,7 @@ fn inside(path: &str, roots: &[&str]) -> bool {
 }
 
 impl TorrentSession {
-    fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
+    pub(crate) fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
         self.torrents
             .get(id.as_str())
             .ok_or_else(|| EngineError::NotFound(id.clone()))
@@ -265,17 +265,6 @@ impl TorrentSession {
                 lt(session.set_file_priorities(key, &priorities))?;
                 changes.file_priorities = Some(Value::from(priorities));
             }
-            TorrentCommand::MoveStorage(path) => {
-                if !Path::new(&path).is_absolute() {
-                    return Err(EngineError::InvalidArgument(
-                        "the new storage path must be absolute".into(),
-                    ));
-                }
-                lt(session.move_storage(key, Path::new(&path)))?;
-            }
-            TorrentCommand::ConnectPeer(addr) => {
-                lt(session.connect_peer(key, addr.ip(), addr.port()))?
-            }
         }
         self.persist(id.clone(), changes);
         Ok(())
@@ -285,7 +274,12 @@ impl TorrentSession {
 impl actix::Handler<AddTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<TorrentSummary, EngineError>>;
 
+    #[tracing::instrument(name = "engine.add", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = tracing::field::Empty,
+    ))]
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
+        let span = tracing::Span::current();
         let AddTorrent {
             source,
             options,
@@ -294,51 +288,63 @@ impl actix::Handler<AddTorrent> for TorrentSession {
         let row = match self.prepare_add(source, &options) {
             Ok(row) => row,
             Err(err) => {
-                tracing::info!(request_id = ?request_id, error = %err, "add refused");
+                tracing::info!(error = %err, "add refused");
                 return Box::pin(actix::fut::ready(Err(err)));
             }
         };
         let id = row.id.clone();
-        Box::pin(self.ledger.insert(row).into_actor(self).map(
-            move |inserted, actor, _ctx| {
-                let Some(tracked) = actor.torrents.get(&id).cloned() else {
-                    return Err(EngineError::Internal("torrent vanished while being added".into()));
-                };
-                if let Err(err) = inserted {
-                    // Nothing half-added: undo the session add.
-                    if let Some(session) = &actor.session {
-                        let _ = session.remove(&id, false);
+        span.record("torrent.id", id.as_str());
+        Box::pin(
+            self.ledger
+                .insert(row)
+                .into_actor(self)
+                .map(move |inserted, actor, _ctx| {
+                    // The reply is built later, on the actor; keep the request's span.
+                    let _span = span.enter();
+                    let Some(tracked) = actor.torrents.get(&id).cloned() else {
+                        return Err(EngineError::Internal(
+                            "torrent vanished while being added".into(),
+                        ));
+                    };
+                    if let Err(err) = inserted {
+                        // Nothing half-added: undo the session add.
+                        if let Some(session) = &actor.session {
+                            let _ = session.remove(&id, false);
+                        }
+                        actor.torrents.remove(&id);
+                        actor.sync_view();
+                        return Err(err);
                     }
-                    actor.torrents.remove(&id);
+                    tracing::info!("torrent added");
+                    // A first resume file at once: a crash or stop right after
+                    // the add then needs no recheck, and a stop later only
+                    // writes it again if it changed.
+                    actor.request_resume(&id);
+                    actor.publish(
+                        Event::TorrentAdded {
+                            torrent: tracked.id.clone(),
+                            name: tracked.name.clone(),
+                        },
+                        request_id,
+                    );
                     actor.sync_view();
-                    return Err(err);
-                }
-                tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
-                // A first resume file at once: a crash or stop right after
-                // the add then needs no recheck, and a stop later only
-                // writes it again if it changed.
-                actor.request_resume(&id);
-                actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
-                actor.sync_view();
-                Ok(summary(&tracked))
-            },
-        ))
+                    Ok(summary(&tracked))
+                }),
+        )
     }
 }
 
 impl Handler<ControlTorrent> for TorrentSession {
     type Result = Result<(), EngineError>;
 
+    #[tracing::instrument(name = "engine.control", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+    ))]
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
         self.sync_view();
-        tracing::info!(
-            torrent.info_hash = %msg.id,
-            request_id = ?msg.request_id,
-            command = ?msg.command,
-            ok = outcome.is_ok(),
-            "torrent command"
-        );
+        tracing::info!(command = ?msg.command, ok = outcome.is_ok(), "torrent command");
         outcome
     }
 }
@@ -349,12 +355,19 @@ impl Handler<RemoveTorrent> for TorrentSession {
     /// The catalogue row goes first: if it cannot be deleted the torrent
     /// stays as it was (and its data with it), instead of coming back at
     /// the next start without its files.
+    #[tracing::instrument(name = "engine.remove", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+        delete_data = msg.delete_data,
+    ))]
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
         if let Err(err) = self.session().and_then(|_| self.tracked(&msg.id).map(drop)) {
             return Box::pin(actix::fut::ready(Err(err)));
         }
+        let span = tracing::Span::current();
         let deleted = self.ledger.delete(msg.id.to_string());
         Box::pin(deleted.into_actor(self).map(move |deleted, actor, _ctx| {
+            let _span = span.enter();
             deleted?;
             let id = msg.id;
             // Gone from the catalogue: from here on it must go everywhere.
@@ -367,7 +380,7 @@ impl Handler<RemoveTorrent> for TorrentSession {
             actor.progress.forget(id.as_str());
             actor.pending_resume.remove(id.as_str());
             actor.writer.remove(id.to_string());
-            tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
+            tracing::info!("torrent removed");
             actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
             actor.sync_view();
             Ok(())

@@ -12,6 +12,7 @@ mod alerts;
 mod catalogue;
 mod commands;
 mod gauges;
+mod internal;
 mod ledger;
 mod listing;
 mod mapping;

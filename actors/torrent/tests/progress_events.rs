@@ -4,7 +4,7 @@
 
 mod support;
 
-use revaer_messages::engine::{AddOptions, TorrentCommand, TorrentSource};
+use revaer_messages::engine::{AddOptions, TorrentSource};
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentId, TorrentLimits};
 use revaer_schema::testing::TestDatabase;
@@ -52,9 +52,7 @@ async fn many_downloading_torrents_send_about_one_progress_event_a_second_each()
         let summary = engine
             .add(TorrentSource::File(seeder.torrent.clone()), options)
             .await?;
-        engine
-            .command(&summary.id, TorrentCommand::ConnectPeer(seeder.addr()))
-            .await?;
+        engine.connect(&summary.id, seeder.addr()).await?;
         ids.insert(summary.id);
         seeders.push(seeder);
     }
@@ -67,8 +65,8 @@ async fn many_downloading_torrents_send_about_one_progress_event_a_second_each()
     let mut quiet_until: Option<tokio::time::Instant> = None;
     loop {
         let until = quiet_until.unwrap_or(deadline).min(deadline);
-        let event = match tokio::time::timeout_at(until, engine.events.recv()).await {
-            Ok(Some(event)) => event,
+        let event = match tokio::time::timeout_at(until, engine.events.0.recv()).await {
+            Ok(Some(published)) => published.event,
             Ok(None) => return Err("event channel closed".into()),
             Err(_) if quiet_until.is_some() => break,
             Err(_) => return Err(format!("only {} of 4 completed", completed.len()).into()),

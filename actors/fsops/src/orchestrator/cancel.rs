@@ -72,7 +72,7 @@ impl FsOpsOrchestrator {
             Ok::<(), String>(())
         };
         ctx.spawn(clean.into_actor(self).map(move |cleaned, act, ctx| {
-            act.removed.remove(&torrent);
+            act.failing.remove(&torrent);
             match cleaned {
                 Ok(()) => tracing::info!(torrent.info_hash = %torrent, "fsops job of a removed torrent cancelled"),
                 Err(err) => tracing::warn!(torrent.info_hash = %torrent, error = %err, "cannot clean up the fsops job of a removed torrent"),

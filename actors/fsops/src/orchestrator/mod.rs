@@ -57,8 +57,10 @@ pub struct FsOpsOrchestrator {
     loaded: bool,
     /// Cancel flags of the jobs running now.
     cancels: HashMap<TorrentId, Arc<AtomicBool>>,
-    /// Removed torrents whose job is still finishing its step, with their
-    /// `delete_data`; cleaned when the run ends.
+    /// Torrents removed in this process, with their `delete_data`: a job
+    /// still finishing its step, or being created, is cleaned when it
+    /// reports instead of running or failing. A new completion (re-add)
+    /// clears the entry.
     removed: HashMap<TorrentId, bool>,
 }
 
