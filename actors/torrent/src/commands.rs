@@ -7,7 +7,7 @@ use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
+    AddOptions, AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
@@ -37,27 +37,39 @@ impl TorrentSession {
 
     /// Validates an add, puts the torrent into the session and tracks it;
     /// returns the catalogue row to insert.
-    fn prepare_add(&mut self, msg: &AddTorrent) -> Result<NewTorrent, EngineError> {
+    /// The source is moved into the catalogue row (a `.torrent` file of up
+    /// to 10 MiB is never copied).
+    fn prepare_add(
+        &mut self,
+        source: TorrentSource,
+        options: &AddOptions,
+    ) -> Result<NewTorrent, EngineError> {
         let session = self.session()?;
-        let options = &msg.options;
-        let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
+        // A magnet is kept (and added) as normalised.
+        let (raw_id, name, file_count, source_kind, source) = match source {
             TorrentSource::Magnet(raw) => {
-                let uri = rules::magnet::normalize(raw)
+                let uri = rules::magnet::normalize(&raw)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
                 let info = libtorrent_sys::parse_magnet(&uri)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (info.id, info.name, None, "magnet", Some(uri), None)
+                (
+                    info.id,
+                    info.name,
+                    None,
+                    "magnet",
+                    TorrentSource::Magnet(uri),
+                )
             }
             TorrentSource::File(bytes) => {
-                let meta = libtorrent_sys::parse_torrent_file(bytes)
+                let meta = libtorrent_sys::parse_torrent_file(&bytes)
                     .map_err(|e| EngineError::InvalidTorrent(e.to_string()))?;
+                let files = Some(meta.files.len());
                 (
                     meta.id,
                     meta.name,
-                    Some(meta.files.len()),
+                    files,
                     "file",
-                    None,
-                    Some(bytes.clone()),
+                    TorrentSource::File(bytes),
                 )
             }
         };
@@ -115,12 +127,9 @@ impl TorrentSession {
             upload_limit: clamp_limit(limits.upload_bps)?,
             max_connections: 0,
         };
-        // A magnet is added as normalised above (`magnet_uri`).
-        let added = match (&msg.source, magnet_uri.as_deref()) {
-            (TorrentSource::File(bytes), _) => session.add_torrent_file(bytes, &lt_options),
-            (TorrentSource::Magnet(_), uri) => {
-                session.add_magnet(uri.unwrap_or_default(), &lt_options)
-            }
+        let added = match &source {
+            TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
+            TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
         };
         added.map_err(|err| match err {
             LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
@@ -163,6 +172,10 @@ impl TorrentSession {
                 resume: crate::saving::ResumeMark::default(),
             },
         );
+        let (magnet_uri, torrent_file) = match source {
+            TorrentSource::Magnet(uri) => (Some(uri), None),
+            TorrentSource::File(bytes) => (None, Some(bytes)),
+        };
         Ok(NewTorrent {
             id: id.to_string(),
             name,
@@ -255,33 +268,6 @@ impl TorrentSession {
         self.persist(id.clone(), changes);
         Ok(())
     }
-
-    fn detail(&self, id: &TorrentId) -> Result<TorrentDetail, EngineError> {
-        let session = self.session()?;
-        let tracked = self.tracked(id)?;
-        let mut tracked = tracked.clone();
-        if let Ok(status) = session.status(id.as_str()) {
-            // The state stays the one last published (from state_update
-            // alerts, at most one tick old), so detail, list and events agree.
-            tracked.status = Some(status);
-        }
-        let files = session
-            .files(id.as_str())
-            .map_err(|err| engine_error(err, id))?;
-        let trackers = session
-            .trackers(id.as_str())
-            .map_err(|err| engine_error(err, id))?;
-        let status = tracked.status.clone();
-        Ok(TorrentDetail {
-            summary: summary(&tracked),
-            files: files.iter().map(mapping::file).collect(),
-            trackers: trackers.iter().map(mapping::tracker).collect(),
-            peers: status.as_ref().map_or(0, |s| i64::from(s.num_peers)),
-            seeds: status.as_ref().map_or(0, |s| i64::from(s.num_seeds)),
-            limits: tracked.limits,
-            fsops: None,
-        })
-    }
 }
 
 impl actix::Handler<AddTorrent> for TorrentSession {
@@ -293,7 +279,12 @@ impl actix::Handler<AddTorrent> for TorrentSession {
     ))]
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let span = tracing::Span::current();
-        let row = match self.prepare_add(&msg) {
+        let AddTorrent {
+            source,
+            options,
+            request_id,
+        } = msg;
+        let row = match self.prepare_add(source, &options) {
             Ok(row) => row,
             Err(err) => {
                 tracing::info!(error = %err, "add refused");
@@ -302,7 +293,6 @@ impl actix::Handler<AddTorrent> for TorrentSession {
         };
         let id = row.id.clone();
         span.record("torrent.id", id.as_str());
-        let request_id = msg.request_id.clone();
         Box::pin(
             self.ledger
                 .insert(row)
@@ -321,6 +311,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                             let _ = session.remove(&id, false);
                         }
                         actor.torrents.remove(&id);
+                        actor.sync_view();
                         return Err(err);
                     }
                     tracing::info!("torrent added");
@@ -335,6 +326,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                         },
                         request_id,
                     );
+                    actor.sync_view();
                     Ok(summary(&tracked))
                 }),
         )
@@ -350,6 +342,7 @@ impl Handler<ControlTorrent> for TorrentSession {
     ))]
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
+        self.sync_view();
         tracing::info!(command = ?msg.command, ok = outcome.is_ok(), "torrent command");
         outcome
     }
@@ -383,11 +376,12 @@ impl Handler<RemoveTorrent> for TorrentSession {
                 }
             }
             actor.torrents.remove(id.as_str());
-            actor.last_progress.remove(id.as_str());
+            actor.progress.forget(id.as_str());
             actor.pending_resume.remove(id.as_str());
             actor.writer.remove(id.to_string());
             tracing::info!("torrent removed");
             actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
+            actor.sync_view();
             Ok(())
         }))
     }
@@ -397,7 +391,8 @@ impl Handler<GetTorrent> for TorrentSession {
     type Result = Result<TorrentDetail, EngineError>;
 
     fn handle(&mut self, msg: GetTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        self.detail(&msg.id)
+        self.sync_view();
+        self.options.view.detail(&msg.id)
     }
 }
 

@@ -188,7 +188,7 @@ impl TorrentSession {
     }
 
     /// A restore problem: logged and published as a `health_changed` warning.
-    fn warn_restore(&self, message: &str) {
+    fn warn_restore(&mut self, message: &str) {
         tracing::warn!("{message}");
         self.publish(
             Event::HealthChanged {
