@@ -65,6 +65,8 @@ impl TorrentSession {
                         actor.last_error = None;
                     }
                     actor.ready = true;
+                    // Queries read the snapshot: it says ready as soon as we are.
+                    actor.sync_view();
                 }
                 Err(err) => {
                     // Never ready with an empty table: that would hide every

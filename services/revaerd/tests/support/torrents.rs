@@ -64,6 +64,7 @@ impl TorrentServer {
             .as_str()
             .ok_or("api_key")?
             .to_string();
+        server.wait_engine_ready().await?;
         let res = server
             .patch_json(
                 "/v1/config",
