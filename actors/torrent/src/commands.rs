@@ -7,8 +7,8 @@ use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{
-    AddOptions, AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
-    ShutdownEngine, TorrentCommand, TorrentSource,
+    AddOptions, AddTorrent, Argument, ControlTorrent, EngineError, GetTorrent, RemoveTorrent,
+    RestartEngine, ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
@@ -21,8 +21,9 @@ use crate::mapping::{self, engine_error, summary, Tracked};
 fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     match value {
         None => Ok(0),
-        Some(v) if v < 0 => Err(EngineError::InvalidArgument(
-            "rate limits must be 0 (unlimited) or positive".into(),
+        Some(v) if v < 0 => Err(EngineError::invalid(
+            Argument::Limits,
+            "rate limits must be 0 (unlimited) or positive",
         )),
         Some(v) => Ok(i32::try_from(v).unwrap_or(i32::MAX)),
     }
@@ -75,8 +76,9 @@ impl TorrentSession {
         };
         if has_control(&name) {
             // The name goes to the catalogue and into folder names.
-            return Err(EngineError::InvalidArgument(
-                "the torrent's name contains control characters".into(),
+            return Err(EngineError::invalid(
+                Argument::Name,
+                "the torrent's name contains control characters",
             ));
         }
         let id = TorrentId::parse(&raw_id)
@@ -90,22 +92,24 @@ impl TorrentSession {
             .clone()
             .unwrap_or_else(|| profile.download_root.clone());
         if let Err(err) = paths::contain(&save_path, &self.config.save_roots()) {
-            return Err(EngineError::InvalidArgument(format!(
-                "save_path {save_path:?} {err}"
-            )));
+            return Err(EngineError::invalid(
+                Argument::SavePath,
+                format!("save_path {save_path:?} {err}"),
+            ));
         }
         let category = options
             .category
             .as_deref()
             .map(Category::parse)
             .transpose()
-            .map_err(|err| EngineError::InvalidArgument(format!("category: {err}")))?
+            .map_err(|err| EngineError::invalid(Argument::Category, format!("category: {err}")))?
             .map(Category::into_string);
         let priorities = options.files.clone().unwrap_or_default();
         if let Some(bad) = priorities.iter().find(|p| **p > MAX_FILE_PRIORITY) {
-            return Err(EngineError::InvalidArgument(format!(
-                "file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"
-            )));
+            return Err(EngineError::invalid(
+                Argument::FilePriorities,
+                format!("file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"),
+            ));
         }
         if let Some(count) = file_count {
             if priorities.len() > count {
@@ -251,9 +255,12 @@ impl TorrentSession {
                         });
                     }
                     if *priority > MAX_FILE_PRIORITY {
-                        return Err(EngineError::InvalidArgument(format!(
-                            "file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"
-                        )));
+                        return Err(EngineError::invalid(
+                            Argument::FilePriorities,
+                            format!(
+                                "file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"
+                            ),
+                        ));
                     }
                 }
                 for (index, priority) in pairs {

@@ -3,7 +3,7 @@
 
 use actix::Handler;
 use revaer_domain::rules::paths;
-use revaer_messages::engine::{ConnectPeer, EngineError, MoveStorage};
+use revaer_messages::engine::{Argument, ConnectPeer, EngineError, MoveStorage};
 use std::path::Path;
 
 use crate::actor::TorrentSession;
@@ -23,7 +23,10 @@ impl Handler<MoveStorage> for TorrentSession {
         // applies the save-path rule of an add (absolute, inside the download
         // root or allow_paths once symlinks are resolved) before it writes.
         paths::contain(&msg.path, &self.config.save_roots()).map_err(|err| {
-            EngineError::InvalidArgument(format!("the new storage path {:?} {err}", msg.path))
+            EngineError::invalid(
+                Argument::SavePath,
+                format!("the new storage path {:?} {err}", msg.path),
+            )
         })?;
         session
             .move_storage(msg.id.as_str(), Path::new(&msg.path))

@@ -2,7 +2,7 @@
 //! applied by the API, the engine and FsOps: nothing FsOps would refuse
 //! later is accepted at the edge.
 
-use revaer_messages::engine::{AddOptions, AddTorrent, EngineError, TorrentSource};
+use revaer_messages::engine::{AddOptions, AddTorrent, Argument, EngineError, TorrentSource};
 use serde_json::{json, Value};
 
 use crate::support::torrents::{magnet, TorrentServer};
@@ -35,7 +35,13 @@ async fn item7_categories_fsops_would_refuse_are_refused_everywhere() -> TestRes
         })
         .await?;
     assert!(
-        matches!(refused, Err(EngineError::InvalidArgument(ref m)) if m.contains("category")),
+        matches!(
+            refused,
+            Err(EngineError::InvalidArgument {
+                argument: Argument::Category,
+                ..
+            })
+        ),
         "{refused:?}"
     );
     // A plain category still works, trimmed.

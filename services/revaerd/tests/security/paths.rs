@@ -1,7 +1,9 @@
 //! Item 8: a save path is confined to the allowed roots after symlinks are
 //! resolved, by the API and again by the engine (add and move storage).
 
-use revaer_messages::engine::{AddOptions, AddTorrent, EngineError, MoveStorage, TorrentSource};
+use revaer_messages::engine::{
+    AddOptions, AddTorrent, Argument, EngineError, MoveStorage, TorrentSource,
+};
 use revaer_messages::TorrentId;
 use serde_json::json;
 
@@ -40,7 +42,13 @@ async fn item8_a_symlink_inside_the_roots_cannot_lead_outside() -> TestResult {
         })
         .await?;
     assert!(
-        matches!(refused, Err(EngineError::InvalidArgument(_))),
+        matches!(
+            refused,
+            Err(EngineError::InvalidArgument {
+                argument: Argument::SavePath,
+                ..
+            })
+        ),
         "{refused:?}"
     );
 
@@ -66,7 +74,13 @@ async fn item8_a_symlink_inside_the_roots_cannot_lead_outside() -> TestResult {
             })
             .await?;
         assert!(
-            matches!(moved, Err(EngineError::InvalidArgument(_))),
+            matches!(
+                moved,
+                Err(EngineError::InvalidArgument {
+                    argument: Argument::SavePath,
+                    ..
+                })
+            ),
             "{target}: {moved:?}"
         );
     }
