@@ -314,7 +314,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
         let row = match self.prepare_add(&msg) {
             Ok(row) => row,
             Err(err) => {
-                tracing::info!(request_id = ?msg.request_id, error = %err, "add refused");
+                tracing::info!(request_id = msg.request_id.as_deref(), error = %err, "add refused");
                 return Box::pin(actix::fut::ready(Err(err)));
             }
         };
@@ -334,7 +334,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                     actor.torrents.remove(&id);
                     return Err(err);
                 }
-                tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
+                tracing::info!(torrent.info_hash = %id, request_id = request_id.as_deref(), "torrent added");
                 actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
                 Ok(summary(&tracked))
             },
@@ -349,8 +349,8 @@ impl Handler<ControlTorrent> for TorrentSession {
         let outcome = self.control(&msg.id, msg.command.clone());
         tracing::info!(
             torrent.info_hash = %msg.id,
-            request_id = ?msg.request_id,
-            command = ?msg.command,
+            request_id = msg.request_id.as_deref(),
+            command = mapping::command_name(&msg.command),
             ok = outcome.is_ok(),
             "torrent command"
         );
@@ -386,7 +386,7 @@ impl Handler<RemoveTorrent> for TorrentSession {
             .into_actor(self)
             .map(move |deleted, actor, _ctx| {
                 deleted?;
-                tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
+                tracing::info!(torrent.info_hash = %id, request_id = msg.request_id.as_deref(), delete_data = msg.delete_data, "torrent removed");
                 actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
                 Ok(())
             }),
@@ -472,6 +472,7 @@ impl Handler<RestartEngine> for TorrentSession {
                 "engine state saved; restarting"
             );
             actor.session = None;
+            actor.restart_requested = true;
             ctx.stop();
             Ok(())
         }))

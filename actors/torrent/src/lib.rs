@@ -12,6 +12,7 @@ mod alerts;
 mod catalogue;
 mod commands;
 mod gauges;
+mod listen;
 mod listing;
 mod mapping;
 mod metrics;
@@ -20,6 +21,7 @@ mod restore;
 mod resume;
 mod share_limits;
 mod shutdown;
+mod trackers;
 
 pub use actor::TorrentSession;
 pub use metrics::EngineMetrics;

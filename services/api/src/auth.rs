@@ -186,7 +186,8 @@ pub async fn verify(
         })
         .await?;
     let Some(row) = row else {
-        tracing::info!(auth.key_id = %key_id, "rejected API key");
+        // The refusal itself is logged with the client address by telemetry.
+        tracing::debug!(auth.key_id = %key_id, "rejected API key");
         return Err(ApiError::unauthorized("the API key is not valid"));
     };
     state.keys.lock().insert(

@@ -5,5 +5,6 @@
 pub mod boot;
 pub mod cli;
 pub mod env;
+pub mod healthcheck;
 pub mod logging;
 pub mod shutdown;
