@@ -12,7 +12,9 @@ pub mod notify;
 pub mod pool;
 #[rustfmt::skip]
 pub mod schema;
+#[cfg(feature = "testing")]
 pub mod testing;
 
+pub use diesel::PgConnection;
 pub use error::DbError;
 pub use pool::{PgPool, PooledConn};

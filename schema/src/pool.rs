@@ -21,6 +21,31 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<PgPool, DbError> {
         .map_err(|err| DbError::Connect(err.to_string()))
 }
 
+/// Runs `work` with a pooled connection on tokio's blocking pool, never on
+/// an async worker or an actor's arbiter. Every async caller of the database
+/// goes through here; the error type is the caller's, so each layer keeps
+/// its own mapping of [`DbError`].
+pub async fn blocking<T, E, F>(pool: &PgPool, work: F) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+{
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(DbError::from)?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|err| E::from(DbError::Connect(format!("blocking task failed: {err}"))))?
+}
+
+/// Whether the server answers a trivial query (readiness probes).
+pub fn ping(conn: &mut PgConnection) -> Result<(), DbError> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
+}
+
 /// Opens a single connection (for dedicated uses such as LISTEN).
 pub fn connect(url: &str) -> Result<PgConnection, DbError> {
     PgConnection::establish(url).map_err(|err| DbError::Connect(err.to_string()))

@@ -7,9 +7,21 @@ use diesel::prelude::*;
 
 use crate::{migrate, pool, DbError};
 
-/// The local test server (trust auth on this project's machines; `ops/`
-/// scripts make sure it runs).
-pub const TEST_SERVER_URL: &str = "postgres://postgres@127.0.0.1:5432";
+/// The test server when `REVAER_TEST_SERVER_URL` names none: the local
+/// server (trust auth on this project's machines; `ops/` scripts make sure
+/// it runs).
+pub const DEFAULT_TEST_SERVER_URL: &str = "postgres://postgres@127.0.0.1:5432";
+
+/// The server tests create their databases on: `REVAER_TEST_SERVER_URL`
+/// (`postgres://user@host:port`, no database name) or the default. Read here
+/// rather than in revaerd's `env.rs` because only tests use it.
+pub fn test_server_url() -> String {
+    std::env::var("REVAER_TEST_SERVER_URL")
+        .ok()
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| DEFAULT_TEST_SERVER_URL.to_owned())
+}
 
 /// Connection options of every test URL. Why no TLS: the local server offers
 /// it and libpq would use it, which puts OpenSSL on every pool and watcher
@@ -31,9 +43,10 @@ impl TestDatabase {
     /// Creates an empty database (no migrations applied).
     pub fn empty() -> Result<Self, DbError> {
         let name = format!("revaer_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = pool::connect(&format!("{TEST_SERVER_URL}/postgres{TEST_URL_OPTIONS}"))?;
+        let server = test_server_url();
+        let mut admin = pool::connect(&format!("{server}/postgres{TEST_URL_OPTIONS}"))?;
         diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut admin)?;
-        let url = format!("{TEST_SERVER_URL}/{name}{TEST_URL_OPTIONS}");
+        let url = format!("{server}/{name}{TEST_URL_OPTIONS}");
         Ok(Self { name, url })
     }
 
@@ -62,9 +75,8 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Ok(mut admin) =
-            pool::connect(&format!("{TEST_SERVER_URL}/postgres{TEST_URL_OPTIONS}"))
-        {
+        let server = test_server_url();
+        if let Ok(mut admin) = pool::connect(&format!("{server}/postgres{TEST_URL_OPTIONS}")) {
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                 self.name

@@ -5,19 +5,35 @@ use revaer_schema::migrate;
 use revaer_schema::testing::TestDatabase;
 
 #[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+struct Table {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
 }
 
-fn user_tables(conn: &mut PgConnection) -> i64 {
+/// Every table the migrations create, in name order. A migration that adds
+/// or drops a table updates this list.
+const TABLES: [&str; 9] = [
+    "api_keys",
+    "app_profile",
+    "engine_profile",
+    "fs_jobs",
+    "fs_policy",
+    "settings_history",
+    "settings_revision",
+    "setup_tokens",
+    "torrents",
+];
+
+/// The tables the migrations create, in name order.
+fn user_tables(conn: &mut PgConnection) -> Vec<String> {
     diesel::sql_query(
-        "SELECT count(*) AS n FROM information_schema.tables \
-         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+        "SELECT table_name::text AS table_name FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
+         ORDER BY table_name",
     )
-    .get_result::<Count>(conn)
-    .map(|c| c.n)
-    .unwrap_or(-1)
+    .load::<Table>(conn)
+    .map(|tables| tables.into_iter().map(|t| t.table_name).collect())
+    .unwrap_or_default()
 }
 
 #[test]
@@ -29,7 +45,8 @@ fn migrations_apply_revert_and_reapply() -> Result<(), Box<dyn std::error::Error
         !applied.is_empty(),
         "a fresh database has pending migrations"
     );
-    assert!(user_tables(&mut conn) >= 7, "control-plane tables exist");
+    let tables = user_tables(&mut conn);
+    assert_eq!(tables, TABLES, "exactly the control-plane tables exist");
     assert!(
         migrate::run_pending(&mut conn)?.is_empty(),
         "second run is a no-op"
@@ -39,12 +56,12 @@ fn migrations_apply_revert_and_reapply() -> Result<(), Box<dyn std::error::Error
     assert_eq!(reverted.len(), applied.len());
     assert_eq!(
         user_tables(&mut conn),
-        0,
+        Vec::<String>::new(),
         "down.sql drops everything up.sql created"
     );
 
     assert_eq!(migrate::run_pending(&mut conn)?.len(), applied.len());
-    assert!(user_tables(&mut conn) >= 7);
+    assert_eq!(user_tables(&mut conn), TABLES);
     Ok(())
 }
 
@@ -54,7 +71,7 @@ fn a_fresh_database_holds_the_shipped_engine_defaults() -> Result<(), Box<dyn st
     let snapshot = revaer_schema::models::config::load_snapshot(&mut db.connect()?)?;
     assert_eq!(
         snapshot.engine_profile,
-        revaer_messages::config::EngineProfile::default(),
+        revaer_domain::config::EngineProfile::default(),
         "the migrations' column defaults and EngineProfile::default() agree"
     );
     Ok(())

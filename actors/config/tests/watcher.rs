@@ -1,7 +1,7 @@
 //! The watcher against a real PostgreSQL: delivery, ordering and recovery
 //! after its connection is killed.
 
-use actix::{Actor, Context, Handler, Supervisor};
+use actix::Supervisor;
 use diesel::prelude::*;
 use prometheus::Registry;
 use revaer_config::{
@@ -13,19 +13,6 @@ use revaer_schema::models::config;
 use revaer_schema::testing::TestDatabase;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-struct Collector(mpsc::UnboundedSender<i64>);
-
-impl Actor for Collector {
-    type Context = Context<Self>;
-}
-
-impl Handler<ConfigChanged> for Collector {
-    type Result = ();
-    fn handle(&mut self, msg: ConfigChanged, _: &mut Context<Self>) {
-        let _ = self.0.send(msg.snapshot.revision);
-    }
-}
 
 fn fast_timing() -> ListenTiming {
     ListenTiming {
@@ -55,9 +42,9 @@ fn bump(db: &TestDatabase, port: i32) -> i64 {
     }
 }
 
-async fn next_revision(rx: &mut mpsc::UnboundedReceiver<i64>) -> i64 {
+async fn next_revision(rx: &mut mpsc::UnboundedReceiver<ConfigChanged>) -> i64 {
     match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
-        Ok(Some(rev)) => rev,
+        Ok(Some(changed)) => changed.snapshot.revision,
         other => panic!("no ConfigChanged delivered: {other:?}"),
     }
 }
@@ -75,8 +62,7 @@ async fn delivers_changes_in_order_and_recovers_from_a_killed_connection(
     let watcher =
         Supervisor::start(move |_| ConfigWatcher::new(settings, watcher_health, watcher_metrics));
 
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let collector = Collector(tx).start();
+    let (collector, mut rx) = revaer_testkit::collect::<ConfigChanged>();
     watcher.send(SubscribeConfig(collector.recipient())).await?;
 
     // The initial snapshot (revision 0) is delivered once loaded.

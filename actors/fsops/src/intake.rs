@@ -11,6 +11,7 @@ use actix::Recipient;
 use chrono::Utc;
 use revaer_messages::config::FsPolicy;
 use revaer_messages::engine::GetTorrent;
+use revaer_messages::fsops::JobStatus;
 use revaer_messages::torrent::TorrentId;
 use revaer_schema::models::{fs_jobs, torrents};
 use revaer_schema::{DbError, PgPool};
@@ -31,7 +32,7 @@ pub enum IntakeError {
     Unreadable {
         /// The torrent.
         torrent: TorrentId,
-        /// Why.
+        /// What the engine or the store said.
         detail: String,
     },
     /// The store failed.
@@ -131,7 +132,7 @@ pub enum Created {
     /// A new job whose planning failed; it is stored as failed.
     PlanFailed(PlanError),
     /// The torrent already has a job (in this status).
-    Exists(String),
+    Exists(JobStatus),
 }
 
 /// Plans and stores the job of `input`.
@@ -152,7 +153,11 @@ pub async fn create(pool: &PgPool, input: JobInput, policy: &FsPolicy) -> Result
     };
     let job = fs_jobs::NewFsJob {
         torrent_id: input.torrent.to_string(),
-        status: if error.is_some() { "failed" } else { "pending" }.into(),
+        status: if error.is_some() {
+            JobStatus::Failed
+        } else {
+            JobStatus::Pending
+        },
         input: input_json,
         plan,
         source_path: input.save_path.clone(),

@@ -6,24 +6,13 @@
 //! (with backoff), after a crash of the process (from `fs_jobs` at start),
 //! or when the actor vanished without reporting (watchdog).
 
-use actix::{
-    Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Message, Recipient, WrapFuture,
-};
+use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Recipient, WrapFuture};
 use revaer_messages::torrent::TorrentId;
 use std::sync::Arc;
 
 use crate::plan::{Plan, Step};
-use crate::runner::{self, JobDeps, RunEnd};
-
-/// A job's run ended (already recorded in the store).
-#[derive(Debug, Message)]
-#[rtype(result = "()")]
-pub struct JobEnded {
-    /// Which torrent.
-    pub torrent: TorrentId,
-    /// How.
-    pub end: RunEnd,
-}
+use crate::runner::{self, JobDeps};
+pub use revaer_messages::fsops::JobEnded;
 
 /// What a job run is given.
 #[derive(Debug, Clone)]

@@ -34,9 +34,8 @@ pub use fs::{cross_device_error, is_cross_device, FileSystem, RealFs};
 pub use job::{FsOpsJob, JobEnded, JobSpec};
 pub use meta::{FileRecord, Meta, MetaStore, Origin, Placement, META_FILE, STAGING_DIR};
 pub use metrics::FsopsMetrics;
-pub use orchestrator::{
-    EnqueueJob, FsOpsOrchestrator, FsopsActivity, FsopsOptions, GetActivity, TorrentCompleted,
-};
+pub use orchestrator::{FsOpsOrchestrator, FsopsOptions};
+pub use revaer_messages::fsops::{EnqueueJob, FsopsActivity, GetActivity, TorrentCompleted};
 pub use runner::{JobDeps, RetryPolicy, RunEnd};
 pub use steps::{StepStatus, TestHooks, Work};
 pub use volumes::VolumeReader;

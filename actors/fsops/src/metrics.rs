@@ -1,9 +1,7 @@
 //! Prometheus metrics of FsOps.
 
 use prometheus::{Histogram, HistogramOpts, IntCounterVec, IntGaugeVec, Opts, Registry};
-
-/// Job statuses, so every `revaer_fsops_jobs{status}` series exists from the start.
-pub const STATUSES: [&str; 4] = ["pending", "running", "done", "failed"];
+use revaer_messages::fsops::JobStatus;
 
 /// Step outcomes, job durations and jobs per status.
 #[derive(Debug, Clone)]
@@ -48,7 +46,7 @@ impl FsopsMetrics {
             Opts::new("revaer_fsops_jobs", "FsOps jobs by status"),
             &["status"],
         )?;
-        for status in STATUSES {
+        for status in JobStatus::ALL.map(JobStatus::as_str) {
             jobs.with_label_values(&[status]).set(0);
         }
         Ok(Self {

@@ -23,76 +23,7 @@ use std::path::{Component, Path};
 /// Version of the plan layout, bumped when its meaning changes.
 pub const PLAN_VERSION: u32 = 1;
 
-/// A pipeline step. The order of [`Step::ALL`] is the execution order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    /// Unpack archives into a staging area inside the destination.
-    Extract,
-    /// Decide every file's final name (flattening when asked) and put
-    /// extracted files there.
-    Flatten,
-    /// Move, copy or hard-link the torrent's files into the destination.
-    Transfer,
-    /// chmod, chown and umask.
-    Permissions,
-    /// Apply keep/drop globs, remove the staging area.
-    Cleanup,
-}
-
-impl Step {
-    /// Every step in execution order.
-    pub const ALL: [Step; 5] = [
-        Step::Extract,
-        Step::Flatten,
-        Step::Transfer,
-        Step::Permissions,
-        Step::Cleanup,
-    ];
-
-    /// The wire and database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Step::Extract => "extract",
-            Step::Flatten => "flatten",
-            Step::Transfer => "transfer",
-            Step::Permissions => "permissions",
-            Step::Cleanup => "cleanup",
-        }
-    }
-
-    /// Parses the database spelling.
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|step| step.as_str() == value)
-    }
-}
-
-/// One file of the finished torrent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputFile {
-    /// Path relative to the save path, including the torrent's root folder
-    /// for multi-file torrents (as the engine reports it).
-    pub path: String,
-    /// Size in bytes.
-    pub size: i64,
-}
-
-/// What a job is asked to do: the finished torrent as the engine saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobInput {
-    /// The torrent.
-    pub torrent: TorrentId,
-    /// Its display name.
-    pub name: String,
-    /// Its category, if any.
-    pub category: Option<String>,
-    /// Where it was downloaded to.
-    pub save_path: String,
-    /// Its wanted files.
-    pub files: Vec<InputFile>,
-    /// Request that caused the job, when known (completion has none).
-    pub request_id: Option<String>,
-}
+pub use revaer_messages::fsops::{InputFile, JobInput, Step};
 
 /// Archive formats FsOps extracts (all through libarchive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,7 +161,7 @@ pub enum PlanError {
         what: &'static str,
         /// The value.
         value: String,
-        /// Why.
+        /// The rule the value breaks.
         reason: &'static str,
     },
     /// An octal mode in the policy does not parse.
@@ -647,9 +578,17 @@ mod tests {
     #[test]
     fn refuses_traversal_and_bad_names() -> Result<(), Box<dyn std::error::Error>> {
         let p = policy(MoveMode::Copy);
-        assert!(make_plan(&input(&["../etc/passwd"], None)?, &p).is_err());
-        assert!(make_plan(&input(&["/etc/passwd"], None)?, &p).is_err());
-        assert!(make_plan(&input(&["a.mkv"], Some("../x"))?, &p).is_err());
+        for (files, category) in [
+            (&["../etc/passwd"][..], None),
+            (&["/etc/passwd"][..], None),
+            (&["a.mkv"][..], Some("../x")),
+        ] {
+            let refused = make_plan(&input(files, category)?, &p);
+            assert!(
+                matches!(refused, Err(PlanError::BadPath { .. })),
+                "{files:?} in {category:?}: {refused:?}"
+            );
+        }
         let mut bad_mode = p.clone();
         bad_mode.chmod_dir = Some("9".into());
         assert!(matches!(

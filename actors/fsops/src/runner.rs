@@ -79,28 +79,7 @@ pub struct JobDeps {
     pub retry: RetryPolicy,
 }
 
-/// How a run ended; already written to the store.
-#[derive(Debug)]
-pub enum RunEnd {
-    /// Every step is done.
-    Done,
-    /// A test hook stopped the run as a crash would (the job stays `running`).
-    Interrupted,
-    /// The run failed and will be retried after `delay`.
-    Retry {
-        /// Backoff before the next run.
-        delay: Duration,
-        /// Why it failed.
-        error: String,
-    },
-    /// The job failed for good (until retried on demand).
-    Failed {
-        /// Why.
-        error: String,
-        /// Archive support is missing.
-        unsupported: bool,
-    },
-}
+pub use revaer_messages::fsops::RunEnd;
 
 /// Runs the steps of `plan` not yet completed and records the outcome.
 /// `db_completed` is what `fs_jobs` says is done (`.revaer.meta` may know

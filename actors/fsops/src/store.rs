@@ -10,11 +10,5 @@ where
     T: Send + 'static,
     F: FnOnce(&mut PgConnection) -> Result<T, DbError> + Send + 'static,
 {
-    let pool = pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get()?;
-        query(&mut conn)
-    })
-    .await
-    .map_err(|err| DbError::Connect(format!("blocking task failed: {err}")))?
+    revaer_schema::pool::blocking(pool, query).await
 }

@@ -16,6 +16,7 @@ use revaer_messages::engine::{
     AddOptions as EngineAdd, AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent,
     TorrentCommand, TorrentSource,
 };
+use revaer_messages::fsops::JobStatus;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::torrent::TorrentState;
 use revaer_schema::testing::TestDatabase;
@@ -112,7 +113,7 @@ async fn a_loopback_download_lands_in_the_library_and_keeps_seeding() -> TestRes
             })
             .await;
         if let Some(row) = revaer_schema::models::fs_jobs::find(&mut db.connect()?, id.as_str())?
-            .filter(|r| r.status == "done" || r.status == "failed")
+            .filter(|r| r.status == JobStatus::Done || r.status == JobStatus::Failed)
         {
             break row;
         }
@@ -121,12 +122,12 @@ async fn a_loopback_download_lands_in_the_library_and_keeps_seeding() -> TestRes
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
-    let row = if row.status == "done" {
+    let row = if row.status == JobStatus::Done {
         row
     } else {
         wait_final(&db, &id).await?
     };
-    assert_eq!(row.status, "done", "{:?}", row.last_error);
+    assert_eq!(row.status, JobStatus::Done, "{:?}", row.last_error);
 
     // In the library, with the policy's modes; gone from the downloads.
     let dest = sandbox.library.join("payload");

@@ -11,8 +11,10 @@ use revaer_fsops::plan::{JobInput, Step};
 use revaer_fsops::{EnqueueJob, Meta, MetaStore, TestHooks, COMPONENT, STAGING_DIR};
 use revaer_messages::config::{FsPolicy, MoveMode};
 use revaer_messages::events::{Event, Publish};
+use revaer_messages::fsops::JobStatus;
 use revaer_messages::fsops::{FsopsCommandError, RetryFsops};
 use revaer_messages::health::HealthStatus;
+use revaer_messages::hub::HubStats;
 use revaer_messages::watch::ConfigChanged;
 use revaer_schema::models::{fs_jobs, torrents};
 use revaer_schema::testing::TestDatabase;
@@ -23,6 +25,7 @@ use std::sync::Arc;
 use support::archives;
 use support::{
     bytes, payload, snapshot, torrent, tree, wait_final, AnyResult, Harness, Sandbox, TestResult,
+    TIMEOUT,
 };
 
 /// A download with a bit of everything: nested torrent files, a zip and a
@@ -122,7 +125,7 @@ async fn runs_a_job_with_events_metrics_and_health() -> TestResult {
         })
         .await??;
     let row = wait_final(&db, &id).await?;
-    assert_eq!(row.status, "done", "{:?}", row.last_error);
+    assert_eq!(row.status, JobStatus::Done, "{:?}", row.last_error);
     assert_eq!(row.attempt, 1);
     assert_eq!(row.completed(), Step::ALL.map(|s| s.as_str().to_string()));
     harness.idle().await?;
@@ -241,7 +244,7 @@ async fn interrupted_then_resumed(
             &mut db.connect()?,
             &fs_jobs::NewFsJob {
                 torrent_id: id.to_string(),
-                status: "pending".into(),
+                status: JobStatus::Pending,
                 input: serde_json::to_value(&input)?,
                 plan: Some(serde_json::to_value(&plan)?),
                 source_path: input.save_path.clone(),
@@ -266,13 +269,17 @@ async fn interrupted_then_resumed(
             Cut::InTransfer(_) | Cut::Recorded => 2,
         };
         assert_eq!(row.completed().len(), expected_done, "{cut:?}: {row:?}");
-        assert_eq!(row.status, "running", "a killed run leaves the job running");
+        assert_eq!(
+            row.status,
+            JobStatus::Running,
+            "a killed run leaves the job running"
+        );
     }
 
     // "Restart": a new orchestrator over the same store and folders.
     let second = Harness::start(&db, &policy, |_| {})?;
     let row = wait_final(&db, &id).await?;
-    assert_eq!(row.status, "done", "{cut:?}: {:?}", row.last_error);
+    assert_eq!(row.status, JobStatus::Done, "{cut:?}: {:?}", row.last_error);
     second.idle().await?;
     let dest = sandbox.library.join("movies/Rich");
     meta_is_consistent(&dest)?;
@@ -319,7 +326,7 @@ async fn rerunning_a_finished_job_changes_nothing() -> TestResult {
             input: input.clone(),
         })
         .await??;
-    assert_eq!(wait_final(&db, &id).await?.status, "done");
+    assert_eq!(wait_final(&db, &id).await?.status, JobStatus::Done);
     harness.idle().await?;
     let dest = sandbox.library.join("movies/Rich");
     let stamp = |dest: &Path| -> AnyResult<Vec<(String, u64, i64, i64)>> {
@@ -346,7 +353,7 @@ async fn rerunning_a_finished_job_changes_nothing() -> TestResult {
         &mut db.connect()?,
     )?;
     let again = Harness::start(&db, &policy, |_| {})?;
-    assert_eq!(wait_final(&db, &id).await?.status, "done");
+    assert_eq!(wait_final(&db, &id).await?.status, JobStatus::Done);
     again.idle().await?;
     assert_eq!(stamp(&dest)?, before, "no file touched");
     assert_eq!(
@@ -372,7 +379,7 @@ async fn transient_failures_retry_with_backoff_then_stay_failed_until_retried() 
     });
     harness.addr.send(EnqueueJob { input }).await??;
     let row = wait_final(&db, &id).await?;
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, JobStatus::Failed);
     assert_eq!(row.attempt, 3, "max_attempts runs");
     assert_eq!(row.current_step.as_deref(), Some("transfer"));
     assert!(
@@ -436,7 +443,7 @@ async fn transient_failures_retry_with_backoff_then_stay_failed_until_retried() 
         .await??;
     harness.idle().await?;
     let row = fs_jobs::find(&mut db.connect()?, id.as_str())?.ok_or("row")?;
-    assert_eq!(row.status, "done", "{row:?}");
+    assert_eq!(row.status, JobStatus::Done, "{row:?}");
     assert_eq!(row.attempt, 1, "a retry on demand starts a fresh budget");
     assert_eq!(
         harness.health.snapshot().get(COMPONENT).map(|h| h.status),
@@ -513,7 +520,7 @@ async fn a_refusal_fails_at_once_and_a_retry_uses_the_new_policy() -> TestResult
         .await??;
     harness.idle().await?;
     let row = fs_jobs::find(&mut db.connect()?, id.as_str())?.ok_or("row")?;
-    assert_eq!(row.status, "done", "{row:?}");
+    assert_eq!(row.status, JobStatus::Done, "{row:?}");
     assert!(sandbox.library.join("R/r.txt").exists());
     Ok(())
 }
@@ -595,8 +602,14 @@ async fn completions_from_the_hub_become_jobs_under_the_policy_of_their_time() -
         o.events = Some(hub_for_options.recipient());
     })?;
     harness.idle().await?;
-    // Let the subscription land before publishing.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Publish only once the orchestrator's subscription is attached.
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    while hub.send(HubStats).await?.subscribers == 0 {
+        if tokio::time::Instant::now() > deadline {
+            return Err("the orchestrator never subscribed to the hub".into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let completed = |n: u8| {
         Publish::new(Event::Completed {
             torrent: torrent(n),
@@ -604,7 +617,7 @@ async fn completions_from_the_hub_become_jobs_under_the_policy_of_their_time() -
         })
     };
     hub.send(completed(1)).await?;
-    assert_eq!(wait_final(&db, &torrent(1)).await?.status, "done");
+    assert_eq!(wait_final(&db, &torrent(1)).await?.status, JobStatus::Done);
 
     // A new revision turns flattening on: only later jobs see it.
     let mut flat = policy.clone();
@@ -618,7 +631,7 @@ async fn completions_from_the_hub_become_jobs_under_the_policy_of_their_time() -
         })
         .await?;
     hub.send(completed(2)).await?;
-    assert_eq!(wait_final(&db, &torrent(2)).await?.status, "done");
+    assert_eq!(wait_final(&db, &torrent(2)).await?.status, JobStatus::Done);
     // The first completion again changes nothing.
     hub.send(completed(1)).await?;
     harness.idle().await?;
@@ -656,7 +669,7 @@ async fn completions_recorded_without_a_job_are_post_processed_at_start() -> Tes
     }
 
     let harness = Harness::start(&db, &sandbox.policy(), |_| {})?;
-    assert_eq!(wait_final(&db, &torrent(7)).await?.status, "done");
+    assert_eq!(wait_final(&db, &torrent(7)).await?.status, JobStatus::Done);
     harness.idle().await?;
     let landed: Vec<String> = payload(&sandbox.library.join("Missed"))?
         .into_keys()

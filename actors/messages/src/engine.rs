@@ -4,120 +4,27 @@
 //! failures to [`EngineError`], which the API maps to 4xx/5xx problems.
 
 use actix::Message;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use crate::torrent::{TorrentDetail, TorrentId, TorrentLimits, TorrentSummary};
-
-/// Why an engine command failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum EngineError {
-    /// The magnet URI could not be parsed.
-    #[error("invalid magnet link: {0}")]
-    InvalidMagnet(String),
-    /// The .torrent file could not be parsed.
-    #[error("invalid torrent file: {0}")]
-    InvalidTorrent(String),
-    /// The torrent is already in the engine.
-    #[error("torrent {0} already exists")]
-    Duplicate(TorrentId),
-    /// No torrent with that id.
-    #[error("torrent {0} not found")]
-    NotFound(TorrentId),
-    /// A file index is outside the torrent's file list.
-    #[error("file index {index} out of range (torrent has {count} files)")]
-    InvalidFileIndex { index: u32, count: u32 },
-    /// Any other invalid argument (priority out of range, bad path, ...).
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
-    /// The operation needs metadata the torrent does not have yet.
-    #[error("torrent {0} has no metadata yet")]
-    NoMetadata(TorrentId),
-    /// The engine is not running or is restarting.
-    #[error("engine unavailable: {0}")]
-    Unavailable(String),
-    /// libtorrent or storage failed unexpectedly.
-    #[error("engine failure: {0}")]
-    Internal(String),
-}
-
-/// Where a new torrent comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TorrentSource {
-    /// A magnet URI.
-    Magnet(String),
-    /// The bytes of a .torrent file.
-    File(Vec<u8>),
-}
-
-/// Options for a new torrent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddOptions {
-    /// Absolute save path inside the download root or `fs_policy.allow_paths`
-    /// (default: the download root).
-    #[serde(default)]
-    pub save_path: Option<String>,
-    /// Category label.
-    #[serde(default)]
-    pub category: Option<String>,
-    /// Tags.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Add paused.
-    #[serde(default)]
-    pub paused: bool,
-    /// Sequential download (default: `engine_profile.sequential_default`).
-    #[serde(default)]
-    pub sequential: Option<bool>,
-    /// Initial per-file priorities by index, 0 (skip) to 7 (highest).
-    #[serde(default)]
-    pub files: Option<Vec<u8>>,
-    /// Per-torrent rate limits, bytes per second (0 = unlimited).
-    #[serde(default)]
-    pub limits: Option<TorrentLimits>,
-}
+pub use revaer_domain::engine::*;
+use revaer_domain::torrent::{TorrentDetail, TorrentId, TorrentSummary};
 
 /// Add a torrent. Replies with its summary.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<TorrentSummary, EngineError>")]
 pub struct AddTorrent {
-    /// Magnet or file.
+    /// A magnet link or the bytes of a `.torrent` file (moved, not copied).
     pub source: TorrentSource,
-    /// Options.
+    /// Save path, category, tags, priorities and limits, already checked by the caller.
     pub options: AddOptions,
     /// Causing request, for logs.
     pub request_id: Option<String>,
-}
-
-/// A change to one torrent.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TorrentCommand {
-    /// Stop transferring (kept in the session).
-    Pause,
-    /// Continue transferring.
-    Resume,
-    /// Re-verify every piece on disk.
-    Recheck,
-    /// Announce to every tracker now.
-    Reannounce,
-    /// Toggle sequential download.
-    Sequential(bool),
-    /// Set per-torrent rate limits.
-    Limits(TorrentLimits),
-    /// Set file priorities: `(index, priority)` pairs, other files unchanged.
-    FilePriorities(Vec<(u32, u8)>),
-    /// Move the storage to a new directory (post-processing).
-    MoveStorage(String),
-    /// Connect to a peer directly (`ip:port`), e.g. a local seed.
-    ConnectPeer(std::net::SocketAddr),
 }
 
 /// Apply a [`TorrentCommand`] to a torrent.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct ControlTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
     /// What to do.
     pub command: TorrentCommand,
@@ -129,7 +36,7 @@ pub struct ControlTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct RemoveTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
     /// Also delete the payload from disk.
     pub delete_data: bool,
@@ -141,28 +48,8 @@ pub struct RemoveTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<TorrentDetail, EngineError>")]
 pub struct GetTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
-}
-
-/// Summaries of every torrent, in no particular order.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "Result<Vec<TorrentSummary>, EngineError>")]
-pub struct ListTorrents;
-
-/// Engine health facts for `/health/full`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct EngineStatus {
-    /// The session accepted a listen socket.
-    pub listening: bool,
-    /// Port the engine listens on.
-    pub listen_port: u16,
-    /// Torrents in the session.
-    pub torrents: usize,
-    /// DHT routing table size, when DHT is enabled.
-    pub dht_nodes: i64,
-    /// Last session-level error.
-    pub last_error: Option<String>,
 }
 
 /// Ask the engine for its status.

@@ -5,8 +5,8 @@ use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, EngineError, GetTorrent, ListTorrents, RemoveTorrent,
-    RestartEngine, ShutdownEngine, TorrentCommand, TorrentSource,
+    AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
+    ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
@@ -399,15 +399,6 @@ impl Handler<GetTorrent> for TorrentSession {
 
     fn handle(&mut self, msg: GetTorrent, _ctx: &mut Self::Context) -> Self::Result {
         self.detail(&msg.id)
-    }
-}
-
-impl Handler<ListTorrents> for TorrentSession {
-    type Result = Result<Vec<TorrentSummary>, EngineError>;
-
-    fn handle(&mut self, _msg: ListTorrents, _ctx: &mut Self::Context) -> Self::Result {
-        self.session()?;
-        Ok(self.torrents.values().map(summary).collect())
     }
 }
 

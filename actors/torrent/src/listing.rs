@@ -61,6 +61,6 @@ impl Handler<ListQuery> for TorrentSession {
 
     fn handle(&mut self, msg: ListQuery, _ctx: &mut Self::Context) -> Self::Result {
         self.session()?;
-        Ok(self.torrents.page(&msg, summary))
+        Ok(self.torrents.page(&msg.0, summary))
     }
 }

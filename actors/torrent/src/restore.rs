@@ -25,7 +25,7 @@ impl TorrentSession {
         let pool = self.options.pool.clone();
         let store = self.resume.clone();
         let load = async move {
-            let rows = catalogue::blocking(pool, |conn| torrents::list(conn)).await?;
+            let rows = catalogue::blocking(pool, torrents::list).await?;
             let loaded = tokio::task::spawn_blocking(move || read_all(&store, rows))
                 .await
                 .map_err(|err| revaer_messages::engine::EngineError::Internal(err.to_string()))?;

@@ -1,7 +1,7 @@
 //! The three configuration sections and the snapshot that bundles them.
 
 use diesel::prelude::*;
-use revaer_messages::config::{
+use revaer_domain::config::{
     AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile, FsPolicy, Mode, MoveMode,
     PeerProtocol, ShareLimitAction,
 };

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use revaer_domain::fsops::JobStatus;
 use serde_json::Value;
 
 use crate::schema::fs_jobs;
@@ -17,8 +18,9 @@ use crate::DbError;
 pub struct FsJobRow {
     /// Info hash of the torrent, 40 lowercase hex.
     pub torrent_id: String,
-    /// `pending`, `running`, `done` or `failed`.
-    pub status: String,
+    /// Where the job stands.
+    #[diesel(deserialize_as = String)]
+    pub status: JobStatus,
     /// The step running, or the one that failed last.
     pub current_step: Option<String>,
     /// Steps finished so far, in order (JSON array of step names).
@@ -63,7 +65,8 @@ pub struct NewFsJob {
     /// Torrent id.
     pub torrent_id: String,
     /// Initial status (`pending`, or `failed` when planning failed).
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: JobStatus,
     /// Input (JSON object).
     pub input: Value,
     /// Plan (JSON object) if planning succeeded.
@@ -87,7 +90,7 @@ pub fn insert_if_absent(
     job: &NewFsJob,
 ) -> Result<(FsJobRow, bool), DbError> {
     let inserted = diesel::insert_into(fs_jobs::table)
-        .values(job)
+        .values(job.clone())
         .on_conflict_do_nothing()
         .returning(FsJobRow::as_returning())
         .get_result(conn)
@@ -112,7 +115,7 @@ pub fn find(conn: &mut PgConnection, torrent_id: &str) -> Result<Option<FsJobRow
 /// Jobs that are not `done`, oldest first (resumed at start).
 pub fn unfinished(conn: &mut PgConnection) -> Result<Vec<FsJobRow>, DbError> {
     Ok(fs_jobs::table
-        .filter(fs_jobs::status.ne("done"))
+        .filter(fs_jobs::status.ne(JobStatus::Done.as_str()))
         .order((fs_jobs::created_at.asc(), fs_jobs::torrent_id.asc()))
         .select(FsJobRow::as_select())
         .load(conn)?)
@@ -149,7 +152,7 @@ pub fn mark_running(
 ) -> Result<FsJobRow, DbError> {
     Ok(diesel::update(fs_jobs::table.find(torrent_id))
         .set((
-            fs_jobs::status.eq("running"),
+            fs_jobs::status.eq(JobStatus::Running.as_str()),
             fs_jobs::attempt.eq(fs_jobs::attempt + 1),
             fs_jobs::current_step.eq(step),
             fs_jobs::next_attempt_at.eq(None::<DateTime<Utc>>),
@@ -183,7 +186,7 @@ pub fn record_step(
 pub fn mark_done(conn: &mut PgConnection, torrent_id: &str) -> Result<(), DbError> {
     diesel::update(fs_jobs::table.find(torrent_id))
         .set((
-            fs_jobs::status.eq("done"),
+            fs_jobs::status.eq(JobStatus::Done.as_str()),
             fs_jobs::current_step.eq(None::<String>),
             fs_jobs::last_error.eq(None::<String>),
             fs_jobs::next_attempt_at.eq(None::<DateTime<Utc>>),
@@ -204,7 +207,7 @@ pub fn mark_retrying(
 ) -> Result<(), DbError> {
     diesel::update(fs_jobs::table.find(torrent_id))
         .set((
-            fs_jobs::status.eq("pending"),
+            fs_jobs::status.eq(JobStatus::Pending.as_str()),
             fs_jobs::current_step.eq(step),
             fs_jobs::last_error.eq(error),
             fs_jobs::next_attempt_at.eq(next_attempt_at),
@@ -223,7 +226,7 @@ pub fn mark_failed(
 ) -> Result<(), DbError> {
     diesel::update(fs_jobs::table.find(torrent_id))
         .set((
-            fs_jobs::status.eq("failed"),
+            fs_jobs::status.eq(JobStatus::Failed.as_str()),
             fs_jobs::current_step.eq(step),
             fs_jobs::last_error.eq(error),
             fs_jobs::next_attempt_at.eq(None::<DateTime<Utc>>),
@@ -244,7 +247,7 @@ pub fn reset_for_retry(
 ) -> Result<Option<FsJobRow>, DbError> {
     let target = fs_jobs::table.find(torrent_id);
     let common = (
-        fs_jobs::status.eq("pending"),
+        fs_jobs::status.eq(JobStatus::Pending.as_str()),
         fs_jobs::attempt.eq(0),
         fs_jobs::next_attempt_at.eq(None::<DateTime<Utc>>),
         fs_jobs::finished_at.eq(None::<DateTime<Utc>>),

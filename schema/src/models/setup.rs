@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use revaer_messages::config::Mode;
+use revaer_domain::config::Mode;
 
 use crate::models::api_keys::{self, NewApiKey};
 use crate::models::config::{self, SectionsUpdate};

@@ -30,4 +30,4 @@ pub use app::{build_app, serve};
 pub use config_view::ConfigView;
 pub use drain::{Drain, DrainTrigger};
 pub use rate_limit::{RateLimitSettings, RateLimits};
-pub use state::{ApiSettings, ApiState, EngineHandles};
+pub use state::{ApiSettings, ApiState, EngineHandles, FsopsHandles};

@@ -7,7 +7,7 @@ use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent, RemoveTorrent,
 };
-use revaer_messages::fsops::RetryFsops;
+use revaer_messages::fsops::{GetFsopsState, RetryFsops};
 use revaer_messages::health::HealthBoard;
 use revaer_messages::hub::{Subscribe, Unsubscribe};
 use revaer_messages::listing::ListQuery;
@@ -75,6 +75,29 @@ impl EngineHandles {
     }
 }
 
+/// The messages the API sends to the FsOps orchestrator.
+#[derive(Clone)]
+pub struct FsopsHandles {
+    /// Retry a torrent's job.
+    pub retry: Recipient<RetryFsops>,
+    /// Read a torrent's job state (for the torrent detail).
+    pub state: Recipient<GetFsopsState>,
+}
+
+impl FsopsHandles {
+    /// Handles to one orchestrator.
+    pub fn new<A>(fsops: &Addr<A>) -> Self
+    where
+        A: Actor + Handler<RetryFsops> + Handler<GetFsopsState>,
+        A::Context: ToEnvelope<A, RetryFsops> + ToEnvelope<A, GetFsopsState>,
+    {
+        Self {
+            retry: fsops.clone().recipient(),
+            state: fsops.clone().recipient(),
+        }
+    }
+}
+
 /// Tunables of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct ApiSettings {
@@ -133,9 +156,9 @@ pub struct ApiState {
     /// The torrent engine; `None` (e.g. in hand-built test states) makes
     /// the torrent routes answer `503`.
     pub engine: Option<EngineHandles>,
-    /// Retries a torrent's post-processing job; `None` makes the retry
-    /// route answer `503`.
-    pub fsops_retry: Option<Recipient<RetryFsops>>,
+    /// The post-processing orchestrator; `None` makes the retry route
+    /// answer `503` and torrent details show no FsOps state.
+    pub fsops: Option<FsopsHandles>,
     /// Fires at shutdown; ends event streams so they do not hold it up.
     pub drain: Drain,
     /// Tunables.
@@ -179,13 +202,8 @@ impl ApiState {
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut revaer_schema::PooledConn) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut diesel::PgConnection) -> Result<T, ApiError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(revaer_schema::DbError::from)?;
-            work(&mut conn)
-        })
-        .await?
+        revaer_schema::pool::blocking(&self.pool, work).await
     }
 }

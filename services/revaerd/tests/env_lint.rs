@@ -1,4 +1,5 @@
-//! Exactly one module reads the process environment: revaerd's `env.rs`.
+//! Exactly one module reads the process environment: revaerd's `env.rs`
+//! (plus the test-database support, which only tests compile).
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,8 @@ fn only_env_rs_reads_the_environment() {
     let offenders: Vec<String> = files
         .iter()
         .filter(|path| !path.ends_with("services/revaerd/src/env.rs"))
+        // Test-only (behind the `testing` feature): where test databases live.
+        .filter(|path| !path.ends_with("schema/src/testing.rs"))
         .filter(|path| {
             std::fs::read_to_string(path)
                 .is_ok_and(|text| needles.iter().any(|needle| text.contains(needle)))

@@ -2,11 +2,13 @@
 //! library), payload writers, tree snapshots, and an orchestrator over a
 //! fresh database with an event collector.
 
+// `allow`, not `expect`: each test binary compiles this module and uses a
+// different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
 pub mod archives;
 
-use actix::{Actor, Addr, Context, Handler};
+use actix::Addr;
 use prometheus::Registry;
 use revaer_fsops::plan::{make_plan, InputFile, JobInput, Plan, Step};
 use revaer_fsops::{
@@ -15,16 +17,17 @@ use revaer_fsops::{
 };
 use revaer_messages::config::{ConfigSnapshot, FsPolicy, MoveMode};
 use revaer_messages::events::{Event, Publish};
+use revaer_messages::fsops::JobStatus;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::torrent::TorrentId;
-use revaer_schema::models::{config, fs_jobs};
+use revaer_schema::models::fs_jobs;
 use revaer_schema::testing::TestDatabase;
+use revaer_testkit::{active_loopback_snapshot, collect, EventLog};
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 pub type AnyResult<T> = Result<T, Box<dyn std::error::Error>>;
@@ -205,34 +208,19 @@ pub fn run_all(input: &JobInput, policy: &FsPolicy) -> AnyResult<Work> {
 
 // ------------------------------------------------------------ orchestrator
 
-/// Forwards published events to the test.
-pub struct Collector(pub mpsc::UnboundedSender<Publish>);
-
-impl Actor for Collector {
-    type Context = Context<Self>;
-}
-
-impl Handler<Publish> for Collector {
-    type Result = ();
-    fn handle(&mut self, msg: Publish, _: &mut Context<Self>) {
-        let _ = self.0.send(msg);
-    }
-}
-
 /// An orchestrator over a database, with its events and health.
 pub struct Harness {
     pub addr: Addr<FsOpsOrchestrator>,
-    pub events: mpsc::UnboundedReceiver<Publish>,
+    pub events: EventLog,
     pub health: HealthBoard,
     pub metrics: FsopsMetrics,
     pub registry: Registry,
 }
 
-/// A snapshot of the migrated database's config with `policy` in force.
+/// A snapshot of the migrated database's config with `policy` in force
+/// (active mode, loopback engine).
 pub fn snapshot(db: &TestDatabase, policy: &FsPolicy) -> AnyResult<ConfigSnapshot> {
-    let mut snapshot = config::load_snapshot(&mut db.connect()?)?;
-    // Active, as after setup: in setup mode the engine would not start.
-    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
+    let mut snapshot = active_loopback_snapshot(db)?;
     snapshot.fs_policy = policy.clone();
     Ok(snapshot)
 }
@@ -256,8 +244,7 @@ impl Harness {
         let metrics = FsopsMetrics::register(&registry)?;
         let health = HealthBoard::default();
         let pool = revaer_schema::pool::build_pool(db.url(), 4)?;
-        let (tx, events) = mpsc::unbounded_channel();
-        let collector = Collector(tx).start();
+        let (collector, events) = collect::<Publish>();
         health.announce_to(collector.clone().recipient());
         let mut options = FsopsOptions::new(
             pool,
@@ -271,7 +258,7 @@ impl Harness {
         let addr = actix::Supervisor::start(move |_| FsOpsOrchestrator::new(options));
         Ok(Self {
             addr,
-            events,
+            events: EventLog(events),
             health,
             metrics,
             registry,
@@ -299,24 +286,12 @@ impl Harness {
 
     /// Every event received so far.
     pub fn drain(&mut self) -> Vec<Event> {
-        let mut out = Vec::new();
-        while let Ok(msg) = self.events.try_recv() {
-            out.push(msg.event);
-        }
-        out
+        self.events.drain()
     }
 
     /// Waits for the first event matching `pick`.
-    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&Event) -> Option<T>) -> AnyResult<T> {
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
-        loop {
-            let msg = tokio::time::timeout_at(deadline, self.events.recv())
-                .await?
-                .ok_or("event channel closed")?;
-            if let Some(found) = pick(&msg.event) {
-                return Ok(found);
-            }
-        }
+    pub async fn wait_for<T>(&mut self, pick: impl FnMut(&Event) -> Option<T>) -> AnyResult<T> {
+        self.events.wait_for(pick).await
     }
 }
 
@@ -325,7 +300,9 @@ pub async fn wait_final(db: &TestDatabase, id: &TorrentId) -> AnyResult<fs_jobs:
     let deadline = tokio::time::Instant::now() + TIMEOUT;
     loop {
         let row = fs_jobs::find(&mut db.connect()?, id.as_str())?;
-        if let Some(row) = row.filter(|r| r.status == "done" || r.status == "failed") {
+        if let Some(row) =
+            row.filter(|r| r.status == JobStatus::Done || r.status == JobStatus::Failed)
+        {
             return Ok(row);
         }
         if tokio::time::Instant::now() > deadline {

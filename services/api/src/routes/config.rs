@@ -1,10 +1,10 @@
 //! `GET /v1/config` and `PATCH /v1/config`.
 
 use actix_web::{get, patch, web, HttpMessage, HttpRequest, HttpResponse};
-use revaer_messages::api::ConfigPatchResponse;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::config_patch::apply_patch;
 use revaer_schema::models::config;
+use revaer_wire::ConfigPatchResponse;
 
 use crate::auth::AuthenticatedKey;
 use crate::error::{ApiError, Problem};

@@ -2,10 +2,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
-use diesel::prelude::*;
 use prometheus::{Encoder, TextEncoder};
-use revaer_messages::api::{FullHealthResponse, HealthResponse};
 use revaer_messages::health::{ComponentHealth, HealthStatus};
+use revaer_wire::{FullHealthResponse, HealthResponse};
 use std::collections::BTreeMap;
 
 use crate::error::ApiError;
@@ -14,12 +13,7 @@ use crate::state::ApiState;
 
 async fn database_ok(state: &ApiState) -> bool {
     state
-        .db(|conn| {
-            diesel::sql_query("SELECT 1")
-                .execute(conn)
-                .map_err(revaer_schema::DbError::from)?;
-            Ok(())
-        })
+        .db(|conn| Ok(revaer_schema::pool::ping(conn)?))
         .await
         .is_ok()
 }

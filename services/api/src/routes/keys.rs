@@ -1,9 +1,9 @@
 //! API key management: `/v1/keys`.
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use revaer_messages::api::{ApiKeyInfo, CreateKeyRequest, CreatedKey, RateLimit, UpdateKeyRequest};
 use revaer_messages::InvalidParam;
 use revaer_schema::models::api_keys::{self, ApiKeyChanges, ApiKeyRow, NewApiKey};
+use revaer_wire::{ApiKeyInfo, CreateKeyRequest, CreatedKey, RateLimit, UpdateKeyRequest};
 
 use crate::error::{ApiError, Problem};
 use crate::routes::config::actor_of;
@@ -231,7 +231,10 @@ pub async fn delete_key(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn refuse_last_enabled(conn: &mut revaer_schema::PooledConn, key_id: &str) -> Result<(), ApiError> {
+fn refuse_last_enabled(
+    conn: &mut revaer_schema::PgConnection,
+    key_id: &str,
+) -> Result<(), ApiError> {
     let keys = api_keys::list(conn)?;
     let others_enabled = keys.iter().any(|k| k.enabled && k.key_id != key_id);
     let target_enabled = keys.iter().any(|k| k.enabled && k.key_id == key_id);

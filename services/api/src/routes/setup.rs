@@ -4,11 +4,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Duration;
-use revaer_messages::api::{SetupCompleteRequest, SetupCompleteResponse, SetupStartResponse};
 use revaer_messages::config_patch::check_absolute;
 use revaer_messages::InvalidParam;
 use revaer_schema::models::api_keys::NewApiKey;
 use revaer_schema::models::setup::{self, SetupChoices, SetupError};
+use revaer_wire::{SetupCompleteRequest, SetupCompleteResponse, SetupStartResponse};
 use std::net::IpAddr;
 
 use crate::error::{ApiError, Problem};

@@ -6,10 +6,9 @@
 
 use actix_web::{delete, get, web, HttpResponse};
 use revaer_messages::engine::{GetTorrent, RemoveTorrent};
-use revaer_messages::torrent::FsopsState;
-use revaer_messages::torrent::TorrentDetail;
+use revaer_messages::fsops::GetFsopsState;
+use revaer_messages::torrent::{FsopsState, TorrentDetail, TorrentId};
 use revaer_messages::InvalidParam;
-use revaer_schema::models::fs_jobs;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -46,17 +45,33 @@ pub async fn get_torrent(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = engine::parse_id(&path)?;
-    let mut detail = engine::call(&state.engine()?.get, GetTorrent { id: id.clone() }).await?;
-    // Post-processing state lives in `fs_jobs`, owned by the FsOps actors.
-    let job = state
-        .db(move |conn| Ok(fs_jobs::find(conn, id.as_str())?))
-        .await?;
-    detail.fsops = job.map(|job| FsopsState {
-        status: job.status,
-        destination: job.destination,
-        error: job.last_error,
-    });
+    let engine = state.engine()?;
+    // The engine and the FsOps orchestrator are asked at once; each owns its half.
+    let (detail, fsops) = futures_util::join!(
+        engine::call(&engine.get, GetTorrent { id: id.clone() }),
+        fsops_state(&state, id)
+    );
+    let mut detail = detail?;
+    detail.fsops = fsops;
     Ok(HttpResponse::Ok().json(detail))
+}
+
+/// The torrent's post-processing state from the orchestrator. Without an
+/// orchestrator, or when it cannot answer, the detail shows none rather than
+/// failing: the torrent itself is still worth showing.
+async fn fsops_state(state: &ApiState, torrent: TorrentId) -> Option<FsopsState> {
+    let fsops = state.fsops.as_ref()?;
+    match fsops.state.send(GetFsopsState { torrent }).await {
+        Ok(Ok(job)) => job,
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "cannot read the fsops job state");
+            None
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "fsops orchestrator did not answer");
+            None
+        }
+    }
 }
 
 /// Parses a boolean query flag (`true`/`false`, `1`/`0`).

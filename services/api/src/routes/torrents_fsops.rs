@@ -57,11 +57,12 @@ pub async fn retry_fsops(
     request_id: ReqId,
 ) -> Result<HttpResponse, ApiError> {
     let id = engine::parse_id(&path)?;
-    let retry = state
-        .fsops_retry
+    let fsops = state
+        .fsops
         .as_ref()
         .ok_or_else(|| ApiError::unavailable("post-processing is not running"))?;
-    retry
+    fsops
+        .retry
         .send(RetryFsops {
             torrent: id,
             request_id: request_id.0,

@@ -18,7 +18,7 @@
 use actix_web::http::header::ContentType;
 use actix_web::{get, web, HttpResponse};
 use revaer_messages::listing::{
-    ListQuery, SortKey, SortOrder, TorrentFilter, DEFAULT_LIMIT, MAX_LIMIT,
+    ListQuery, SortKey, SortOrder, TorrentFilter, TorrentQuery, DEFAULT_LIMIT, MAX_LIMIT,
 };
 use revaer_messages::torrent::{TorrentState, TorrentSummary};
 use revaer_messages::InvalidParam;
@@ -113,7 +113,7 @@ fn sort_of(params: &ListParams, errors: &mut Vec<InvalidParam>) -> (SortKey, Sor
 }
 
 /// Builds the engine query, or the `422` listing every bad parameter.
-pub fn list_query(params: &ListParams) -> Result<ListQuery, ApiError> {
+pub fn list_query(params: &ListParams) -> Result<TorrentQuery, ApiError> {
     let mut errors = Vec::new();
     let limit = match non_blank(&params.limit) {
         None => DEFAULT_LIMIT,
@@ -187,7 +187,7 @@ pub fn list_query(params: &ListParams) -> Result<ListQuery, ApiError> {
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    Ok(ListQuery {
+    Ok(TorrentQuery {
         filter,
         sort,
         order,
@@ -215,7 +215,7 @@ pub async fn list_torrents(
 ) -> Result<HttpResponse, ApiError> {
     let query = list_query(&params)?;
     let filters = cursor::fingerprint(&query.filter);
-    let page = engine::call(&state.engine()?.list, query).await?;
+    let page = engine::call(&state.engine()?.list, ListQuery(query)).await?;
     let list = TorrentList {
         next_cursor: page.next.as_ref().map(|next| cursor::encode(next, filters)),
         items: page.items,
@@ -242,7 +242,7 @@ mod tests {
         Ok(web::Query::<ListParams>::from_query(&query)?.into_inner())
     }
 
-    fn pointers(result: Result<ListQuery, ApiError>) -> Vec<String> {
+    fn pointers(result: Result<TorrentQuery, ApiError>) -> Vec<String> {
         result.err().map(|e| e.pointers()).unwrap_or_default()
     }
 

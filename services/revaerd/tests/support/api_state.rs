@@ -34,7 +34,7 @@ pub fn hand_built(db: &TestDatabase) -> Result<ApiState, Box<dyn std::error::Err
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.recipient(),
         engine: None,
-        fsops_retry: None,
+        fsops: None,
         drain: revaer_api::Drain::never(),
         health,
         registry,

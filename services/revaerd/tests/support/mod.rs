@@ -1,6 +1,8 @@
 //! Test harness: a real revaerd (in-process actors and HTTP server on a
 //! loopback port) over its own fresh PostgreSQL database.
 
+// `allow`, not `expect`: each test binary compiles this module and uses a
+// different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
 pub mod api_state;

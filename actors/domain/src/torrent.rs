@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use utoipa::ToSchema;
 
+use crate::fsops::JobStatus;
+
 /// A torrent's identity: its v1 info hash (or the truncated v2 hash for a
 /// v2-only torrent) as 40 lowercase hex characters.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
@@ -198,7 +200,7 @@ pub struct TrackerInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FsopsState {
     /// `pending`, `running`, `done` or `failed`.
-    pub status: String,
+    pub status: JobStatus,
     /// Where the payload is placed.
     pub destination: Option<String>,
     /// Last error, when failed.

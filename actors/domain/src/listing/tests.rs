@@ -1,7 +1,10 @@
 //! Unit tests of list queries over a fake table.
 
+use super::facets::contains_ignore_case;
+use super::order::{compare_items, compare_names};
 use super::*;
 use chrono::TimeZone;
+use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
 struct Item {
@@ -109,8 +112,8 @@ fn table(count: u32) -> TorrentTable<Item> {
     table
 }
 
-fn query(sort: SortKey, order: SortOrder, limit: usize) -> ListQuery {
-    ListQuery {
+fn query(sort: SortKey, order: SortOrder, limit: usize) -> TorrentQuery {
+    TorrentQuery {
         filter: TorrentFilter::default(),
         sort,
         order,
@@ -120,7 +123,7 @@ fn query(sort: SortKey, order: SortOrder, limit: usize) -> ListQuery {
 }
 
 /// Pages through everything; returns ids in page order.
-fn all_pages(table: &TorrentTable<Item>, mut q: ListQuery) -> Vec<TorrentId> {
+fn all_pages(table: &TorrentTable<Item>, mut q: TorrentQuery) -> Vec<TorrentId> {
     let mut out = Vec::new();
     loop {
         let page = table.page(&q, summarize);

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-use crate::config::Mode;
-use crate::health::ComponentHealth;
+use revaer_domain::config::Mode;
+use revaer_domain::health::ComponentHealth;
 
 /// Reply of `POST /v1/setup/start`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
