@@ -4,6 +4,7 @@
 #
 #   TOOLS        the cache directory ($REVAER_TOOLS_DIR or ~/.cache/revaer-tools)
 #   pip_tool PACKAGE==VERSION BINARY   installs into $TOOLS/venv, prints the binary's path
+#   apt_packages PACKAGE...            installs missing Debian packages
 
 TOOLS="${REVAER_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/revaer-tools}"
 
@@ -17,4 +18,19 @@ pip_tool() {
     "$venv/bin/pip" install -q --disable-pip-version-check "$spec" >&2
   fi
   echo "$venv/bin/$binary"
+}
+
+# apt_packages PACKAGE...: installs the Debian packages that are missing
+# (as ops/install-deps does for the build).
+apt_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  echo "installing ${missing[*]}" >&2
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
