@@ -94,10 +94,6 @@ pub enum TorrentCommand {
     Limits(TorrentLimits),
     /// Set file priorities: `(index, priority)` pairs, other files unchanged.
     FilePriorities(Vec<(u32, u8)>),
-    /// Move the storage to a new directory (post-processing).
-    MoveStorage(String),
-    /// Connect to a peer directly (`ip:port`), e.g. a local seed.
-    ConnectPeer(std::net::SocketAddr),
 }
 
 /// Engine health facts for `/health/full`.

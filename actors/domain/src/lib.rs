@@ -14,6 +14,7 @@ pub mod events;
 pub mod fsops;
 pub mod health;
 pub mod listing;
+pub mod rules;
 pub mod torrent;
 
 pub use config::{

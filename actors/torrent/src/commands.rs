@@ -1,25 +1,22 @@
 //! Command and query handlers. Every input is validated here, before
 //! libtorrent sees it, and every failure is a typed `EngineError`.
 
-use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
+use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
+use revaer_domain::rules::category::Category;
+use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
     ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
-use revaer_schema::models::torrents::{self, NewTorrent, TorrentChanges};
+use revaer_schema::models::torrents::{NewTorrent, TorrentChanges};
 use serde_json::Value;
-use std::path::{Component, Path};
 
 use crate::actor::TorrentSession;
-use crate::catalogue;
 use crate::mapping::{self, engine_error, summary, Tracked};
-
-/// Highest file priority libtorrent accepts.
-const MAX_PRIORITY: u8 = 7;
 
 fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     match value {
@@ -31,23 +28,8 @@ fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     }
 }
 
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`.
-fn inside(path: &str, roots: &[&str]) -> bool {
-    let candidate = Path::new(path);
-    if !candidate.is_absolute()
-        || candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
-    {
-        return false;
-    }
-    roots
-        .iter()
-        .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
-}
-
 impl TorrentSession {
-    fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
+    pub(crate) fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
         self.torrents
             .get(id.as_str())
             .ok_or_else(|| EngineError::NotFound(id.clone()))
@@ -59,10 +41,12 @@ impl TorrentSession {
         let session = self.session()?;
         let options = &msg.options;
         let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
-            TorrentSource::Magnet(uri) => {
-                let info = libtorrent_sys::parse_magnet(uri)
+            TorrentSource::Magnet(raw) => {
+                let uri = rules::magnet::normalize(raw)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (info.id, info.name, None, "magnet", Some(uri.clone()), None)
+                let info = libtorrent_sys::parse_magnet(&uri)
+                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
+                (info.id, info.name, None, "magnet", Some(uri), None)
             }
             TorrentSource::File(bytes) => {
                 let meta = libtorrent_sys::parse_torrent_file(bytes)
@@ -77,6 +61,12 @@ impl TorrentSession {
                 )
             }
         };
+        if has_control(&name) {
+            // The name goes to the catalogue and into folder names.
+            return Err(EngineError::InvalidArgument(
+                "the torrent's name contains control characters".into(),
+            ));
+        }
         let id = TorrentId::parse(&raw_id)
             .map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
         if self.torrents.contains_key(id.as_str()) {
@@ -87,23 +77,22 @@ impl TorrentSession {
             .save_path
             .clone()
             .unwrap_or_else(|| profile.download_root.clone());
-        let mut roots: Vec<&str> = self
-            .config
-            .fs_policy
-            .allow_paths
-            .iter()
-            .map(String::as_str)
-            .collect();
-        roots.push(profile.download_root.as_str());
-        if !inside(&save_path, &roots) {
+        if let Err(err) = paths::contain(&save_path, &self.config.save_roots()) {
             return Err(EngineError::InvalidArgument(format!(
-                "save_path {save_path:?} must be an absolute path inside the download root or fs_policy.allow_paths"
+                "save_path {save_path:?} {err}"
             )));
         }
+        let category = options
+            .category
+            .as_deref()
+            .map(Category::parse)
+            .transpose()
+            .map_err(|err| EngineError::InvalidArgument(format!("category: {err}")))?
+            .map(Category::into_string);
         let priorities = options.files.clone().unwrap_or_default();
-        if let Some(bad) = priorities.iter().find(|p| **p > MAX_PRIORITY) {
+        if let Some(bad) = priorities.iter().find(|p| **p > MAX_FILE_PRIORITY) {
             return Err(EngineError::InvalidArgument(format!(
-                "file priority {bad} is out of range 0..=7"
+                "file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"
             )));
         }
         if let Some(count) = file_count {
@@ -126,9 +115,12 @@ impl TorrentSession {
             upload_limit: clamp_limit(limits.upload_bps)?,
             max_connections: 0,
         };
-        let added = match &msg.source {
-            TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
-            TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
+        // A magnet is added as normalised above (`magnet_uri`).
+        let added = match (&msg.source, magnet_uri.as_deref()) {
+            (TorrentSource::File(bytes), _) => session.add_torrent_file(bytes, &lt_options),
+            (TorrentSource::Magnet(_), uri) => {
+                session.add_magnet(uri.unwrap_or_default(), &lt_options)
+            }
         };
         added.map_err(|err| match err {
             LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
@@ -141,11 +133,6 @@ impl TorrentSession {
         } else {
             name
         };
-        let category = options
-            .category
-            .clone()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
         let status = session.status(id.as_str()).ok();
         let state = status
             .as_ref()
@@ -173,6 +160,7 @@ impl TorrentSession {
                 counted_in: 0,
                 counted_out: 0,
                 facets: crate::listing::facets(&session, id.as_str()),
+                resume: crate::saving::ResumeMark::default(),
             },
         );
         Ok(NewTorrent {
@@ -249,9 +237,9 @@ impl TorrentSession {
                             count,
                         });
                     }
-                    if *priority > MAX_PRIORITY {
+                    if *priority > MAX_FILE_PRIORITY {
                         return Err(EngineError::InvalidArgument(format!(
-                            "file priority {priority} is out of range 0..=7"
+                            "file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"
                         )));
                     }
                 }
@@ -262,17 +250,6 @@ impl TorrentSession {
                 }
                 lt(session.set_file_priorities(key, &priorities))?;
                 changes.file_priorities = Some(Value::from(priorities));
-            }
-            TorrentCommand::MoveStorage(path) => {
-                if !Path::new(&path).is_absolute() {
-                    return Err(EngineError::InvalidArgument(
-                        "the new storage path must be absolute".into(),
-                    ));
-                }
-                lt(session.move_storage(key, Path::new(&path)))?;
-            }
-            TorrentCommand::ConnectPeer(addr) => {
-                lt(session.connect_peer(key, addr.ip(), addr.port()))?
             }
         }
         self.persist(id.clone(), changes);
@@ -310,46 +287,70 @@ impl TorrentSession {
 impl actix::Handler<AddTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<TorrentSummary, EngineError>>;
 
+    #[tracing::instrument(name = "engine.add", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = tracing::field::Empty,
+    ))]
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
+        let span = tracing::Span::current();
         let row = match self.prepare_add(&msg) {
             Ok(row) => row,
             Err(err) => {
-                tracing::info!(request_id = msg.request_id.as_deref(), error = %err, "add refused");
+                tracing::info!(error = %err, "add refused");
                 return Box::pin(actix::fut::ready(Err(err)));
             }
         };
         let id = row.id.clone();
-        let pool = self.options.pool.clone();
+        span.record("torrent.id", id.as_str());
         let request_id = msg.request_id.clone();
-        Box::pin(catalogue::blocking(pool, move |conn| torrents::insert(conn, &row)).into_actor(self).map(
-            move |inserted, actor, _ctx| {
-                let Some(tracked) = actor.torrents.get(&id).cloned() else {
-                    return Err(EngineError::Internal("torrent vanished while being added".into()));
-                };
-                if let Err(err) = inserted {
-                    // Nothing half-added: undo the session add.
-                    if let Some(session) = &actor.session {
-                        let _ = session.remove(&id, false);
+        Box::pin(
+            self.ledger
+                .insert(row)
+                .into_actor(self)
+                .map(move |inserted, actor, _ctx| {
+                    // The reply is built later, on the actor; keep the request's span.
+                    let _span = span.enter();
+                    let Some(tracked) = actor.torrents.get(&id).cloned() else {
+                        return Err(EngineError::Internal(
+                            "torrent vanished while being added".into(),
+                        ));
+                    };
+                    if let Err(err) = inserted {
+                        // Nothing half-added: undo the session add.
+                        if let Some(session) = &actor.session {
+                            let _ = session.remove(&id, false);
+                        }
+                        actor.torrents.remove(&id);
+                        return Err(err);
                     }
-                    actor.torrents.remove(&id);
-                    return Err(err);
-                }
-                tracing::info!(torrent.info_hash = %id, request_id = request_id.as_deref(), "torrent added");
-                actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
-                Ok(summary(&tracked))
-            },
-        ))
+                    tracing::info!("torrent added");
+                    // A first resume file at once: a crash or stop right after
+                    // the add then needs no recheck, and a stop later only
+                    // writes it again if it changed.
+                    actor.request_resume(&id);
+                    actor.publish(
+                        Event::TorrentAdded {
+                            torrent: tracked.id.clone(),
+                            name: tracked.name.clone(),
+                        },
+                        request_id,
+                    );
+                    Ok(summary(&tracked))
+                }),
+        )
     }
 }
 
 impl Handler<ControlTorrent> for TorrentSession {
     type Result = Result<(), EngineError>;
 
+    #[tracing::instrument(name = "engine.control", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+    ))]
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
         tracing::info!(
-            torrent.info_hash = %msg.id,
-            request_id = msg.request_id.as_deref(),
             command = mapping::command_name(&msg.command),
             ok = outcome.is_ok(),
             "torrent command"
@@ -361,36 +362,38 @@ impl Handler<ControlTorrent> for TorrentSession {
 impl Handler<RemoveTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
+    /// The catalogue row goes first: if it cannot be deleted the torrent
+    /// stays as it was (and its data with it), instead of coming back at
+    /// the next start without its files.
+    #[tracing::instrument(name = "engine.remove", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+        delete_data = msg.delete_data,
+    ))]
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        let removed = self.session().and_then(|session| {
-            self.tracked(&msg.id)?;
-            session
-                .remove(msg.id.as_str(), msg.delete_data)
-                .map_err(|err| engine_error(err, &msg.id))
-        });
-        if let Err(err) = removed {
+        if let Err(err) = self.session().and_then(|_| self.tracked(&msg.id).map(drop)) {
             return Box::pin(actix::fut::ready(Err(err)));
         }
-        self.torrents.remove(msg.id.as_str());
-        self.last_progress.remove(msg.id.as_str());
-        self.pending_resume.remove(msg.id.as_str());
-        let pool = self.options.pool.clone();
-        let store = self.resume.clone();
-        let id = msg.id.clone();
-        let key = id.to_string();
-        Box::pin(
-            catalogue::blocking(pool, move |conn| {
-                let _ = store.remove(&key);
-                torrents::delete(conn, &key)
-            })
-            .into_actor(self)
-            .map(move |deleted, actor, _ctx| {
-                deleted?;
-                tracing::info!(torrent.info_hash = %id, request_id = msg.request_id.as_deref(), delete_data = msg.delete_data, "torrent removed");
-                actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
-                Ok(())
-            }),
-        )
+        let span = tracing::Span::current();
+        let deleted = self.ledger.delete(msg.id.to_string());
+        Box::pin(deleted.into_actor(self).map(move |deleted, actor, _ctx| {
+            let _span = span.enter();
+            deleted?;
+            let id = msg.id;
+            // Gone from the catalogue: from here on it must go everywhere.
+            if let Some(session) = &actor.session {
+                if let Err(err) = session.remove(id.as_str(), msg.delete_data) {
+                    tracing::warn!(torrent.info_hash = %id, error = %err, "removed from the catalogue but not from the session");
+                }
+            }
+            actor.torrents.remove(id.as_str());
+            actor.last_progress.remove(id.as_str());
+            actor.pending_resume.remove(id.as_str());
+            actor.writer.remove(id.to_string());
+            tracing::info!("torrent removed");
+            actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
+            Ok(())
+        }))
     }
 }
 
@@ -405,67 +408,41 @@ impl Handler<GetTorrent> for TorrentSession {
 impl Handler<ShutdownEngine> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
-    /// Saves resume data for every torrent and waits for it (bounded), then
-    /// drops the session. New commands are refused from here on.
-    fn handle(&mut self, _msg: ShutdownEngine, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(session) = self.session.clone() else {
-            return Box::pin(actix::fut::ready(Ok(())));
-        };
-        self.ready = false;
-        let ids: Vec<String> = self.torrents.keys().cloned().collect();
-        let store = self.resume.clone();
-        let timeout = self.options.shutdown_timeout;
-        let metrics = self.options.metrics.clone();
-        let work = tokio::task::spawn_blocking(move || {
-            let saved = crate::shutdown::save_all(&session, &store, &ids, timeout);
-            metrics
-                .resume_saves
-                .with_label_values(&["ok"])
-                .inc_by(saved as u64);
-            saved
-        });
-        Box::pin(work.into_actor(self).map(|saved, actor, _ctx| {
-            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(
-                engine.resume_saved = saved,
-                engine.torrents = actor.torrents.len(),
-                "engine stopped"
-            );
-            actor.session = None;
-            Ok(())
-        }))
+    /// Saves resume data of every changed torrent, then drops the session
+    /// (see `shutdown.rs`). New commands are refused from here on.
+    fn handle(&mut self, _msg: ShutdownEngine, ctx: &mut Self::Context) -> Self::Result {
+        let stopped = self.save_and_stop(false, ctx);
+        self.stop_reply(stopped)
     }
 }
 
 impl Handler<RestartEngine> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
-    /// Saves resume data, then stops; the supervisor's restart rebuilds the
-    /// session from the catalogue and the files just written.
-    fn handle(&mut self, _msg: RestartEngine, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(session) = self.session.clone() else {
+    /// Saves resume data like a shutdown, then stops; the supervisor's
+    /// restart rebuilds the session from the catalogue and the files just
+    /// written.
+    fn handle(&mut self, _msg: RestartEngine, ctx: &mut Self::Context) -> Self::Result {
+        if self.session.is_none() {
             return Box::pin(actix::fut::ready(Err(EngineError::Unavailable(
                 "the engine is starting".into(),
             ))));
-        };
+        }
         tracing::info!("engine restart requested");
-        self.ready = false;
-        let ids: Vec<String> = self.torrents.keys().cloned().collect();
-        let store = self.resume.clone();
-        let timeout = self.options.shutdown_timeout;
-        let work = tokio::task::spawn_blocking(move || {
-            crate::shutdown::save_all(&session, &store, &ids, timeout)
-        });
-        Box::pin(work.into_actor(self).map(|saved, actor, ctx| {
-            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(
-                engine.resume_saved = saved,
-                "engine state saved; restarting"
-            );
-            actor.session = None;
-            actor.restart_requested = true;
-            ctx.stop();
-            Ok(())
-        }))
+        // The supervisor's restart that follows is routine, not a failure.
+        self.restart_requested = true;
+        let stopped = self.save_and_stop(true, ctx);
+        self.stop_reply(stopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_domain_and_the_bridge_agree_on_the_highest_priority() {
+        assert_eq!(
+            revaer_domain::rules::MAX_FILE_PRIORITY,
+            libtorrent_sys::MAX_PRIORITY
+        );
     }
 }

@@ -44,6 +44,8 @@ pub struct Tracked {
     pub counted_out: i64,
     /// Tracker hosts and file extensions, for list filters.
     pub facets: Facets,
+    /// Where its resume data stands.
+    pub resume: crate::saving::ResumeMark,
 }
 
 /// The user-facing state of a torrent.
@@ -175,7 +177,5 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
         TorrentCommand::Sequential(_) => "sequential",
         TorrentCommand::Limits(_) => "limits",
         TorrentCommand::FilePriorities(_) => "file_priorities",
-        TorrentCommand::MoveStorage(_) => "move_storage",
-        TorrentCommand::ConnectPeer(_) => "connect_peer",
     }
 }

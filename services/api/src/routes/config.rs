@@ -52,7 +52,7 @@ pub async fn get_config(state: web::Data<ApiState>) -> HttpResponse {
 pub async fn patch_config(
     req: HttpRequest,
     state: web::Data<ApiState>,
-    body: web::Json<serde_json::Value>,
+    body: crate::extract::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let actor = actor_of(&req);

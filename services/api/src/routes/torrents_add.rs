@@ -11,8 +11,12 @@
 //! - every option is validated here first and all problems are reported
 //!   together (`422` with pointers); the engine re-checks what only it can
 //!   (the magnet or torrent itself, duplicates);
-//! - `save_path` must be absolute, free of `..`, and inside the download
-//!   root or one of `fs_policy.allow_paths`;
+//! - `save_path` must be absolute, free of `..` and control characters, and
+//!   inside the download root or one of `fs_policy.allow_paths`, also once
+//!   symlinks are resolved (`revaer_domain::rules::paths::contain`, which
+//!   the engine applies again); the category must be one plain folder name
+//!   (`revaer_domain::rules::category`);
+//! - the body types live in `revaer_wire` (shared with the CLI);
 //! - success is `201` with the summary and `Location: /v1/torrents/{id}`; a
 //!   torrent already present is `409 torrent_exists` with its id in
 //!   `torrent_id`.
@@ -21,21 +25,17 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use bytes::BytesMut;
 use futures_util::StreamExt;
+use revaer_domain::rules::category::Category;
+use revaer_domain::rules::{self, paths, MAX_FILE_PRIORITY};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
 use revaer_messages::torrent::{TorrentLimits, TorrentSummary};
 use revaer_messages::InvalidParam;
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
-use std::fmt;
-use std::path::{Component, Path};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
-use utoipa::{PartialSchema, ToSchema};
+use revaer_wire::AddTorrentRequest;
 
 use crate::engine;
 use crate::error::{payload_too_large, unsupported_media_type, ApiError, Problem};
-use crate::extract::{json_error, ReqId};
+use crate::extract::{is_plain_json, json_error, ReqId};
 use crate::routes::torrents_upload::{self, UploadForm};
 use crate::state::ApiState;
 
@@ -44,104 +44,9 @@ pub const MAGNET_LIMIT: usize = 8 * 1024;
 /// Largest accepted JSON body of an add (the magnet plus options).
 pub const ADD_JSON_LIMIT: usize = 64 * 1024;
 /// Most tags on one torrent.
-const MAX_TAGS: usize = 64;
-/// Longest category or tag, in characters.
+pub(crate) const MAX_TAGS: usize = 64;
+/// Longest tag, in characters.
 const MAX_LABEL: usize = 128;
-
-/// What the magnet field holds.
-const MAGNET_DESCRIPTION: &str = "`magnet:?xt=urn:btih:...` link, at most 8 KiB.";
-
-/// Every field of the JSON body, for the "unknown field" error.
-const FIELDS: &[&str] = &[
-    "magnet",
-    "save_path",
-    "category",
-    "tags",
-    "paused",
-    "sequential",
-    "files",
-    "limits",
-];
-
-/// Adds a torrent from a magnet link: `magnet` plus the [`AddOptions`] a
-/// `.torrent` upload takes too. Unknown fields are refused.
-#[derive(Debug, Clone, Deserialize)]
-pub struct AddTorrentRequest {
-    /// The magnet link, at most [`MAGNET_LIMIT`] bytes.
-    pub magnet: String,
-    /// Save path, category, tags, ...
-    #[serde(flatten)]
-    pub options: AddOptions,
-    /// Refuses what neither of the above took (serde's `deny_unknown_fields`
-    /// does not work with `flatten`).
-    #[serde(flatten)]
-    _no_other_fields: NoOtherFields,
-}
-
-/// Fails on the first field left over after `magnet` and the options.
-#[derive(Debug, Clone)]
-struct NoOtherFields;
-
-impl<'de> Deserialize<'de> for NoOtherFields {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Refuse;
-        impl<'de> Visitor<'de> for Refuse {
-            type Value = NoOtherFields;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("no fields other than the add options")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NoOtherFields, A::Error> {
-                match map.next_key::<String>()? {
-                    Some(field) => Err(de::Error::unknown_field(&field, FIELDS)),
-                    None => Ok(NoOtherFields),
-                }
-            }
-        }
-        deserializer.deserialize_map(Refuse)
-    }
-}
-
-/// The body's schema: the [`AddOptions`] object plus the required `magnet`
-/// (a derived schema of the flattened struct would be an `allOf` whose
-/// options part, closed to unknown properties, refuses `magnet`).
-impl PartialSchema for AddTorrentRequest {
-    fn schema() -> RefOr<Schema> {
-        let mut schema = AddOptions::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.description = Some("Adds a torrent from a magnet link.".into());
-            object.properties.insert(
-                "magnet".into(),
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .description(Some(MAGNET_DESCRIPTION))
-                    .into(),
-            );
-            object.required.insert(0, "magnet".into());
-        }
-        schema
-    }
-}
-
-impl ToSchema for AddTorrentRequest {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        AddOptions::schemas(schemas);
-    }
-}
-
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`
-/// (the same rule the engine applies).
-fn inside(path: &str, roots: &[&str]) -> bool {
-    let candidate = Path::new(path);
-    candidate.is_absolute()
-        && !candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
-        && roots
-            .iter()
-            .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
-}
 
 fn check_label(errors: &mut Vec<InvalidParam>, pointer: String, label: &str) {
     if label.trim().is_empty()
@@ -155,26 +60,19 @@ fn check_label(errors: &mut Vec<InvalidParam>, pointer: String, label: &str) {
     }
 }
 
-/// Every problem with the options, pointing at their fields.
+/// Every problem with the options, pointing at their fields. Blocking: the
+/// save path is resolved on the filesystem (symlinks followed).
 pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
     if let Some(path) = &options.save_path {
-        let mut roots: Vec<&str> = config
-            .fs_policy
-            .allow_paths
-            .iter()
-            .map(String::as_str)
-            .collect();
-        roots.push(config.engine_profile.download_root.as_str());
-        if !inside(path, &roots) {
-            errors.push(InvalidParam::new(
-                "/save_path",
-                "must be an absolute path without `..` inside the download root or fs_policy.allow_paths",
-            ));
+        if let Err(err) = paths::contain(path, &config.save_roots()) {
+            errors.push(InvalidParam::new("/save_path", err.to_string()));
         }
     }
     if let Some(category) = &options.category {
-        check_label(&mut errors, "/category".into(), category);
+        if let Err(err) = Category::parse(category) {
+            errors.push(InvalidParam::new("/category", err.to_string()));
+        }
     }
     if options.tags.len() > MAX_TAGS {
         errors.push(InvalidParam::new(
@@ -186,10 +84,10 @@ pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<In
         check_label(&mut errors, format!("/tags/{i}"), tag);
     }
     for (i, priority) in options.files.iter().flatten().enumerate() {
-        if *priority > 7 {
+        if *priority > MAX_FILE_PRIORITY {
             errors.push(InvalidParam::new(
                 format!("/files/{i}"),
-                "priority must be 0 to 7",
+                format!("priority must be 0 to {MAX_FILE_PRIORITY}"),
             ));
         }
     }
@@ -268,17 +166,9 @@ async fn magnet_source(
         err.detail = format!("the magnet link is longer than {MAGNET_LIMIT} bytes");
         return Err(err);
     }
-    if !magnet
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("magnet:?")
-    {
-        return Err(ApiError::validation(vec![InvalidParam::new(
-            "/magnet",
-            "must be a magnet link (magnet:?xt=urn:btih:...)",
-        )]));
-    }
-    Ok((TorrentSource::Magnet(magnet.trim().to_string()), options))
+    let magnet = rules::magnet::normalize(&magnet)
+        .map_err(|err| ApiError::validation(vec![InvalidParam::new("/magnet", err.to_string())]))?;
+    Ok((TorrentSource::Magnet(magnet), options))
 }
 
 /// Adds a torrent. Send either `application/json` ([`AddTorrentRequest`])
@@ -315,18 +205,24 @@ pub async fn add_torrent(
 ) -> Result<HttpResponse, ApiError> {
     let handles = state.engine()?;
     let (source, options) = match media_type(req.headers()).as_str() {
-        "application/json" => magnet_source(payload, req.headers()).await?,
+        "application/json" if is_plain_json(&req) => magnet_source(payload, req.headers()).await?,
         "multipart/form-data" => {
             let limit = state.settings.torrent_file_limit;
             torrents_upload::read(req.headers(), payload, limit).await?
         }
         _ => {
             let mut err = unsupported_media_type();
-            err.detail = "send application/json (magnet) or multipart/form-data (.torrent)".into();
+            err.detail =
+                "send application/json in UTF-8 (magnet) or multipart/form-data (.torrent)".into();
             return Err(err);
         }
     };
-    let errors = validate_options(&options, &state.snapshot());
+    let snapshot = state.snapshot();
+    let (options, errors) = web::block(move || {
+        let errors = validate_options(&options, &snapshot);
+        (options, errors)
+    })
+    .await?;
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -342,107 +238,4 @@ pub async fn add_torrent(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/torrents/{}", summary.id)))
         .json(summary))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn save_paths_must_stay_inside_the_roots() {
-        let roots = ["/srv/dl", "/media/extra"];
-        assert!(inside("/srv/dl/movies", &roots));
-        assert!(inside("/media/extra", &roots));
-        assert!(!inside("/srv/dl/../etc", &roots));
-        assert!(!inside("/srv/dlx", &roots));
-        assert!(!inside("relative/path", &roots));
-        assert!(!inside("/srv/dl", &[""]));
-    }
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    #[test]
-    fn the_body_is_the_magnet_plus_the_add_options() -> TestResult {
-        let request: AddTorrentRequest = serde_json::from_str(
-            r#"{"magnet": "magnet:?xt=urn:btih:x", "category": "tv", "tags": ["a"],
-                "paused": true, "files": [0, 7], "limits": {"download_bps": 5}}"#,
-        )?;
-        assert_eq!(request.magnet, "magnet:?xt=urn:btih:x");
-        assert_eq!(request.options.category.as_deref(), Some("tv"));
-        assert_eq!(request.options.tags, vec!["a".to_string()]);
-        assert!(request.options.paused);
-        assert_eq!(request.options.files, Some(vec![0, 7]));
-        assert_eq!(request.options.limits.and_then(|l| l.download_bps), Some(5));
-        let bare: AddTorrentRequest = serde_json::from_str(r#"{"magnet": "m"}"#)?;
-        assert_eq!(bare.options, AddOptions::default());
-        Ok(())
-    }
-
-    #[test]
-    fn unknown_duplicate_and_missing_fields_are_refused() {
-        let error = |body: &str| {
-            serde_json::from_str::<AddTorrentRequest>(body)
-                .err()
-                .map(|err| (err.is_data(), err.to_string()))
-        };
-        let Some((true, unknown)) = error(r#"{"magnet": "m", "colour": "red"}"#) else {
-            panic!("an unknown field is a data error");
-        };
-        assert!(
-            unknown.starts_with(
-                "unknown field `colour`, expected one of `magnet`, `save_path`, `category`, \
-                 `tags`, `paused`, `sequential`, `files`, `limits`"
-            ),
-            "{unknown}"
-        );
-        for body in [
-            r#"{"save_path": "/x"}"#,
-            r#"{"magnet": "m", "magnet": "n"}"#,
-            r#"{"magnet": "m", "paused": true, "paused": false}"#,
-            r#"{"magnet": "m", "options": {}}"#,
-            r#"{"magnet": "m", "tags": "a"}"#,
-        ] {
-            assert!(matches!(error(body), Some((true, _))), "{body}");
-        }
-        assert!(matches!(error(r#"{"magnet": "#), Some((false, _))));
-    }
-
-    #[test]
-    fn the_unknown_field_list_names_every_field() -> TestResult {
-        let options = serde_json::to_value(AddOptions::default())?;
-        let mut expected: Vec<&str> = options
-            .as_object()
-            .ok_or("options serialize to an object")?
-            .keys()
-            .map(String::as_str)
-            .chain(["magnet"])
-            .collect();
-        expected.sort_unstable();
-        let mut fields = FIELDS.to_vec();
-        fields.sort_unstable();
-        assert_eq!(fields, expected);
-        Ok(())
-    }
-
-    #[test]
-    fn the_schema_is_one_closed_object_with_every_field() -> TestResult {
-        let schema = serde_json::to_value(AddTorrentRequest::schema())?;
-        let mut properties: Vec<&str> = schema["properties"]
-            .as_object()
-            .ok_or("properties")?
-            .keys()
-            .map(String::as_str)
-            .collect();
-        properties.sort_unstable();
-        let mut fields = FIELDS.to_vec();
-        fields.sort_unstable();
-        assert_eq!(properties, fields);
-        assert_eq!(schema["required"], serde_json::json!(["magnet"]));
-        assert_eq!(schema["additionalProperties"], false);
-        assert_eq!(
-            schema["properties"]["magnet"]["description"],
-            MAGNET_DESCRIPTION
-        );
-        Ok(())
-    }
 }

@@ -4,7 +4,7 @@
 //! beyond loopback: the engine listens on 127.0.0.1 with DHT/LSD/PEX off,
 //! the seeder too, and trackers in generated torrents point at loopback.
 
-use revaer_messages::engine::{ControlTorrent, TorrentCommand};
+use revaer_messages::engine::ConnectPeer;
 use revaer_messages::TorrentId;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -34,7 +34,15 @@ impl TorrentServer {
     /// Setup completed with `root/downloads` as download root and
     /// `root/extra` as an additional allowed path.
     pub async fn start() -> Result<Self, Error> {
-        let server = TestServer::start().await?;
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like `start`, with the server options adjusted by `tune`.
+    pub async fn start_with(tune: impl FnOnce(&mut revaerd::boot::Options)) -> Result<Self, Error> {
+        let db = super::loopback_database()?;
+        let mut options = super::fast_options(&db);
+        tune(&mut options);
+        let server = TestServer::start_with(db, options).await?;
         let root = tempfile::tempdir()?;
         let token = server.setup_token().await?;
         let path = |name: &str| root.path().join(name).to_string_lossy().into_owned();
@@ -161,10 +169,9 @@ impl TorrentServer {
         self.server
             .running
             .engine
-            .send(ControlTorrent {
+            .send(ConnectPeer {
                 id: TorrentId::parse(id)?,
-                command: TorrentCommand::ConnectPeer(peer),
-                request_id: None,
+                peer,
             })
             .await??;
         Ok(())
