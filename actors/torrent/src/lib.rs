@@ -14,6 +14,7 @@ mod commands;
 mod gauges;
 mod internal;
 mod ledger;
+mod listen;
 mod listing;
 mod mapping;
 mod metrics;
@@ -24,6 +25,7 @@ mod resume;
 mod saving;
 mod share_limits;
 mod shutdown;
+mod trackers;
 mod view;
 mod writer;
 

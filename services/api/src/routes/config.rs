@@ -76,7 +76,7 @@ pub async fn patch_config(
         .await?;
     state.wait_for_revision(revision).await;
     if !changed.is_empty() {
-        tracing::info!(config.revision = revision, config.sections = ?changed, "configuration patched");
+        tracing::info!(config.revision = revision, config.sections = %changed.join(","), "configuration patched");
     }
     Ok(HttpResponse::Ok().json(ConfigPatchResponse { revision, changed }))
 }
