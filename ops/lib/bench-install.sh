@@ -3,13 +3,14 @@
 # the seeder's Python environment, installed when missing.
 
 # install_compare_packages
-#   qbittorrent-nox, transmission-daemon and wrk from Debian. Debian's
+#   qbittorrent-nox, transmission-daemon and wrk from Debian, and python3-venv
+#   (Debian's python3 cannot make a venv without it). Debian's
 #   transmission-daemon package starts a system service on install (every
 #   interface, DHT on); a policy-rc.d that forbids starting services is put
 #   in place for the install when none exists, and removed afterwards.
 install_compare_packages() {
   local pkg missing=()
-  for pkg in qbittorrent-nox transmission-daemon wrk; do
+  for pkg in qbittorrent-nox transmission-daemon wrk python3-venv; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi
