@@ -28,6 +28,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    categories (name) {
+        name -> Text,
+        save_path -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     engine_profile (id) {
         id -> Int2,
         listen_port -> Int4,
@@ -126,6 +135,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    tags (name) {
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     torrents (id) {
         id -> Text,
         name -> Text,
@@ -152,11 +168,13 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     app_profile,
+    categories,
     engine_profile,
     fs_jobs,
     fs_policy,
     settings_history,
     settings_revision,
     setup_tokens,
+    tags,
     torrents,
 );

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::labels::Category;
+
 /// Whether the instance still waits for its first-run setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -293,4 +295,17 @@ pub struct ConfigSnapshot {
     pub engine_profile: EngineProfile,
     /// Post-processing policy.
     pub fs_policy: FsPolicy,
+    /// Named categories, by name.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Named tags, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl ConfigSnapshot {
+    /// The category named `name`, if it exists.
+    pub fn category(&self, name: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.name == name)
+    }
 }

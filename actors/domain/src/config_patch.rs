@@ -439,6 +439,8 @@ mod tests {
                 umask: Some("022".into()),
                 allow_paths: vec!["/srv".into()],
             },
+            categories: Vec::new(),
+            tags: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod event_filter;
 pub mod events;
 pub mod fsops;
 pub mod health;
+pub mod labels;
 pub mod listing;
 pub mod torrent;
 

@@ -7,7 +7,7 @@ use revaer_domain::config::{
 };
 use serde_json::Value;
 
-use crate::models::revision;
+use crate::models::{labels, revision};
 use crate::schema::{app_profile, engine_profile, fs_policy};
 use crate::DbError;
 
@@ -224,6 +224,8 @@ pub fn load_snapshot_in_tx(conn: &mut PgConnection) -> Result<ConfigSnapshot, Db
         app_profile: app.into_domain()?,
         engine_profile: engine.into_domain()?,
         fs_policy: fs.into_domain()?,
+        categories: labels::list_categories(conn)?,
+        tags: labels::list_tags(conn)?,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod glob;
 pub mod guard;
+pub mod labels;
 pub mod openapi;
 pub mod problem;
 pub mod rate_limit;

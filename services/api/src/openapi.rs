@@ -80,9 +80,10 @@ fn document_common_problems(doc: &mut utoipa::openapi::OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
         let v1 = path.starts_with("/v1/");
         let keyed = v1 && !path.starts_with("/v1/setup/");
-        let operations: [&mut Option<Operation>; 4] = [
+        let operations: [&mut Option<Operation>; 5] = [
             &mut item.get,
             &mut item.post,
+            &mut item.put,
             &mut item.patch,
             &mut item.delete,
         ];

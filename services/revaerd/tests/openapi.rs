@@ -29,6 +29,12 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/v1/torrents/{id}/select"),
     ("post", "/v1/torrents/{id}/action"),
     ("post", "/v1/torrents/{id}/fsops/retry"),
+    ("get", "/v1/categories"),
+    ("put", "/v1/categories/{name}"),
+    ("delete", "/v1/categories/{name}"),
+    ("get", "/v1/tags"),
+    ("put", "/v1/tags/{name}"),
+    ("delete", "/v1/tags/{name}"),
 ];
 
 #[actix_rt::test]
@@ -58,12 +64,14 @@ async fn the_document_matches_the_routes() -> TestResult {
     for (method, path) in &documented {
         let concrete = path
             .replace("{key_id}", "0000000000000000")
-            .replace("{id}", &"0".repeat(40));
+            .replace("{id}", &"0".repeat(40))
+            .replace("{name}", "openapi-probe");
         let url = server.url(&concrete);
         let request = match method.as_str() {
             "get" => server.client.get(&url),
             "post" => server.client.post(&url),
             "patch" => server.client.patch(&url),
+            "put" => server.client.put(&url),
             "delete" => server.client.delete(&url),
             other => return Err(format!("unexpected method {other}").into()),
         };

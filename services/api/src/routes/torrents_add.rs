@@ -132,7 +132,7 @@ impl ToSchema for AddTorrentRequest {
 
 /// True when `path` is absolute, has no `..`, and lies under one of `roots`
 /// (the same rule the engine applies).
-fn inside(path: &str, roots: &[&str]) -> bool {
+pub(crate) fn inside(path: &str, roots: &[&str]) -> bool {
     let candidate = Path::new(path);
     candidate.is_absolute()
         && !candidate

@@ -1,0 +1,137 @@
+//! Category and tag writes shared by `/v1` and the qBittorrent facade, so
+//! both faces validate and store them the same way.
+//!
+//! Rules:
+//! - names follow `revaer_domain::labels`; a category's save path must be
+//!   absolute, without `..`, inside the download root or
+//!   `fs_policy.allow_paths` (the rule every save path follows);
+//! - every write is a settings revision; the reply waits until this server
+//!   has seen it, so a client reading right after its write finds it.
+
+use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::labels::{category_name_problem, tag_problem, Category};
+use revaer_messages::InvalidParam;
+use revaer_schema::models::labels::{self, Written};
+
+use crate::error::ApiError;
+use crate::routes::torrents_add::inside;
+use crate::state::ApiState;
+
+/// Where save paths may point: the download root and the allow-list.
+pub fn allowed_roots(config: &ConfigSnapshot) -> Vec<&str> {
+    let mut roots: Vec<&str> = config
+        .fs_policy
+        .allow_paths
+        .iter()
+        .map(String::as_str)
+        .collect();
+    roots.push(config.engine_profile.download_root.as_str());
+    roots
+}
+
+/// Every problem with a category (`/name`, `/save_path`).
+pub fn category_problems(category: &Category, config: &ConfigSnapshot) -> Vec<InvalidParam> {
+    let mut errors = Vec::new();
+    if let Some(problem) = category_name_problem(&category.name) {
+        errors.push(InvalidParam::new("/name", problem));
+    }
+    if let Some(path) = &category.save_path {
+        if !inside(path, &allowed_roots(config)) {
+            errors.push(InvalidParam::new(
+                "/save_path",
+                "must be an absolute path without `..` inside the download root or fs_policy.allow_paths",
+            ));
+        }
+    }
+    errors
+}
+
+/// Every problem with a list of tags (`/tags/{i}`).
+pub fn tag_problems(tags: &[String]) -> Vec<InvalidParam> {
+    tags.iter()
+        .enumerate()
+        .filter_map(|(i, tag)| tag_problem(tag).map(|p| InvalidParam::new(format!("/tags/{i}"), p)))
+        .collect()
+}
+
+/// Validates and stores a category (created or replaced).
+pub async fn put_category(
+    state: &ApiState,
+    actor: String,
+    category: Category,
+) -> Result<Written, ApiError> {
+    let errors = category_problems(&category, &state.snapshot());
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let name = category.name.clone();
+    let (written, revision) = state
+        .db(move |conn| Ok(labels::put_category(conn, &category, &actor)?))
+        .await?;
+    state.wait_for_revision(revision).await;
+    tracing::info!(category.name = %name, created = written == Written::Created, "category stored");
+    Ok(written)
+}
+
+/// Creates the categories that do not exist yet (names already checked).
+pub async fn ensure_categories(
+    state: &ApiState,
+    actor: String,
+    names: Vec<String>,
+) -> Result<(), ApiError> {
+    let snapshot = state.snapshot();
+    if names.iter().all(|n| snapshot.category(n).is_some()) {
+        return Ok(());
+    }
+    let revision = state
+        .db(move |conn| Ok(labels::ensure_categories(conn, &names, &actor)?))
+        .await?;
+    state.wait_for_revision(revision).await;
+    Ok(())
+}
+
+/// Deletes categories; returns the names that existed.
+pub async fn delete_categories(
+    state: &ApiState,
+    actor: String,
+    names: Vec<String>,
+) -> Result<Vec<String>, ApiError> {
+    let (deleted, revision) = state
+        .db(move |conn| Ok(labels::delete_categories(conn, &names, &actor)?))
+        .await?;
+    state.wait_for_revision(revision).await;
+    if !deleted.is_empty() {
+        tracing::info!(categories = ?deleted, "categories deleted");
+    }
+    Ok(deleted)
+}
+
+/// Validates and creates tags; returns the ones that were new.
+pub async fn create_tags(
+    state: &ApiState,
+    actor: String,
+    names: Vec<String>,
+) -> Result<Vec<String>, ApiError> {
+    let errors = tag_problems(&names);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let (created, revision) = state
+        .db(move |conn| Ok(labels::create_tags(conn, &names, &actor)?))
+        .await?;
+    state.wait_for_revision(revision).await;
+    Ok(created)
+}
+
+/// Deletes tags; returns the names that existed.
+pub async fn delete_tags(
+    state: &ApiState,
+    actor: String,
+    names: Vec<String>,
+) -> Result<Vec<String>, ApiError> {
+    let (deleted, revision) = state
+        .db(move |conn| Ok(labels::delete_tags(conn, &names, &actor)?))
+        .await?;
+    state.wait_for_revision(revision).await;
+    Ok(deleted)
+}
