@@ -104,6 +104,11 @@ pub fn credentials(headers: &HeaderMap) -> Result<(String, String), ApiError> {
             "an API key is required (x-api-key: KEY_ID:SECRET)",
         ));
     };
+    parse_key(&raw)
+}
+
+/// Splits `KEY_ID:SECRET` into its parts, refusing anything else.
+pub fn parse_key(raw: &str) -> Result<(String, String), ApiError> {
     let Some((key_id, secret)) = raw.split_once(':') else {
         return Err(ApiError::unauthorized(
             "the API key must have the form KEY_ID:SECRET",
@@ -152,6 +157,12 @@ pub enum CacheLookup {
 /// between the two, so only the expensive path is throttled per address.
 pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, ApiError> {
     let (key_id, secret) = credentials(headers)?;
+    Ok(lookup(state, key_id, secret))
+}
+
+/// [`from_cache`] for credentials that did not come in a header (the
+/// qBittorrent facade's login form and Basic authentication).
+pub fn lookup(state: &ApiState, key_id: String, secret: String) -> CacheLookup {
     let presented = digest(&secret);
     let cached = state.keys.lock().get(&key_id).cloned();
     if let Some(cached) = cached {
@@ -164,10 +175,10 @@ pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, 
             if cached.touched.elapsed() >= TOUCH_INTERVAL {
                 touch(state, &key_id);
             }
-            return Ok(CacheLookup::Decided(check_enabled(key, cached.enabled)));
+            return CacheLookup::Decided(check_enabled(key, cached.enabled));
         }
     }
-    Ok(CacheLookup::Verify(Unverified { key_id, secret }))
+    CacheLookup::Verify(Unverified { key_id, secret })
 }
 
 /// The expensive step: looks the key up and verifies the secret against its

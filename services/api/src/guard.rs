@@ -5,7 +5,9 @@
 //! - in active mode every other `/v1` route needs an API key; a request the
 //!   key cache cannot decide (no or malformed credentials, unknown or
 //!   unverified key) first takes a token from its client IP's bucket, so
-//!   failed authentications are throttled (429) before any argon2 work.
+//!   failed authentications are throttled (429) before any argon2 work;
+//! - `/api/v2/*` (the qBittorrent facade) follows its own rules
+//!   (`qbit::auth`): plain-text `403` for anything unauthenticated.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -30,6 +32,19 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if crate::qbit::is_facade(req.path()) {
+        match crate::qbit::auth::admit(&req).await {
+            Ok(Some(key)) => {
+                req.extensions_mut().insert(key);
+            }
+            Ok(None) => {}
+            Err(refusal) => return Ok(req.into_response(refusal).map_into_right_body()),
+        }
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
     match check(&req).await {
         Ok(Some(key)) => {
             req.extensions_mut().insert(key);

@@ -18,6 +18,7 @@ pub mod guard;
 pub mod labels;
 pub mod openapi;
 pub mod problem;
+pub mod qbit;
 pub mod rate_limit;
 pub mod request_id;
 pub mod routes;

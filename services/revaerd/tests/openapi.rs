@@ -35,6 +35,14 @@ const EXPECTED: &[(&str, &str)] = &[
     ("get", "/v1/tags"),
     ("put", "/v1/tags/{name}"),
     ("delete", "/v1/tags/{name}"),
+    ("post", "/api/v2/auth/login"),
+    ("post", "/api/v2/auth/logout"),
+    ("get", "/api/v2/app/webapiVersion"),
+    ("get", "/api/v2/app/version"),
+    ("get", "/api/v2/app/buildInfo"),
+    ("get", "/api/v2/app/defaultSavePath"),
+    ("get", "/api/v2/app/preferences"),
+    ("post", "/api/v2/app/setPreferences"),
 ];
 
 #[actix_rt::test]
@@ -75,6 +83,19 @@ async fn the_document_matches_the_routes() -> TestResult {
             "delete" => server.client.delete(&url),
             other => return Err(format!("unexpected method {other}").into()),
         };
+        if path.starts_with("/api/v2/") {
+            // The qBittorrent facade answers an unknown route with a plain
+            // `Not Found`; its other 404s say what was not found.
+            let res = request.bearer_auth(&key).send().await?;
+            if res.status() == 404 {
+                assert_ne!(
+                    res.text().await?,
+                    "Not Found",
+                    "{method} {path} is not served"
+                );
+            }
+            continue;
+        }
         let res = request
             .header("x-api-key", &key)
             .header("content-type", "application/json")
@@ -118,7 +139,7 @@ async fn the_document_matches_the_routes() -> TestResult {
     // Every operation with a body documents what the body extractors answer.
     for (method, path) in &documented {
         let operation = &doc["paths"][path][method];
-        if operation["requestBody"].is_object() {
+        if operation["requestBody"].is_object() && path.starts_with("/v1/") {
             for status in ["400", "413", "415"] {
                 assert!(
                     operation["responses"][status].is_object(),

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod api_state;
+pub mod qbit;
 pub mod sse;
 pub mod torrents;
 
