@@ -20,7 +20,7 @@ impl WatcherMetrics {
     pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
         let latency = Histogram::with_opts(
             HistogramOpts::new(
-                "config_watch_latency_seconds",
+                "revaer_config_watch_latency_seconds",
                 "Time from a settings change in PostgreSQL to its delivery to subscribers",
             )
             .buckets(vec![
@@ -28,14 +28,17 @@ impl WatcherMetrics {
             ]),
         )?;
         let failures = IntCounter::new(
-            "config_watch_failures_total",
+            "revaer_config_watch_failures_total",
             "Config watcher connection or reload failures",
         )?;
         let connects = IntCounter::new(
-            "config_watch_connects_total",
+            "revaer_config_watch_connects_total",
             "Config watcher (re)connections",
         )?;
-        let revision = IntGauge::new("config_revision", "Settings revision currently in force")?;
+        let revision = IntGauge::new(
+            "revaer_config_revision",
+            "Settings revision currently in force",
+        )?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(failures.clone()))?;
         registry.register(Box::new(connects.clone()))?;

@@ -109,7 +109,7 @@ pub enum RunEnd {
     },
     /// The job failed for good (until retried on demand).
     Failed {
-        /// Why.
+        /// The error of the last attempt.
         error: String,
         /// Archive support is missing.
         unsupported: bool,

@@ -46,6 +46,7 @@ impl Default for HubConfig {
 struct Subscriber {
     filter: EventFilter,
     sender: mpsc::Sender<HubItem>,
+    internal: bool,
 }
 
 /// The SSE fan-out hub. Start it with `Supervisor::start` or `.start()`;
@@ -122,7 +123,7 @@ impl EventHub {
             }
         });
         if self.subscribers.len() != before {
-            self.metrics.set_subscribers(self.subscribers.len());
+            self.count_clients();
         }
     }
 
@@ -160,9 +161,10 @@ impl EventHub {
                 Subscriber {
                     filter: msg.filter,
                     sender,
+                    internal: msg.internal,
                 },
             );
-            self.metrics.set_subscribers(self.subscribers.len());
+            self.count_clients();
         } else {
             tracing::error!(subscriber.id = subscriber_id, "could not queue sse replay");
         }
@@ -176,8 +178,15 @@ impl EventHub {
     pub(crate) fn unsubscribe(&mut self, subscriber_id: u64) {
         if self.subscribers.remove(&subscriber_id).is_some() {
             tracing::debug!(subscriber.id = subscriber_id, "sse subscriber detached");
-            self.metrics.set_subscribers(self.subscribers.len());
+            self.count_clients();
         }
+    }
+
+    /// Sets the subscriber gauge to the SSE clients only: in-process
+    /// consumers are always attached and would make an idle server look busy.
+    fn count_clients(&self) {
+        let clients = self.subscribers.values().filter(|s| !s.internal).count();
+        self.metrics.set_subscribers(clients);
     }
 
     pub(crate) fn stats(&self) -> HubStatsReply {

@@ -20,18 +20,18 @@ impl HubMetrics {
     pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
         let events_published = IntCounterVec::new(
             Opts::new(
-                "events_published_total",
+                "revaer_events_published_total",
                 "Domain events accepted by the event hub.",
             ),
             &["type"],
         )?;
         let subscribers = IntGauge::new(
-            "sse_subscribers",
+            "revaer_sse_subscribers",
             "SSE subscribers attached to the event hub.",
         )?;
         let dropped = IntCounterVec::new(
             Opts::new(
-                "sse_subscribers_dropped_total",
+                "revaer_sse_subscribers_dropped_total",
                 "SSE subscribers dropped by the hub: `lagging` (queue full) or \
                  `closed` (client gone without unsubscribing).",
             ),

@@ -59,6 +59,7 @@ async fn subscribe(
         hub.send(Subscribe {
             last_event_id,
             filter,
+            internal: false,
         }),
     )
     .await??)
@@ -164,7 +165,7 @@ async fn ids_are_contiguous_and_monotonic_from_one() -> TestResult {
     assert_eq!(
         metric(
             &registry,
-            "events_published_total",
+            "revaer_events_published_total",
             Some(("type", "config_changed"))
         ),
         Some(50.0)
@@ -172,7 +173,7 @@ async fn ids_are_contiguous_and_monotonic_from_one() -> TestResult {
     assert_eq!(
         metric(
             &registry,
-            "events_published_total",
+            "revaer_events_published_total",
             Some(("type", "progress"))
         ),
         Some(0.0)
@@ -350,7 +351,7 @@ async fn slow_subscriber_is_dropped_while_fast_one_gets_every_event() -> TestRes
     assert_eq!(
         metric(
             &registry,
-            "sse_subscribers_dropped_total",
+            "revaer_sse_subscribers_dropped_total",
             Some(("reason", "lagging"))
         ),
         Some(1.0)
@@ -358,12 +359,12 @@ async fn slow_subscriber_is_dropped_while_fast_one_gets_every_event() -> TestRes
     assert_eq!(
         metric(
             &registry,
-            "sse_subscribers_dropped_total",
+            "revaer_sse_subscribers_dropped_total",
             Some(("reason", "closed"))
         ),
         Some(0.0)
     );
-    assert_eq!(metric(&registry, "sse_subscribers", None), Some(1.0));
+    assert_eq!(metric(&registry, "revaer_sse_subscribers", None), Some(1.0));
 
     // And it resumes from its last id without loss.
     let mut resumed = subscribe(&hub, Some(4), EventFilter::all()).await?;
@@ -385,7 +386,7 @@ async fn unsubscribe_and_closed_receivers_are_removed() -> TestResult {
     )
     .await?;
     assert_eq!(stats(&hub).await?.subscribers, 2);
-    assert_eq!(metric(&registry, "sse_subscribers", None), Some(2.0));
+    assert_eq!(metric(&registry, "revaer_sse_subscribers", None), Some(2.0));
 
     timeout(
         STEP,
@@ -406,11 +407,11 @@ async fn unsubscribe_and_closed_receivers_are_removed() -> TestResult {
     // Dropped without Unsubscribe, and filtered out of the next event: still pruned.
     drop(vanished);
     assert_eq!(publish_all(&hub, [config_changed(1)]).await?.subscribers, 0);
-    assert_eq!(metric(&registry, "sse_subscribers", None), Some(0.0));
+    assert_eq!(metric(&registry, "revaer_sse_subscribers", None), Some(0.0));
     assert_eq!(
         metric(
             &registry,
-            "sse_subscribers_dropped_total",
+            "revaer_sse_subscribers_dropped_total",
             Some(("reason", "closed"))
         ),
         Some(1.0)
@@ -418,10 +419,31 @@ async fn unsubscribe_and_closed_receivers_are_removed() -> TestResult {
     assert_eq!(
         metric(
             &registry,
-            "sse_subscribers_dropped_total",
+            "revaer_sse_subscribers_dropped_total",
             Some(("reason", "lagging"))
         ),
         Some(0.0)
     );
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn internal_subscribers_get_events_but_are_not_counted_as_sse_clients() -> TestResult {
+    let (hub, registry) = start(10, 10)?;
+    let mut internal = timeout(
+        STEP,
+        hub.send(Subscribe {
+            internal: true,
+            ..Subscribe::default()
+        }),
+    )
+    .await??;
+    assert_eq!(metric(&registry, "revaer_sse_subscribers", None), Some(0.0));
+    let _client = subscribe(&hub, None, EventFilter::all()).await?;
+    assert_eq!(metric(&registry, "revaer_sse_subscribers", None), Some(1.0));
+    assert_eq!(stats(&hub).await?.subscribers, 2);
+
+    publish_all(&hub, [config_changed(1)]).await?;
+    assert_eq!(ids(&drain(&mut internal)?), [1]);
     Ok(())
 }

@@ -32,7 +32,7 @@ pub enum IntakeError {
     Unreadable {
         /// The torrent.
         torrent: TorrentId,
-        /// Why.
+        /// What the engine or the store said.
         detail: String,
     },
     /// The store failed.

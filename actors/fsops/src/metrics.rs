@@ -6,11 +6,11 @@ use revaer_messages::fsops::JobStatus;
 /// Step outcomes, job durations and jobs per status.
 #[derive(Debug, Clone)]
 pub struct FsopsMetrics {
-    /// `fsops_steps_total{step,status}`: steps finished (`done`, `skipped`, `failed`).
+    /// `revaer_fsops_steps_total{step,status}`: steps finished (`done`, `skipped`, `failed`).
     pub steps: IntCounterVec,
-    /// `fsops_job_duration_seconds`: wall time of runs that ended a job (done or failed for good).
+    /// `revaer_fsops_job_duration_seconds`: wall time of runs that ended a job (done or failed for good).
     pub duration: Histogram,
-    /// `fsops_jobs{status}`: jobs in the store per status.
+    /// `revaer_fsops_jobs{status}`: jobs in the store per status.
     pub jobs: IntGaugeVec,
 }
 
@@ -28,21 +28,24 @@ impl FsopsMetrics {
     pub fn unregistered() -> Result<Self, prometheus::Error> {
         let steps = IntCounterVec::new(
             Opts::new(
-                "fsops_steps_total",
+                "revaer_fsops_steps_total",
                 "FsOps steps finished, by step and outcome",
             ),
             &["step", "status"],
         )?;
         let duration = Histogram::with_opts(
             HistogramOpts::new(
-                "fsops_job_duration_seconds",
+                "revaer_fsops_job_duration_seconds",
                 "Wall time of the FsOps run that finished a job",
             )
             .buckets(vec![
                 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0,
             ]),
         )?;
-        let jobs = IntGaugeVec::new(Opts::new("fsops_jobs", "FsOps jobs by status"), &["status"])?;
+        let jobs = IntGaugeVec::new(
+            Opts::new("revaer_fsops_jobs", "FsOps jobs by status"),
+            &["status"],
+        )?;
         for status in JobStatus::ALL.map(JobStatus::as_str) {
             jobs.with_label_values(&[status]).set(0);
         }

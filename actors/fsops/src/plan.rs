@@ -161,7 +161,7 @@ pub enum PlanError {
         what: &'static str,
         /// The value.
         value: String,
-        /// Why.
+        /// The rule the value breaks.
         reason: &'static str,
     },
     /// An octal mode in the policy does not parse.

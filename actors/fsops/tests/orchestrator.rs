@@ -197,10 +197,10 @@ async fn runs_a_job_with_events_metrics_and_health() -> TestResult {
     assert_eq!(harness.metrics.jobs.with_label_values(&["done"]).get(), 1);
     let text = prometheus::TextEncoder::new().encode_to_string(&harness.registry.gather())?;
     assert!(
-        text.contains("fsops_steps_total{status=\"done\",step=\"transfer\"} 1"),
+        text.contains("revaer_fsops_steps_total{status=\"done\",step=\"transfer\"} 1"),
         "{text}"
     );
-    assert!(text.contains("fsops_jobs{status=\"done\"} 1"));
+    assert!(text.contains("revaer_fsops_jobs{status=\"done\"} 1"));
     assert_eq!(
         harness.health.snapshot().get(COMPONENT).map(|h| h.status),
         Some(HealthStatus::Ok)

@@ -12,9 +12,9 @@ use revaer_domain::torrent::{TorrentDetail, TorrentId, TorrentSummary};
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<TorrentSummary, EngineError>")]
 pub struct AddTorrent {
-    /// Magnet or file.
+    /// A magnet link or the bytes of a `.torrent` file (moved, not copied).
     pub source: TorrentSource,
-    /// Options.
+    /// Save path, category, tags, priorities and limits, already checked by the caller.
     pub options: AddOptions,
     /// Causing request, for logs.
     pub request_id: Option<String>,
@@ -24,7 +24,7 @@ pub struct AddTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct ControlTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
     /// What to do.
     pub command: TorrentCommand,
@@ -36,7 +36,7 @@ pub struct ControlTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct RemoveTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
     /// Also delete the payload from disk.
     pub delete_data: bool,
@@ -48,7 +48,7 @@ pub struct RemoveTorrent {
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<TorrentDetail, EngineError>")]
 pub struct GetTorrent {
-    /// Which torrent.
+    /// The torrent to act on.
     pub id: TorrentId,
 }
 

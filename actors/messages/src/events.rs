@@ -8,7 +8,7 @@ pub use revaer_domain::events::*;
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "()")]
 pub struct Publish {
-    /// The event.
+    /// What happened, as subscribers will see it.
     pub event: Event,
     /// Request that caused it, for log correlation.
     pub request_id: Option<String>,

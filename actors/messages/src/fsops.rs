@@ -66,9 +66,9 @@ pub struct FsopsActivity {
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub struct JobEnded {
-    /// Which torrent.
+    /// The torrent whose job ran.
     pub torrent: TorrentId,
-    /// How.
+    /// How the run ended (already recorded in `fs_jobs`).
     pub end: RunEnd,
 }
 

@@ -25,6 +25,9 @@ pub struct Subscribe {
     pub last_event_id: Option<u64>,
     /// Which events the client wants.
     pub filter: EventFilter,
+    /// An in-process consumer (FsOps), not an SSE client: served the same,
+    /// but not counted in `revaer_sse_subscribers`.
+    pub internal: bool,
 }
 
 /// A subscriber's end of the hub.

@@ -187,6 +187,9 @@ impl TorrentSession {
         });
         let resume_every = self.options.resume_interval;
         ctx.run_interval(resume_every, |actor, _ctx| actor.save_changed_resume_data());
+        ctx.run_interval(crate::gauges::HOST_GAUGES_EVERY, |actor, _ctx| {
+            actor.update_host_gauges();
+        });
     }
 }
 

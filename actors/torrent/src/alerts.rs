@@ -101,6 +101,7 @@ impl TorrentSession {
                 self.report_health();
             }
             AlertKind::TrackerError { url, error } => {
+                self.options.metrics.tracker_errors.inc();
                 tracing::info!(torrent.info_hash = ?id, tracker.url = %url, error = %error, "tracker error");
             }
             AlertKind::PerformanceWarning => {

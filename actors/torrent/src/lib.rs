@@ -11,6 +11,7 @@ mod actor;
 mod alerts;
 mod catalogue;
 mod commands;
+mod gauges;
 mod listing;
 mod mapping;
 mod metrics;

@@ -24,38 +24,75 @@ pub struct EngineMetrics {
     pub resume_saves: IntCounterVec,
     /// Seconds to apply a configuration change to the live session.
     pub config_apply: Histogram,
+    /// Connected peers, all torrents.
+    pub peers: IntGauge,
+    /// DHT routing-table nodes (0 with DHT off).
+    pub dht_nodes: IntGauge,
+    /// 1 while the peer port is open.
+    pub listening: IntGauge,
+    /// Tracker announces or scrapes that failed.
+    pub tracker_errors: IntCounter,
+    /// Bytes available to unprivileged users under `download_root`.
+    pub download_root_free: IntGauge,
 }
 
 impl EngineMetrics {
     /// Creates and registers the metrics.
     pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
         let torrents = IntGaugeVec::new(
-            Opts::new("engine_torrents", "Torrents by state"),
+            Opts::new("revaer_engine_torrents", "Torrents by state"),
             &["state"],
         )?;
         for state in TorrentState::ALL {
             torrents.with_label_values(&[state.as_str()]).set(0);
         }
-        let download_bps =
-            IntGauge::new("engine_download_bytes_per_second", "Payload download rate")?;
-        let upload_bps = IntGauge::new("engine_upload_bytes_per_second", "Payload upload rate")?;
+        let download_bps = IntGauge::new(
+            "revaer_engine_download_bytes_per_second",
+            "Payload download rate",
+        )?;
+        let upload_bps = IntGauge::new(
+            "revaer_engine_upload_bytes_per_second",
+            "Payload upload rate",
+        )?;
         let bytes_in = IntCounter::new(
-            "engine_payload_received_bytes_total",
+            "revaer_engine_payload_received_bytes_total",
             "Payload bytes downloaded",
         )?;
-        let bytes_out =
-            IntCounter::new("engine_payload_sent_bytes_total", "Payload bytes uploaded")?;
-        let alerts = IntCounter::new("engine_alerts_total", "libtorrent alerts processed")?;
+        let bytes_out = IntCounter::new(
+            "revaer_engine_payload_sent_bytes_total",
+            "Payload bytes uploaded",
+        )?;
+        let alerts = IntCounter::new("revaer_engine_alerts_total", "libtorrent alerts processed")?;
         let resume_saves = IntCounterVec::new(
-            Opts::new("engine_resume_saves_total", "Fast-resume saves by result"),
+            Opts::new(
+                "revaer_engine_resume_saves_total",
+                "Fast-resume saves by result",
+            ),
             &["result"],
         )?;
+        for result in ["ok", "failed"] {
+            resume_saves.with_label_values(&[result]);
+        }
         let config_apply = Histogram::with_opts(
             HistogramOpts::new(
-                "engine_config_apply_seconds",
+                "revaer_engine_config_apply_seconds",
                 "Time to apply engine settings to the live session",
             )
             .buckets(vec![0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0]),
+        )?;
+        let peers = IntGauge::new("revaer_engine_peers", "Connected peers, all torrents")?;
+        let dht_nodes = IntGauge::new("revaer_engine_dht_nodes", "DHT routing table nodes")?;
+        let listening = IntGauge::new(
+            "revaer_engine_listening",
+            "1 while the engine's peer port is open",
+        )?;
+        let tracker_errors = IntCounter::new(
+            "revaer_engine_tracker_errors_total",
+            "Tracker announces and scrapes that failed",
+        )?;
+        let download_root_free = IntGauge::new(
+            "revaer_download_root_free_bytes",
+            "Bytes available under engine_profile.download_root",
         )?;
         for metric in [
             Box::new(torrents.clone()) as Box<dyn prometheus::core::Collector>,
@@ -66,6 +103,11 @@ impl EngineMetrics {
             Box::new(alerts.clone()),
             Box::new(resume_saves.clone()),
             Box::new(config_apply.clone()),
+            Box::new(peers.clone()),
+            Box::new(dht_nodes.clone()),
+            Box::new(listening.clone()),
+            Box::new(tracker_errors.clone()),
+            Box::new(download_root_free.clone()),
         ] {
             registry.register(metric)?;
         }
@@ -78,6 +120,11 @@ impl EngineMetrics {
             alerts,
             resume_saves,
             config_apply,
+            peers,
+            dht_nodes,
+            listening,
+            tracker_errors,
+            download_root_free,
         })
     }
 }

@@ -162,7 +162,7 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "only deserialised, to exercise error pointers")]
     struct Body {
         items: Vec<Item>,
         #[serde(rename = "a/b~c")]
@@ -171,7 +171,7 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "only deserialised, to exercise error pointers")]
     struct Item {
         size: u32,
     }

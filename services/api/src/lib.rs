@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod glob;
 pub mod guard;
+pub mod health_metrics;
 pub mod labels;
 pub mod openapi;
 pub mod problem;

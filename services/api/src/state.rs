@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use crate::auth::KeyCache;
 use crate::drain::Drain;
 use crate::error::ApiError;
+use crate::health_metrics::HealthMetrics;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sse::HEARTBEAT_INTERVAL;
 use crate::telemetry::HttpMetrics;
@@ -139,6 +140,8 @@ pub struct ApiState {
     pub registry: Registry,
     /// HTTP metrics.
     pub http_metrics: HttpMetrics,
+    /// Build and component-health gauges.
+    pub health_metrics: HealthMetrics,
     /// Verified API keys.
     pub keys: KeyCache,
     /// Token buckets per API key and per client IP (one shared instance).

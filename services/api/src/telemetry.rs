@@ -2,6 +2,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
@@ -25,14 +26,14 @@ impl HttpMetrics {
     pub fn register(registry: &Registry) -> Result<Self, prometheus::Error> {
         let requests = IntCounterVec::new(
             Opts::new(
-                "http_requests_total",
+                "revaer_http_requests_total",
                 "HTTP requests by method, route and status",
             ),
             &["method", "route", "status"],
         )?;
         let duration = HistogramVec::new(
             HistogramOpts::new(
-                "http_request_duration_seconds",
+                "revaer_http_request_duration_seconds",
                 "HTTP request latency by method and route",
             )
             .buckets(vec![
@@ -55,7 +56,7 @@ pub async fn measure(
     let metrics = req
         .app_data::<web::Data<ApiState>>()
         .map(|state| state.http_metrics.clone());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let res = next.call(req).await?;
     if let Some(metrics) = metrics {
         let route = res
@@ -65,14 +66,28 @@ pub async fn measure(
         let status = res.status().as_u16().to_string();
         metrics
             .requests
-            .with_label_values(&[method.as_str(), route.as_str(), status.as_str()])
+            .with_label_values(&[method, route.as_str(), status.as_str()])
             .inc();
         metrics
             .duration
-            .with_label_values(&[method.as_str(), route.as_str()])
+            .with_label_values(&[method, route.as_str()])
             .observe(started.elapsed().as_secs_f64());
     }
     Ok(res)
+}
+
+/// The `method` label: a standard method's name, `other` for anything else.
+///
+/// Why: the method is client input, and `curl -X FOO` would otherwise mint a
+/// new series per invented method (unbounded label cardinality).
+pub fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("other")
 }
 
 /// Root span of every request, carrying our request id.

@@ -4,23 +4,26 @@
 //! HTTP server.
 //! Shutdown runs the other way (see `shutdown`).
 
-use actix::{Actor, Addr, Supervisor};
+use actix::{Actor, Addr};
 use actix_web::dev::ServerHandle;
 use prometheus::Registry;
 use revaer_api::auth::KeyCache;
+use revaer_api::health_metrics::HealthMetrics;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{
     ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles, RateLimits,
 };
-use revaer_config::{ConfigWatcher, ListenTiming, WatcherMetrics, WatcherSettings};
-use revaer_events::{EventHub, HubConfig, HubMetrics};
-use revaer_fsops::{FsOpsOrchestrator, FsopsMetrics, FsopsOptions};
+use revaer_config::{ConfigWatcher, ListenTiming};
+use revaer_events::{EventHub, HubConfig};
+use revaer_fsops::FsOpsOrchestrator;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::watch::SubscribeConfig;
 use revaer_schema::models::config;
 use revaer_schema::{migrate, pool, DbError, PgPool};
-use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
+use revaer_torrent::TorrentSession;
+
+use crate::components;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Instant;
@@ -147,7 +150,66 @@ pub fn prepare_database(database_url: &str) -> Result<(PgPool, ConfigSnapshot), 
 /// Starts everything inside the current actix system.
 pub async fn start(options: Options) -> Result<Running, BootError> {
     let started_at = Instant::now();
-    let url = options.database_url.clone();
+    let (pool, snapshot) = open_database(&options.database_url).await?;
+    let registry = Registry::new();
+    registry.register(Box::new(
+        prometheus::process_collector::ProcessCollector::for_self(),
+    ))?;
+    let health = HealthBoard::default();
+    let actors = components::start(&options, &pool, &snapshot, &registry, &health).await?;
+
+    let keys = KeyCache::default();
+    let (view, config_rx) = ConfigView::new(Arc::new(snapshot.clone()), keys.clone());
+    let view = view.start();
+    actors
+        .watcher
+        .send(SubscribeConfig(view.recipient()))
+        .await?;
+
+    let (listener, addr, bind) = bind_listener(&options, &snapshot)?;
+    let (drain_trigger, drain) = Drain::new();
+    let state = ApiState {
+        pool: pool.clone(),
+        config: config_rx,
+        health: health.clone(),
+        http_metrics: HttpMetrics::register(&registry)?,
+        health_metrics: HealthMetrics::register(&registry)?,
+        rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
+        subscribe: actors.hub.clone().recipient(),
+        unsubscribe: actors.hub.clone().recipient(),
+        engine: Some(EngineHandles::of(&actors.engine)),
+        fsops: Some(FsopsHandles::new(&actors.fsops)),
+        drain,
+        registry,
+        keys,
+        settings: options.api.clone(),
+        started_at,
+        qbit: revaer_api::qbit::QbitState::default(),
+    };
+    let server = revaer_api::serve(state, listener, options.workers)
+        .map_err(|source| BootError::Bind { addr: bind, source })?;
+    let http = server.handle();
+    let server_task = actix_rt::spawn(server);
+    tracing::info!(http.addr = %addr, "HTTP server listening");
+    Ok(Running {
+        addr,
+        http,
+        server_task,
+        hub: actors.hub,
+        watcher: actors.watcher,
+        health,
+        pool,
+        engine: actors.engine,
+        fsops: actors.fsops,
+        drain: drain_trigger,
+        engine_arbiter: Some(actors.engine_arbiter),
+    })
+}
+
+/// Creates and migrates the database on a blocking thread; returns the pool
+/// and the configuration in force.
+async fn open_database(database_url: &str) -> Result<(PgPool, ConfigSnapshot), BootError> {
+    let url = database_url.to_owned();
     let (pool, snapshot) = tokio::task::spawn_blocking(move || prepare_database(&url))
         .await
         .map_err(|err| BootError::Task(err.to_string()))??;
@@ -156,74 +218,15 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         mode = snapshot.app_profile.mode.as_str(),
         "database ready"
     );
+    Ok((pool, snapshot))
+}
 
-    let registry = Registry::new();
-    registry.register(Box::new(
-        prometheus::process_collector::ProcessCollector::for_self(),
-    ))?;
-    let health = HealthBoard::default();
-
-    let hub_metrics = HubMetrics::register(&registry)?;
-    let hub_config = HubConfig {
-        buffer_size: options.event_buffer,
-        subscriber_queue: options.event_queue,
-    };
-    // Ids continue above anything a previous process handed out, so a client
-    // resuming with an old Last-Event-ID gets a resync, never unrelated events.
-    let first_id = u64::try_from(chrono::Utc::now().timestamp_micros()).unwrap_or(0);
-    let hub =
-        Supervisor::start(move |_| EventHub::new(hub_config, hub_metrics).starting_after(first_id));
-    // From here on every change of a component's status is an event.
-    health.announce_to(hub.clone().recipient());
-
-    let watcher_metrics = WatcherMetrics::register(&registry)?;
-    let watcher_settings =
-        WatcherSettings::new(options.database_url.clone()).with_timing(options.watcher_timing);
-    let watcher_health = health.clone();
-    let hub_recipient = hub.clone().recipient();
-    let watcher = Supervisor::start(move |_| {
-        ConfigWatcher::new(watcher_settings, watcher_health, watcher_metrics)
-            .with_events(hub_recipient)
-    });
-
-    // The engine gets its own arbiter: libtorrent calls are quick but
-    // synchronous, and must never hold up the HTTP workers or other actors.
-    let engine_metrics = EngineMetrics::register(&registry)?;
-    let mut engine_options = EngineOptions::new(
-        pool.clone(),
-        Arc::new(snapshot.clone()),
-        health.clone(),
-        engine_metrics,
-    );
-    engine_options.events = Some(hub.clone().recipient());
-    let engine_arbiter = actix::Arbiter::new();
-    let engine = Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
-        TorrentSession::new(engine_options)
-    });
-    watcher
-        .send(SubscribeConfig(engine.clone().recipient()))
-        .await?;
-
-    // FsOps post-processes finished torrents into the library: it hears
-    // `completed` from the hub, asks the engine for the files, tells it where
-    // moved payloads went, and resumes unfinished jobs from `fs_jobs`.
-    let mut fsops_options = FsopsOptions::new(
-        pool.clone(),
-        Arc::new(snapshot.clone()),
-        health.clone(),
-        FsopsMetrics::register(&registry)?,
-    );
-    fsops_options.connect(&hub, &engine);
-    let fsops = Supervisor::start(move |_| FsOpsOrchestrator::new(fsops_options));
-    watcher
-        .send(SubscribeConfig(fsops.clone().recipient()))
-        .await?;
-
-    let keys = KeyCache::default();
-    let (view, config_rx) = ConfigView::new(Arc::new(snapshot.clone()), keys.clone());
-    let view = view.start();
-    watcher.send(SubscribeConfig(view.recipient())).await?;
-
+/// Binds the HTTP listener: `--bind` when given, else the stored address.
+/// Returns the listener, its actual address and the address as asked.
+fn bind_listener(
+    options: &Options,
+    snapshot: &ConfigSnapshot,
+) -> Result<(TcpListener, SocketAddr, String), BootError> {
     let bind = options
         .bind
         .map(|addr| addr.to_string())
@@ -243,41 +246,5 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         addr: bind.clone(),
         source,
     })?;
-
-    let (drain_trigger, drain) = Drain::new();
-    let state = ApiState {
-        pool: pool.clone(),
-        config: config_rx,
-        health: health.clone(),
-        http_metrics: HttpMetrics::register(&registry)?,
-        rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
-        subscribe: hub.clone().recipient(),
-        unsubscribe: hub.clone().recipient(),
-        engine: Some(EngineHandles::of(&engine)),
-        fsops: Some(FsopsHandles::new(&fsops)),
-        drain,
-        registry,
-        keys,
-        settings: options.api.clone(),
-        started_at,
-        qbit: revaer_api::qbit::QbitState::default(),
-    };
-    let server = revaer_api::serve(state, listener, options.workers)
-        .map_err(|source| BootError::Bind { addr: bind, source })?;
-    let http = server.handle();
-    let server_task = actix_rt::spawn(server);
-    tracing::info!(http.addr = %addr, "HTTP server listening");
-    Ok(Running {
-        addr,
-        http,
-        server_task,
-        hub,
-        watcher,
-        health,
-        pool,
-        engine,
-        fsops,
-        drain: drain_trigger,
-        engine_arbiter: Some(engine_arbiter),
-    })
+    Ok((listener, addr, bind))
 }

@@ -4,6 +4,7 @@
 
 pub mod boot;
 pub mod cli;
+pub mod components;
 pub mod env;
 pub mod logging;
 pub mod shutdown;

@@ -403,7 +403,7 @@ async fn a_slow_subscriber_does_not_delay_a_fast_one() -> TestResult {
     );
     assert!(
         server
-            .metric("sse_subscribers_dropped_total{reason=\"lagging\"}")
+            .metric("revaer_sse_subscribers_dropped_total{reason=\"lagging\"}")
             .await?
             >= 1.0
     );

@@ -131,11 +131,11 @@ async fn a_completed_download_lands_in_the_library() -> TestResult {
     assert!(
         metrics
             .lines()
-            .any(|l| l.starts_with("fsops_jobs{status=\"done\"} 1")),
-        "fsops_jobs gauge shows the finished job"
+            .any(|l| l.starts_with("revaer_fsops_jobs{status=\"done\"} 1")),
+        "revaer_fsops_jobs gauge shows the finished job"
     );
     assert!(
-        metrics.contains("fsops_steps_total{"),
+        metrics.contains("revaer_fsops_steps_total{"),
         "step counters exported"
     );
     Ok(())

@@ -254,7 +254,7 @@ async fn a_download_survives_kill_9_of_the_server() -> TestResult {
     loop {
         let _ = seeder.connect_peer(&id, engine_addr, engine_port);
         let got = first
-            .metric(&client, "engine_payload_received_bytes_total")
+            .metric(&client, "revaer_engine_payload_received_bytes_total")
             .await?;
         if got >= (PAYLOAD_BYTES / 2) as f64 {
             break;
@@ -282,7 +282,7 @@ async fn a_download_survives_kill_9_of_the_server() -> TestResult {
     loop {
         let _ = seeder.connect_peer(&id, engine_addr, engine_port);
         let seeding = second
-            .metric(&client, "engine_torrents{state=\"seeding\"}")
+            .metric(&client, "revaer_engine_torrents{state=\"seeding\"}")
             .await?;
         if seeding >= 1.0 {
             break;
@@ -292,7 +292,7 @@ async fn a_download_survives_kill_9_of_the_server() -> TestResult {
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let again = second
-        .metric(&client, "engine_payload_received_bytes_total")
+        .metric(&client, "revaer_engine_payload_received_bytes_total")
         .await?;
     assert!(
         again < PAYLOAD_BYTES as f64 * 0.75,

@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use support::{expect_problem, TestResult, TestServer};
 
-const KEY_SERIES: &str = "api_rate_limit_throttled_total{scope=\"key\"}";
-const IP_SERIES: &str = "api_rate_limit_throttled_total{scope=\"ip\"}";
+const KEY_SERIES: &str = "revaer_api_rate_limit_throttled_total{scope=\"key\"}";
+const IP_SERIES: &str = "revaer_api_rate_limit_throttled_total{scope=\"ip\"}";
 const COMPONENT: &str = "api_rate_limit_guard";
 
 fn header(res: &reqwest::Response, name: &str) -> Option<u64> {

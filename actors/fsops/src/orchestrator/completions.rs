@@ -28,6 +28,7 @@ impl FsOpsOrchestrator {
                 types: Some(BTreeSet::from(["completed".to_string()])),
                 torrent: None,
             },
+            internal: true,
         };
         ctx.spawn(async move { hub.send(request).await }.into_actor(self).map(
             |reply, act, ctx| match reply {

@@ -9,6 +9,8 @@
 //! does not exercise RAR decompression itself, which is libarchive's own,
 //! tested upstream.
 
+// `allow`, not `expect`: each test binary compiles this module and uses a
+// different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
 use std::io::{Cursor, Write};

@@ -6,7 +6,10 @@
 //! is declared `Result<..>` so a C++ exception becomes a [`cxx::Exception`]
 //! instead of aborting the process. Callers should use the safe wrappers in
 //! [`crate::Session`] and friends rather than this module.
-#![allow(unsafe_code)] // cxx generates the unsafe glue; see also the Send/Sync impls below.
+#![expect(
+    unsafe_code,
+    reason = "cxx generates the unsafe glue; see also the Send/Sync impls below"
+)]
 
 #[cxx::bridge(namespace = "revaer_lt")]
 pub mod ffi {

@@ -2,6 +2,8 @@
 //! a real libtorrent seeder on loopback (from `libtorrent_sys::testing`),
 //! and an event collector.
 
+// `allow`, not `expect`: each test binary compiles this module and uses a
+// different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
 use actix::{Actor, Addr, Context, Handler};
@@ -23,7 +25,8 @@ use tokio::sync::mpsc;
 
 /// The payload generator, hashing and the loopback seeder are shared with
 /// the libtorrent-sys and server tests.
-#[allow(unused_imports)] // each test binary uses a different subset
+// `allow`, not `expect`: used by some test binaries and not others.
+#[allow(unused_imports)]
 pub use libtorrent_sys::testing::{sha256_file, Seeder};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;

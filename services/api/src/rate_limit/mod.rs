@@ -11,7 +11,7 @@
 //! - every authenticated response carries `X-RateLimit-Limit` (burst),
 //!   `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the
 //!   bucket is full); a refusal is a `429 rate_limited` problem with
-//!   `Retry-After`, counted in `api_rate_limit_throttled_total{scope}` and
+//!   `Retry-After`, counted in `revaer_api_rate_limit_throttled_total{scope}` and
 //!   watched for health (see [`watch`]).
 //!
 //! The state is built once per process and shared by every worker (it sits
@@ -97,7 +97,7 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    /// Builds the buckets, registers `api_rate_limit_throttled_total` and the
+    /// Builds the buckets, registers `revaer_api_rate_limit_throttled_total` and the
     /// `api_rate_limit_guard` health component.
     pub fn new(
         settings: &RateLimitSettings,
@@ -106,7 +106,7 @@ impl RateLimits {
     ) -> Result<Self, prometheus::Error> {
         let throttled = IntCounterVec::new(
             Opts::new(
-                "api_rate_limit_throttled_total",
+                "revaer_api_rate_limit_throttled_total",
                 "Requests refused with 429, by bucket: `key` (per API key) or `ip` \
                  (unauthenticated requests per client address).",
             ),

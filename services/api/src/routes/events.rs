@@ -98,6 +98,7 @@ pub fn subscription_request(
     Ok(Subscribe {
         last_event_id,
         filter,
+        internal: false,
     })
 }
 

@@ -5,18 +5,32 @@ use actix_web::{get, web, HttpResponse};
 use prometheus::{Encoder, TextEncoder};
 use revaer_messages::health::{ComponentHealth, HealthStatus};
 use revaer_wire::{FullHealthResponse, HealthResponse};
+use std::collections::BTreeMap;
 
 use crate::error::ApiError;
+use crate::health_metrics::BUILD_REVISION;
 use crate::state::ApiState;
-
-/// VCS revision baked in at build time.
-const BUILD_REVISION: &str = env!("REVAER_BUILD_REVISION");
 
 async fn database_ok(state: &ApiState) -> bool {
     state
         .db(|conn| Ok(revaer_schema::pool::ping(conn)?))
         .await
         .is_ok()
+}
+
+/// Every component's health, the database's included (pinged now).
+async fn components(state: &ApiState) -> (bool, BTreeMap<String, ComponentHealth>) {
+    let ok = database_ok(state).await;
+    let mut components = state.health.snapshot();
+    components.insert(
+        "database".into(),
+        if ok {
+            ComponentHealth::ok()
+        } else {
+            ComponentHealth::degraded("database does not answer")
+        },
+    );
+    (ok, components)
 }
 
 /// Readiness: 200 when the database answers, 503 otherwise.
@@ -53,16 +67,7 @@ pub async fn health(state: web::Data<ApiState>) -> HttpResponse {
 )]
 #[get("/health/full")]
 pub async fn health_full(state: web::Data<ApiState>) -> HttpResponse {
-    let ok = database_ok(&state).await;
-    let mut components = state.health.snapshot();
-    components.insert(
-        "database".into(),
-        if ok {
-            ComponentHealth::ok()
-        } else {
-            ComponentHealth::degraded("database does not answer")
-        },
-    );
+    let (ok, components) = components(&state).await;
     let degraded: Vec<String> = components
         .iter()
         .filter(|(_, h)| h.status == HealthStatus::Degraded)
@@ -101,6 +106,8 @@ pub async fn health_full(state: web::Data<ApiState>) -> HttpResponse {
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
+    let (_, components) = components(&state).await;
+    state.health_metrics.refresh(&components);
     let mut buffer = Vec::new();
     TextEncoder::new()
         .encode(&state.registry.gather(), &mut buffer)

@@ -4,6 +4,7 @@
 
 use actix::Actor;
 use revaer_api::auth::KeyCache;
+use revaer_api::health_metrics::HealthMetrics;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{ApiSettings, ApiState, ConfigView, RateLimits};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
@@ -28,6 +29,7 @@ pub fn hand_built(db: &TestDatabase) -> Result<ApiState, Box<dyn std::error::Err
         pool,
         config,
         http_metrics: HttpMetrics::register(&registry)?,
+        health_metrics: HealthMetrics::register(&registry)?,
         rate_limits: RateLimits::new(&settings.rate_limit, &registry, health.clone())?,
         subscribe: hub.clone().recipient(),
         unsubscribe: hub.recipient(),

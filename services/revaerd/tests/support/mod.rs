@@ -1,6 +1,8 @@
 //! Test harness: a real revaerd (in-process actors and HTTP server on a
 //! loopback port) over its own fresh PostgreSQL database.
 
+// `allow`, not `expect`: each test binary compiles this module and uses a
+// different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
 pub mod api_state;
@@ -153,7 +155,7 @@ impl TestServer {
     }
 
     /// The value of one sample of `/metrics`, e.g.
-    /// `metric("api_rate_limit_throttled_total{scope=\"key\"}")`.
+    /// `metric("revaer_api_rate_limit_throttled_total{scope=\"key\"}")`.
     pub async fn metric(&self, series: &str) -> Result<f64, Box<dyn std::error::Error>> {
         let text = self
             .client

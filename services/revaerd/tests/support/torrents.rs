@@ -14,7 +14,8 @@ use super::{TestResult, TestServer};
 
 /// Generated .torrent files and the loopback seeder are shared with the
 /// libtorrent-sys and engine tests.
-#[allow(unused_imports)] // each test binary uses a different subset
+// `allow`, not `expect`: used by some test binaries and not others.
+#[allow(unused_imports)]
 pub use libtorrent_sys::testing::{make_torrent, Seeder};
 
 type Error = Box<dyn std::error::Error>;

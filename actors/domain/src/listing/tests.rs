@@ -1,7 +1,10 @@
 //! Unit tests of list queries over a fake table.
 
+use super::facets::contains_ignore_case;
+use super::order::{compare_items, compare_names};
 use super::*;
 use chrono::TimeZone;
+use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
 struct Item {
