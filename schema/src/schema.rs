@@ -57,6 +57,7 @@ diesel::table! {
         share_ratio_limit -> Nullable<Float8>,
         share_time_limit_minutes -> Nullable<Int4>,
         share_limit_action -> Text,
+        share_inactive_limit_minutes -> Nullable<Int4>,
     }
 }
 
@@ -162,6 +163,9 @@ diesel::table! {
         added_at -> Timestamptz,
         completed_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
+        share_ratio_limit -> Float8,
+        share_seeding_minutes -> Int4,
+        share_inactive_minutes -> Int4,
     }
 }
 

@@ -224,6 +224,10 @@ pub struct EngineProfile {
     pub share_ratio_limit: Option<f64>,
     /// Stop seeding after this many minutes of seeding (`null`: no limit).
     pub share_time_limit_minutes: Option<i32>,
+    /// Stop seeding after this many minutes without any transfer
+    /// (`null`: no limit).
+    #[serde(default)]
+    pub share_inactive_limit_minutes: Option<i32>,
     /// What reaching a share limit does.
     pub share_limit_action: ShareLimitAction,
 }
@@ -249,6 +253,7 @@ impl Default for EngineProfile {
             tracker_user_agent: "Revaer/0.1".into(),
             share_ratio_limit: None,
             share_time_limit_minutes: None,
+            share_inactive_limit_minutes: None,
             share_limit_action: ShareLimitAction::Pause,
         }
     }

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::share_limits::ShareLimits;
 use crate::torrent::{TorrentId, TorrentLimits};
 
 /// Why an engine command failed.
@@ -98,6 +99,35 @@ pub enum TorrentCommand {
     MoveStorage(String),
     /// Connect to a peer directly (`ip:port`), e.g. a local seed.
     ConnectPeer(std::net::SocketAddr),
+    /// Set (`Some`) or clear the category.
+    Category(Option<String>),
+    /// Add tags (those already present stay once).
+    AddTags(Vec<String>),
+    /// Remove tags (absent ones are ignored).
+    RemoveTags(Vec<String>),
+    /// Change the display name.
+    Rename(String),
+    /// Set the per-torrent share limits.
+    ShareLimits(ShareLimits),
+}
+
+impl TorrentCommand {
+    /// Whether the command changes the torrent's settings or labels
+    /// (announced as `torrent_updated`) rather than its transfer state
+    /// (announced by the state and progress events that follow).
+    pub fn updates_settings(&self) -> bool {
+        matches!(
+            self,
+            Self::Sequential(_)
+                | Self::Limits(_)
+                | Self::FilePriorities(_)
+                | Self::Category(_)
+                | Self::AddTags(_)
+                | Self::RemoveTags(_)
+                | Self::Rename(_)
+                | Self::ShareLimits(_)
+        )
+    }
 }
 
 /// Engine health facts for `/health/full`.

@@ -173,6 +173,8 @@ impl TorrentSession {
                 counted_in: 0,
                 counted_out: 0,
                 facets: crate::listing::facets(&session, id.as_str()),
+                share_limits: Default::default(),
+                last_activity: Utc::now(),
             },
         );
         Ok(NewTorrent {
@@ -200,6 +202,7 @@ impl TorrentSession {
         let key = id.as_str();
         let lt = |result: Result<(), LtError>| result.map_err(|err| engine_error(err, id));
         let mut changes = TorrentChanges::default();
+        let announce = command.updates_settings();
         match command {
             TorrentCommand::Pause => {
                 lt(session.pause(key))?;
@@ -274,8 +277,20 @@ impl TorrentSession {
             TorrentCommand::ConnectPeer(addr) => {
                 lt(session.connect_peer(key, addr.ip(), addr.port()))?
             }
+            label @ (TorrentCommand::Category(_)
+            | TorrentCommand::AddTags(_)
+            | TorrentCommand::RemoveTags(_)
+            | TorrentCommand::Rename(_)
+            | TorrentCommand::ShareLimits(_)) => self.relabel(id, label, &mut changes),
         }
         self.persist(id.clone(), changes);
+        if announce {
+            let torrent = id.clone();
+            self.publish(
+                revaer_messages::events::Event::TorrentUpdated { torrent },
+                None,
+            );
+        }
         Ok(())
     }
 
@@ -294,14 +309,10 @@ impl TorrentSession {
         let trackers = session
             .trackers(id.as_str())
             .map_err(|err| engine_error(err, id))?;
-        let status = tracked.status.clone();
         Ok(TorrentDetail {
             summary: summary(&tracked),
             files: files.iter().map(mapping::file).collect(),
             trackers: trackers.iter().map(mapping::tracker).collect(),
-            peers: status.as_ref().map_or(0, |s| i64::from(s.num_peers)),
-            seeds: status.as_ref().map_or(0, |s| i64::from(s.num_seeds)),
-            limits: tracked.limits,
             fsops: None,
         })
     }

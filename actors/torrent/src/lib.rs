@@ -12,6 +12,7 @@ mod alerts;
 mod catalogue;
 mod commands;
 mod gauges;
+mod labels;
 mod listing;
 mod mapping;
 mod metrics;

@@ -42,6 +42,7 @@ struct EngineProfileRow {
     tracker_user_agent: String,
     share_ratio_limit: Option<f64>,
     share_time_limit_minutes: Option<i32>,
+    share_inactive_limit_minutes: Option<i32>,
     share_limit_action: String,
 }
 
@@ -127,6 +128,7 @@ impl EngineProfileRow {
             tracker_user_agent: self.tracker_user_agent,
             share_ratio_limit: self.share_ratio_limit,
             share_time_limit_minutes: self.share_time_limit_minutes,
+            share_inactive_limit_minutes: self.share_inactive_limit_minutes,
             share_limit_action: ShareLimitAction::parse(&self.share_limit_action).ok_or_else(
                 || {
                     corrupt(
@@ -156,6 +158,7 @@ impl EngineProfileRow {
             tracker_user_agent: engine.tracker_user_agent.clone(),
             share_ratio_limit: engine.share_ratio_limit,
             share_time_limit_minutes: engine.share_time_limit_minutes,
+            share_inactive_limit_minutes: engine.share_inactive_limit_minutes,
             share_limit_action: engine.share_limit_action.as_str().to_string(),
         }
     }

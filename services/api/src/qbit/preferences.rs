@@ -37,8 +37,8 @@ pub fn read(snapshot: &ConfigSnapshot) -> Value {
         "max_ratio": ratio.unwrap_or(-1.0),
         "max_seeding_time_enabled": minutes.is_some(),
         "max_seeding_time": minutes.map_or(-1, i64::from),
-        "max_inactive_seeding_time_enabled": false,
-        "max_inactive_seeding_time": -1,
+        "max_inactive_seeding_time_enabled": engine.share_inactive_limit_minutes.is_some(),
+        "max_inactive_seeding_time": engine.share_inactive_limit_minutes.map_or(-1, i64::from),
         "max_ratio_act": match engine.share_limit_action {
             ShareLimitAction::Pause => 0,
             ShareLimitAction::Remove => 1,
@@ -129,6 +129,15 @@ pub fn patch(snapshot: &ConfigSnapshot, prefs: &Map<String, Value>) -> Result<Va
         minutes,
     )? {
         out.insert("share_time_limit_minutes".into(), whole(v));
+    }
+    let inactive = engine.share_inactive_limit_minutes.map(f64::from);
+    if let Some(v) = switched(
+        prefs,
+        "max_inactive_seeding_time_enabled",
+        "max_inactive_seeding_time",
+        inactive,
+    )? {
+        out.insert("share_inactive_limit_minutes".into(), whole(v));
     }
     if let Some(act) = number(prefs, "max_ratio_act")? {
         let action =
