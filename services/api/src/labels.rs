@@ -6,13 +6,20 @@
 //!   absolute, without `..`, inside the download root or
 //!   `fs_policy.allow_paths` (the rule every save path follows);
 //! - every write is a settings revision; the reply waits until this server
-//!   has seen it, so a client reading right after its write finds it.
+//!   has seen it, so a client reading right after its write finds it;
+//! - deleting a category or tag takes it off every torrent that has it
+//!   (as qBittorrent does), through the engine's label commands;
+//! - a torrent added with a category and no save path goes to the
+//!   category's save path, when it has one.
 
 use revaer_messages::config::ConfigSnapshot;
+use revaer_messages::engine::{AddOptions, ControlTorrent, TorrentCommand};
 use revaer_messages::labels::{category_name_problem, tag_problem, Category};
+use revaer_messages::listing::TorrentFilter;
 use revaer_messages::InvalidParam;
 use revaer_schema::models::labels::{self, Written};
 
+use crate::engine;
 use crate::error::ApiError;
 use crate::routes::torrents_add::inside;
 use crate::state::ApiState;
@@ -90,7 +97,8 @@ pub async fn ensure_categories(
     Ok(())
 }
 
-/// Deletes categories; returns the names that existed.
+/// Deletes categories and takes them off their torrents; returns the
+/// names that existed.
 pub async fn delete_categories(
     state: &ApiState,
     actor: String,
@@ -103,7 +111,54 @@ pub async fn delete_categories(
     if !deleted.is_empty() {
         tracing::info!(categories = ?deleted, "categories deleted");
     }
+    for name in &deleted {
+        let filter = TorrentFilter {
+            category: Some(name.clone()),
+            ..TorrentFilter::default()
+        };
+        relabel_all(state, filter, || TorrentCommand::Category(None)).await?;
+    }
     Ok(deleted)
+}
+
+/// Sends a label command to every torrent matching `filter` (none when
+/// there is no engine: nothing can carry the label then).
+async fn relabel_all(
+    state: &ApiState,
+    filter: TorrentFilter,
+    command: impl Fn() -> TorrentCommand,
+) -> Result<(), ApiError> {
+    let Some(handles) = state.engine.as_ref() else {
+        return Ok(());
+    };
+    for torrent in engine::list_all(handles, filter).await? {
+        let control = ControlTorrent {
+            id: torrent.id,
+            command: command(),
+            request_id: None,
+        };
+        match engine::call(&handles.control, control).await {
+            // Removed meanwhile: nothing left to relabel.
+            Ok(())
+            | Err(ApiError {
+                code: "torrent_not_found",
+                ..
+            }) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// The save path an add gets from its category when it names none.
+pub fn apply_category_path(options: &mut AddOptions, config: &ConfigSnapshot) {
+    if options.save_path.is_none() {
+        options.save_path = options
+            .category
+            .as_deref()
+            .and_then(|name| config.category(name.trim()))
+            .and_then(|category| category.save_path.clone());
+    }
 }
 
 /// Validates and creates tags; returns the ones that were new.
@@ -123,7 +178,8 @@ pub async fn create_tags(
     Ok(created)
 }
 
-/// Deletes tags; returns the names that existed.
+/// Deletes tags and takes them off their torrents; returns the names
+/// that existed.
 pub async fn delete_tags(
     state: &ApiState,
     actor: String,
@@ -133,5 +189,15 @@ pub async fn delete_tags(
         .db(move |conn| Ok(labels::delete_tags(conn, &names, &actor)?))
         .await?;
     state.wait_for_revision(revision).await;
+    for tag in &deleted {
+        let filter = TorrentFilter {
+            tag: Some(tag.clone()),
+            ..TorrentFilter::default()
+        };
+        relabel_all(state, filter, || {
+            TorrentCommand::RemoveTags(vec![tag.clone()])
+        })
+        .await?;
+    }
     Ok(deleted)
 }

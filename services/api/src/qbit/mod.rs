@@ -16,9 +16,16 @@
 pub mod app;
 pub mod auth;
 pub mod form;
+pub mod labels;
 pub mod preferences;
 pub mod response;
 pub mod session;
+pub mod state_map;
+pub mod torrents_actions;
+pub mod torrents_add;
+pub mod torrents_limits;
+pub mod torrents_read;
+pub mod view;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, Handler, HttpResponse, Responder};
@@ -99,6 +106,90 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(read("/api/v2/app/defaultSavePath", app::default_save_path))
         .service(read("/api/v2/app/preferences", app::get_preferences))
         .service(write("/api/v2/app/setPreferences", app::set_preferences));
+    configure_torrents(cfg);
+    configure_labels(cfg);
+}
+
+fn configure_torrents(cfg: &mut web::ServiceConfig) {
+    use torrents_actions as act;
+    cfg.service(read("/api/v2/torrents/info", torrents_read::info))
+        .service(read(
+            "/api/v2/torrents/properties",
+            torrents_read::properties,
+        ))
+        .service(read("/api/v2/torrents/files", torrents_read::files))
+        .service(read("/api/v2/torrents/trackers", torrents_read::trackers))
+        .service(write("/api/v2/torrents/add", torrents_add::add))
+        .service(write("/api/v2/torrents/delete", act::delete))
+        .service(write("/api/v2/torrents/stop", act::stop))
+        .service(write("/api/v2/torrents/pause", act::stop))
+        .service(write("/api/v2/torrents/start", act::start))
+        .service(write("/api/v2/torrents/resume", act::start))
+        .service(write("/api/v2/torrents/recheck", act::recheck))
+        .service(write("/api/v2/torrents/reannounce", act::reannounce))
+        .service(write(
+            "/api/v2/torrents/setForceStart",
+            act::set_force_start,
+        ))
+        .service(write("/api/v2/torrents/topPrio", act::queue_priority))
+        .service(write("/api/v2/torrents/bottomPrio", act::queue_priority))
+        .service(write("/api/v2/torrents/increasePrio", act::queue_priority))
+        .service(write("/api/v2/torrents/decreasePrio", act::queue_priority))
+        .service(write(
+            "/api/v2/torrents/setShareLimits",
+            torrents_limits::set_share_limits,
+        ))
+        .service(write(
+            "/api/v2/torrents/setUploadLimit",
+            torrents_limits::set_upload_limit,
+        ))
+        .service(write(
+            "/api/v2/torrents/setDownloadLimit",
+            torrents_limits::set_download_limit,
+        ))
+        .service(read(
+            "/api/v2/torrents/uploadLimit",
+            torrents_limits::upload_limit,
+        ))
+        .service(read(
+            "/api/v2/torrents/downloadLimit",
+            torrents_limits::download_limit,
+        ))
+        .service(write("/api/v2/torrents/setLocation", act::set_location))
+        .service(write("/api/v2/torrents/rename", act::rename))
+        .service(write("/api/v2/torrents/filePrio", act::file_prio))
+        .service(write(
+            "/api/v2/torrents/toggleSequentialDownload",
+            act::toggle_sequential,
+        ))
+        .service(write("/api/v2/torrents/setAutoManagement", act::accepted))
+        .service(write("/api/v2/torrents/setSuperSeeding", act::accepted))
+        .service(write(
+            "/api/v2/torrents/toggleFirstLastPiecePrio",
+            act::accepted,
+        ));
+}
+
+fn configure_labels(cfg: &mut web::ServiceConfig) {
+    cfg.service(read("/api/v2/torrents/categories", labels::categories))
+        .service(write(
+            "/api/v2/torrents/createCategory",
+            labels::create_category,
+        ))
+        .service(write(
+            "/api/v2/torrents/editCategory",
+            labels::edit_category,
+        ))
+        .service(write(
+            "/api/v2/torrents/removeCategories",
+            labels::remove_categories,
+        ))
+        .service(write("/api/v2/torrents/setCategory", labels::set_category))
+        .service(read("/api/v2/torrents/tags", labels::tags))
+        .service(write("/api/v2/torrents/createTags", labels::create_tags))
+        .service(write("/api/v2/torrents/deleteTags", labels::delete_tags))
+        .service(write("/api/v2/torrents/addTags", labels::add_tags))
+        .service(write("/api/v2/torrents/removeTags", labels::remove_tags));
 }
 
 /// The facade's part of the OpenAPI document (tag `qbittorrent`).
@@ -113,6 +204,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         app::default_save_path,
         app::get_preferences,
         app::set_preferences,
+        torrents_read::info,
+        torrents_read::properties,
+        torrents_read::files,
+        torrents_read::trackers,
+        torrents_add::add,
+        torrents_actions::delete,
+        torrents_actions::stop,
+        torrents_actions::start,
+        torrents_actions::recheck,
+        torrents_actions::reannounce,
+        torrents_actions::set_force_start,
+        torrents_actions::queue_priority,
+        torrents_limits::set_share_limits,
+        torrents_limits::set_upload_limit,
+        torrents_limits::set_download_limit,
+        torrents_limits::upload_limit,
+        torrents_limits::download_limit,
+        torrents_actions::set_location,
+        torrents_actions::rename,
+        torrents_actions::file_prio,
+        torrents_actions::toggle_sequential,
+        torrents_actions::accepted,
+        labels::categories,
+        labels::create_category,
+        labels::edit_category,
+        labels::remove_categories,
+        labels::set_category,
+        labels::tags,
+        labels::create_tags,
+        labels::delete_tags,
+        labels::add_tags,
+        labels::remove_tags,
     ),
     tags((name = "qbittorrent", description = "qBittorrent WebAPI v2 facade: plain-text bodies and \
         qBittorrent's status codes; every unauthenticated request gets 403. Authenticate with \

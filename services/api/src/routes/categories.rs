@@ -58,7 +58,7 @@ pub async fn put_category(
     })
 }
 
-/// Deletes a category.
+/// Deletes a category; torrents labelled with it lose the label.
 #[utoipa::path(
     tag = "categories",
     path = "/v1/categories/{name}",

@@ -62,7 +62,7 @@ pub async fn put_tag(
     })
 }
 
-/// Deletes a tag.
+/// Deletes a tag; torrents carrying it lose it.
 #[utoipa::path(
     tag = "categories",
     path = "/v1/tags/{name}",

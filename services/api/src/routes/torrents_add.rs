@@ -326,6 +326,8 @@ pub async fn add_torrent(
             return Err(err);
         }
     };
+    let mut options = options;
+    crate::labels::apply_category_path(&mut options, &state.snapshot());
     let errors = validate_options(&options, &state.snapshot());
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));

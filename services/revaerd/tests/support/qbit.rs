@@ -137,3 +137,60 @@ pub async fn json(res: Response) -> Result<serde_json::Value, Error> {
     assert_eq!(status, 200, "status of {url}: {text}");
     Ok(serde_json::from_str(&text)?)
 }
+
+use super::torrents::{TorrentServer, WAIT};
+use serde_json::Value;
+
+impl TorrentServer {
+    /// Bearer authentication with the admin key.
+    pub fn qbit(&self) -> Auth {
+        Auth::Bearer(self.key.clone())
+    }
+
+    /// `torrents/info{query}` as a list of objects.
+    pub async fn qbit_info(&self, query: &str) -> Result<Vec<Value>, Error> {
+        let res = self
+            .server
+            .qbit_get(&format!("torrents/info{query}"), &self.qbit())
+            .await?;
+        match json(res).await? {
+            Value::Array(items) => Ok(items),
+            other => Err(format!("info is not an array: {other}").into()),
+        }
+    }
+
+    /// The info object of `hash`.
+    pub async fn qbit_torrent(&self, hash: &str) -> Result<Value, Error> {
+        let items = self.qbit_info(&format!("?hashes={hash}")).await?;
+        items
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("{hash} not listed").into())
+    }
+
+    /// Polls the info object of `hash` until `done` holds.
+    pub async fn qbit_wait(
+        &self,
+        hash: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Result<Value, Error> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let torrent = self.qbit_torrent(hash).await?;
+            if done(&torrent) {
+                return Ok(torrent);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("timed out waiting for {what}; last {torrent}").into());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A facade POST with the admin key; asserts a plain `200` and returns the body.
+    pub async fn qbit_ok(&self, path: &str, form: &[(&str, &str)]) -> Result<String, Error> {
+        let res = self.server.qbit_post(path, &self.qbit(), form).await?;
+        plain(res, 200).await
+    }
+}
