@@ -143,4 +143,19 @@ pub struct EngineStatus {
     pub dht_nodes: i64,
     /// Last session-level error.
     pub last_error: Option<String>,
+    /// Payload download rate of every torrent together, bytes/s.
+    #[serde(default)]
+    pub download_bps: i64,
+    /// Payload upload rate of every torrent together, bytes/s.
+    #[serde(default)]
+    pub upload_bps: i64,
+    /// Payload bytes received since the engine started.
+    #[serde(default)]
+    pub session_downloaded: i64,
+    /// Payload bytes sent since the engine started.
+    #[serde(default)]
+    pub session_uploaded: i64,
+    /// Bytes free on the filesystem of the download root.
+    #[serde(default)]
+    pub free_bytes: Option<i64>,
 }

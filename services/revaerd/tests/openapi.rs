@@ -75,6 +75,12 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/api/v2/torrents/deleteTags"),
     ("post", "/api/v2/torrents/addTags"),
     ("post", "/api/v2/torrents/removeTags"),
+    ("get", "/api/v2/sync/maindata"),
+    ("get", "/api/v2/transfer/info"),
+    ("get", "/api/v2/transfer/downloadLimit"),
+    ("get", "/api/v2/transfer/uploadLimit"),
+    ("post", "/api/v2/transfer/setDownloadLimit"),
+    ("post", "/api/v2/transfer/setUploadLimit"),
 ];
 
 #[actix_rt::test]

@@ -21,10 +21,12 @@ pub mod preferences;
 pub mod response;
 pub mod session;
 pub mod state_map;
+pub mod sync;
 pub mod torrents_actions;
 pub mod torrents_add;
 pub mod torrents_limits;
 pub mod torrents_read;
+pub mod transfer;
 pub mod view;
 
 use actix_web::http::StatusCode;
@@ -51,6 +53,8 @@ pub const APP_VERSION: &str = "v5.0.0";
 pub struct QbitState {
     /// Login sessions.
     pub sessions: SessionStore,
+    /// `sync/maindata` change feed and client views.
+    pub sync: sync::SyncState,
 }
 
 /// True for facade paths.
@@ -108,6 +112,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(write("/api/v2/app/setPreferences", app::set_preferences));
     configure_torrents(cfg);
     configure_labels(cfg);
+    cfg.service(read("/api/v2/sync/maindata", sync::maindata))
+        .service(read("/api/v2/transfer/info", transfer::info))
+        .service(read(
+            "/api/v2/transfer/downloadLimit",
+            transfer::download_limit,
+        ))
+        .service(read("/api/v2/transfer/uploadLimit", transfer::upload_limit))
+        .service(write(
+            "/api/v2/transfer/setDownloadLimit",
+            transfer::set_download_limit,
+        ))
+        .service(write(
+            "/api/v2/transfer/setUploadLimit",
+            transfer::set_upload_limit,
+        ));
 }
 
 fn configure_torrents(cfg: &mut web::ServiceConfig) {
@@ -236,6 +255,12 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         labels::delete_tags,
         labels::add_tags,
         labels::remove_tags,
+        sync::maindata,
+        transfer::info,
+        transfer::download_limit,
+        transfer::upload_limit,
+        transfer::set_download_limit,
+        transfer::set_upload_limit,
     ),
     tags((name = "qbittorrent", description = "qBittorrent WebAPI v2 facade: plain-text bodies and \
         qBittorrent's status codes; every unauthenticated request gets 403. Authenticate with \
