@@ -301,3 +301,49 @@ pub async fn accepted(params: Params) -> Result<HttpResponse, QbitError> {
     params.hashes()?;
     Ok(response::done())
 }
+
+/// Connects torrents to peers (`peers`: `|`-separated `ip:port`, IPv6 as
+/// `[ip]:port`); answers `{hash: {added, failed}}` as qBittorrent does.
+#[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/addPeers",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `peers`"),
+    responses((status = 200, description = "Object hash → {added, failed}", body = Object),
+        (status = 400, description = "A peer is not ip:port", body = String, content_type = "text/plain")))]
+pub async fn add_peers(
+    state: web::Data<ApiState>,
+    params: Params,
+    request_id: ReqId,
+) -> Result<HttpResponse, QbitError> {
+    let mut peers = Vec::new();
+    for raw in params
+        .require("peers")?
+        .split('|')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let peer: std::net::SocketAddr = raw
+            .parse()
+            .map_err(|_| QbitError::bad_request(format!("Peer {raw} is not valid")))?;
+        peers.push(peer);
+    }
+    let handles = handles(&state)?;
+    let mut results = serde_json::Map::new();
+    for torrent in named(&state, &params).await? {
+        let (mut added, mut failed) = (0, 0);
+        for peer in &peers {
+            let control = ControlTorrent {
+                id: torrent.id.clone(),
+                command: TorrentCommand::ConnectPeer(*peer),
+                request_id: request_id.0.clone(),
+            };
+            match engine::call(&handles.control, control).await {
+                Ok(()) => added += 1,
+                Err(_) => failed += 1,
+            }
+        }
+        results.insert(
+            torrent.id.to_string(),
+            serde_json::json!({"added": added, "failed": failed}),
+        );
+    }
+    response::json(&results)
+}
