@@ -12,9 +12,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::ledger::Ledger;
 use crate::mapping::Tracked;
 use crate::options::{session_settings, EngineOptions};
 use crate::resume::ResumeStore;
+use crate::shutdown::Stopping;
+use crate::writer::ResumeWriter;
 use crate::COMPONENT;
 
 /// Owner of the libtorrent session.
@@ -25,13 +28,22 @@ pub struct TorrentSession {
     /// Tracked torrents, indexed for list queries.
     pub(crate) torrents: TorrentTable<Tracked>,
     pub(crate) last_progress: HashMap<String, Instant>,
+    /// Where resume files are read at restore.
     pub(crate) resume: ResumeStore,
+    /// The one writer of resume files (see `writer.rs`).
+    pub(crate) writer: ResumeWriter,
+    /// The one ordered writer of the catalogue (see `ledger.rs`).
+    pub(crate) ledger: Ledger,
     pub(crate) listening: bool,
     pub(crate) last_error: Option<String>,
-    /// Torrents whose resume data is awaited (shutdown waits for these).
+    /// Torrents whose resume data was requested and not yet answered.
     pub(crate) pending_resume: HashMap<String, Instant>,
+    /// Set while saving before a stop or restart (see `shutdown.rs`).
+    pub(crate) stopping: Option<Stopping>,
     /// Set once restore finished; commands before that get `Unavailable`.
     pub(crate) ready: bool,
+    /// Failed attempts to load the catalogue since the last success.
+    pub(crate) restore_attempts: u32,
     /// In setup mode the engine waits: no session, no listening socket, no
     /// DHT, until setup has written the operator's paths and settings.
     pub(crate) dormant: bool,
@@ -42,6 +54,8 @@ impl TorrentSession {
     pub fn new(options: EngineOptions) -> Self {
         let config = options.config.clone();
         let resume = ResumeStore::new(&config.engine_profile.resume_dir);
+        let writer = ResumeWriter::spawn(resume.clone(), options.metrics.clone());
+        let ledger = Ledger::spawn(options.pool.clone(), options.health.clone());
         options
             .health
             .set(COMPONENT, ComponentHealth::degraded("starting"));
@@ -52,10 +66,14 @@ impl TorrentSession {
             torrents: TorrentTable::new(),
             last_progress: HashMap::new(),
             resume,
+            writer,
+            ledger,
             listening: false,
             last_error: None,
             pending_resume: HashMap::new(),
+            stopping: None,
             ready: false,
+            restore_attempts: 0,
             dormant: false,
         }
     }
@@ -160,6 +178,8 @@ impl TorrentSession {
         self.torrents.clear();
         self.last_progress.clear();
         self.pending_resume.clear();
+        // Callers of an unfinished stop learn it failed (their sender drops).
+        self.stopping = None;
         self.ready = false;
         self.listening = false;
     }
@@ -225,7 +245,11 @@ impl Handler<ConfigChanged> for TorrentSession {
             return;
         }
         let previous = std::mem::replace(&mut self.config, msg.snapshot);
-        self.resume = ResumeStore::new(&self.config.engine_profile.resume_dir);
+        let resume = ResumeStore::new(&self.config.engine_profile.resume_dir);
+        if resume != self.resume {
+            self.writer.retarget(resume.clone());
+            self.resume = resume;
+        }
         if self.dormant && self.config.app_profile.mode == Mode::Active {
             tracing::info!(
                 config.revision = self.config.revision,

@@ -6,12 +6,11 @@ use chrono::Utc;
 use libtorrent_sys::{Alert, AlertKind, TorrentStatus};
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentId, TorrentState};
-use revaer_schema::models::torrents::{self, TorrentChanges};
+use revaer_schema::models::torrents::TorrentChanges;
 use std::collections::HashMap;
 use std::time::Instant;
 
 use crate::actor::TorrentSession;
-use crate::catalogue;
 use crate::mapping::{self, domain_state};
 
 impl TorrentSession {
@@ -35,6 +34,7 @@ impl TorrentSession {
             self.handle_alert(alert);
         }
         self.update_gauges();
+        self.save_progressed();
     }
 
     fn handle_alert(&mut self, alert: Alert) {
@@ -57,15 +57,18 @@ impl TorrentSession {
             }
             AlertKind::SaveResumeData { data } => {
                 if let Some(id) = id {
-                    self.write_resume(id, data);
+                    self.resume_arrived(id, data);
                 }
             }
             AlertKind::SaveResumeDataFailed { error } => {
                 if let Some(id) = id {
-                    self.pending_resume.remove(&id);
-                    // "not changed" style failures are normal for idle torrents.
-                    tracing::debug!(torrent.info_hash = %id, error = %error, "resume data not saved");
+                    self.resume_refused(&id, &error);
                 }
+            }
+            AlertKind::Other { what } if what == "alerts_dropped" => {
+                // The queue is sized for this never to happen; if it does,
+                // answers (e.g. resume data) may be missing.
+                tracing::error!(message = %alert.message, "libtorrent dropped alerts");
             }
             AlertKind::TorrentError { error, file } | AlertKind::FileError { error, file } => {
                 if let Some(id) = id {
@@ -304,71 +307,12 @@ impl TorrentSession {
         self.request_resume(id);
     }
 
-    /// Writes catalogue changes in the background; the engine never waits on them.
+    /// Queues catalogue changes on the ordered writer (see `ledger.rs`);
+    /// the engine never waits on them.
     pub(crate) fn persist(&self, id: TorrentId, changes: TorrentChanges) {
-        let pool = self.options.pool.clone();
-        actix::spawn(async move {
-            let _ = catalogue::blocking(pool, move |conn| {
-                torrents::update(conn, id.as_str(), &changes)
-            })
-            .await;
-        });
-    }
-
-    /// Asks libtorrent for a torrent's resume data (arrives as an alert).
-    pub(crate) fn request_resume(&mut self, id: &str) {
-        let Some(session) = &self.session else { return };
-        match session.save_resume_data(id) {
-            Ok(()) => {
-                self.pending_resume.insert(id.to_string(), Instant::now());
-            }
-            Err(err) => {
-                tracing::debug!(torrent.info_hash = %id, error = %err, "cannot request resume data")
-            }
+        if !crate::ledger::is_empty(&changes) {
+            self.ledger.update(id.to_string(), changes);
         }
-    }
-
-    /// Timer: saves resume data of torrents libtorrent marks as changed.
-    pub(crate) fn save_changed_resume_data(&mut self) {
-        // Also refresh the health facts (torrent count, DHT nodes) on this slow timer.
-        self.report_health();
-        if !self.ready {
-            return;
-        }
-        let changed: Vec<String> = self
-            .torrents
-            .values()
-            .filter(|t| t.status.as_ref().is_some_and(|s| s.need_save_resume))
-            .map(|t| t.id.to_string())
-            .collect();
-        for id in changed {
-            self.request_resume(&id);
-        }
-    }
-
-    fn write_resume(&mut self, id: String, data: Vec<u8>) {
-        self.pending_resume.remove(&id);
-        if !self.torrents.contains_key(&id) {
-            return; // removed meanwhile: never resurrect its file
-        }
-        let store = self.resume.clone();
-        let metrics = self.options.metrics.clone();
-        actix::spawn(async move {
-            let written =
-                tokio::task::spawn_blocking(move || store.write(&id, &data).map_err(|e| (id, e)))
-                    .await;
-            match written {
-                Ok(Ok(())) => metrics.resume_saves.with_label_values(&["ok"]).inc(),
-                Ok(Err((id, err))) => {
-                    metrics.resume_saves.with_label_values(&["failed"]).inc();
-                    tracing::error!(torrent.info_hash = %id, error = %err, "cannot write resume data");
-                }
-                Err(err) => {
-                    metrics.resume_saves.with_label_values(&["failed"]).inc();
-                    tracing::error!(error = %err, "resume writer task failed");
-                }
-            }
-        });
     }
 
     fn update_gauges(&self) {

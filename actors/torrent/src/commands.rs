@@ -1,7 +1,7 @@
 //! Command and query handlers. Every input is validated here, before
 //! libtorrent sees it, and every failure is a typed `EngineError`.
 
-use actix::{ActorContext, ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
+use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
 use revaer_messages::engine::{
@@ -10,12 +10,11 @@ use revaer_messages::engine::{
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
-use revaer_schema::models::torrents::{self, NewTorrent, TorrentChanges};
+use revaer_schema::models::torrents::{NewTorrent, TorrentChanges};
 use serde_json::Value;
 use std::path::{Component, Path};
 
 use crate::actor::TorrentSession;
-use crate::catalogue;
 use crate::mapping::{self, engine_error, summary, Tracked};
 
 /// Highest file priority libtorrent accepts.
@@ -175,6 +174,7 @@ impl TorrentSession {
                 facets: crate::listing::facets(&session, id.as_str()),
                 share_limits: Default::default(),
                 last_activity: Utc::now(),
+                resume: crate::saving::ResumeMark::default(),
             },
         );
         Ok(NewTorrent {
@@ -330,9 +330,8 @@ impl actix::Handler<AddTorrent> for TorrentSession {
             }
         };
         let id = row.id.clone();
-        let pool = self.options.pool.clone();
         let request_id = msg.request_id.clone();
-        Box::pin(catalogue::blocking(pool, move |conn| torrents::insert(conn, &row)).into_actor(self).map(
+        Box::pin(self.ledger.insert(row).into_actor(self).map(
             move |inserted, actor, _ctx| {
                 let Some(tracked) = actor.torrents.get(&id).cloned() else {
                     return Err(EngineError::Internal("torrent vanished while being added".into()));
@@ -346,6 +345,10 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                     return Err(err);
                 }
                 tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
+                // A first resume file at once: a crash or stop right after
+                // the add then needs no recheck, and a stop later only
+                // writes it again if it changed.
+                actor.request_resume(&id);
                 actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
                 Ok(summary(&tracked))
             },
@@ -372,36 +375,31 @@ impl Handler<ControlTorrent> for TorrentSession {
 impl Handler<RemoveTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
+    /// The catalogue row goes first: if it cannot be deleted the torrent
+    /// stays as it was (and its data with it), instead of coming back at
+    /// the next start without its files.
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        let removed = self.session().and_then(|session| {
-            self.tracked(&msg.id)?;
-            session
-                .remove(msg.id.as_str(), msg.delete_data)
-                .map_err(|err| engine_error(err, &msg.id))
-        });
-        if let Err(err) = removed {
+        if let Err(err) = self.session().and_then(|_| self.tracked(&msg.id).map(drop)) {
             return Box::pin(actix::fut::ready(Err(err)));
         }
-        self.torrents.remove(msg.id.as_str());
-        self.last_progress.remove(msg.id.as_str());
-        self.pending_resume.remove(msg.id.as_str());
-        let pool = self.options.pool.clone();
-        let store = self.resume.clone();
-        let id = msg.id.clone();
-        let key = id.to_string();
-        Box::pin(
-            catalogue::blocking(pool, move |conn| {
-                let _ = store.remove(&key);
-                torrents::delete(conn, &key)
-            })
-            .into_actor(self)
-            .map(move |deleted, actor, _ctx| {
-                deleted?;
-                tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
-                actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
-                Ok(())
-            }),
-        )
+        let deleted = self.ledger.delete(msg.id.to_string());
+        Box::pin(deleted.into_actor(self).map(move |deleted, actor, _ctx| {
+            deleted?;
+            let id = msg.id;
+            // Gone from the catalogue: from here on it must go everywhere.
+            if let Some(session) = &actor.session {
+                if let Err(err) = session.remove(id.as_str(), msg.delete_data) {
+                    tracing::warn!(torrent.info_hash = %id, error = %err, "removed from the catalogue but not from the session");
+                }
+            }
+            actor.torrents.remove(id.as_str());
+            actor.last_progress.remove(id.as_str());
+            actor.pending_resume.remove(id.as_str());
+            actor.writer.remove(id.to_string());
+            tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
+            actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
+            Ok(())
+        }))
     }
 }
 
@@ -416,66 +414,28 @@ impl Handler<GetTorrent> for TorrentSession {
 impl Handler<ShutdownEngine> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
-    /// Saves resume data for every torrent and waits for it (bounded), then
-    /// drops the session. New commands are refused from here on.
-    fn handle(&mut self, _msg: ShutdownEngine, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(session) = self.session.clone() else {
-            return Box::pin(actix::fut::ready(Ok(())));
-        };
-        self.ready = false;
-        let ids: Vec<String> = self.torrents.keys().cloned().collect();
-        let store = self.resume.clone();
-        let timeout = self.options.shutdown_timeout;
-        let metrics = self.options.metrics.clone();
-        let work = tokio::task::spawn_blocking(move || {
-            let saved = crate::shutdown::save_all(&session, &store, &ids, timeout);
-            metrics
-                .resume_saves
-                .with_label_values(&["ok"])
-                .inc_by(saved as u64);
-            saved
-        });
-        Box::pin(work.into_actor(self).map(|saved, actor, _ctx| {
-            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(
-                engine.resume_saved = saved,
-                engine.torrents = actor.torrents.len(),
-                "engine stopped"
-            );
-            actor.session = None;
-            Ok(())
-        }))
+    /// Saves resume data of every changed torrent, then drops the session
+    /// (see `shutdown.rs`). New commands are refused from here on.
+    fn handle(&mut self, _msg: ShutdownEngine, ctx: &mut Self::Context) -> Self::Result {
+        let stopped = self.save_and_stop(false, ctx);
+        self.stop_reply(stopped)
     }
 }
 
 impl Handler<RestartEngine> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<(), EngineError>>;
 
-    /// Saves resume data, then stops; the supervisor's restart rebuilds the
-    /// session from the catalogue and the files just written.
-    fn handle(&mut self, _msg: RestartEngine, _ctx: &mut Self::Context) -> Self::Result {
-        let Some(session) = self.session.clone() else {
+    /// Saves resume data like a shutdown, then stops; the supervisor's
+    /// restart rebuilds the session from the catalogue and the files just
+    /// written.
+    fn handle(&mut self, _msg: RestartEngine, ctx: &mut Self::Context) -> Self::Result {
+        if self.session.is_none() {
             return Box::pin(actix::fut::ready(Err(EngineError::Unavailable(
                 "the engine is starting".into(),
             ))));
-        };
+        }
         tracing::info!("engine restart requested");
-        self.ready = false;
-        let ids: Vec<String> = self.torrents.keys().cloned().collect();
-        let store = self.resume.clone();
-        let timeout = self.options.shutdown_timeout;
-        let work = tokio::task::spawn_blocking(move || {
-            crate::shutdown::save_all(&session, &store, &ids, timeout)
-        });
-        Box::pin(work.into_actor(self).map(|saved, actor, ctx| {
-            let saved = saved.map_err(|err| EngineError::Internal(err.to_string()))?;
-            tracing::info!(
-                engine.resume_saved = saved,
-                "engine state saved; restarting"
-            );
-            actor.session = None;
-            ctx.stop();
-            Ok(())
-        }))
+        let stopped = self.save_and_stop(true, ctx);
+        self.stop_reply(stopped)
     }
 }

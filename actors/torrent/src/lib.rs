@@ -13,14 +13,17 @@ mod catalogue;
 mod commands;
 mod gauges;
 mod labels;
+mod ledger;
 mod listing;
 mod mapping;
 mod metrics;
 mod options;
 mod restore;
 mod resume;
+mod saving;
 mod share_limits;
 mod shutdown;
+mod writer;
 
 pub use actor::TorrentSession;
 pub use metrics::EngineMetrics;

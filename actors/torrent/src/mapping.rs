@@ -51,6 +51,8 @@ pub struct Tracked {
     /// Last time payload moved (set on add and restore, then whenever the
     /// session's byte counters grow).
     pub last_activity: DateTime<Utc>,
+    /// Where its resume data stands.
+    pub resume: crate::saving::ResumeMark,
 }
 
 /// The user-facing state of a torrent.

@@ -12,13 +12,26 @@ use revaer_messages::events::Event;
 use revaer_messages::health::HealthStatus;
 use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
 use revaer_schema::models::torrents::{self, NewTorrent, TorrentRow};
+use std::time::Duration;
 
 use crate::actor::TorrentSession;
 use crate::catalogue;
 use crate::mapping::Tracked;
 use crate::resume::ResumeStore;
+use crate::saving::ResumeMark;
 
 type Loaded = Vec<(TorrentRow, Result<Option<Vec<u8>>, String>)>;
+
+/// First and longest pause between attempts to load the catalogue.
+const RETRY_FIRST: Duration = Duration::from_millis(500);
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
+/// Exponential backoff: 0.5 s, 1 s, 2 s, ... up to 30 s.
+fn retry_delay(attempts: u32) -> Duration {
+    RETRY_FIRST
+        .saturating_mul(1u32 << attempts.min(10))
+        .min(RETRY_MAX)
+}
 
 impl TorrentSession {
     pub(crate) fn restore(&mut self, ctx: &mut Context<Self>) {
@@ -32,7 +45,7 @@ impl TorrentSession {
             Ok::<Loaded, revaer_messages::engine::EngineError>(loaded)
         };
         // `wait`: no command is handled before the catalogue is back.
-        ctx.wait(load.into_actor(self).map(|result, actor, _ctx| {
+        ctx.wait(load.into_actor(self).map(|result, actor, ctx| {
             match result {
                 Ok(loaded) => {
                     let count = loaded.len();
@@ -43,12 +56,28 @@ impl TorrentSession {
                         engine.torrents = count,
                         "engine restored from the catalogue"
                     );
+                    actor.restore_attempts = 0;
+                    if actor
+                        .last_error
+                        .as_deref()
+                        .is_some_and(|e| e.starts_with("catalogue"))
+                    {
+                        actor.last_error = None;
+                    }
                     actor.ready = true;
                 }
                 Err(err) => {
-                    tracing::error!(error = %err, "cannot load the torrent catalogue");
+                    // Never ready with an empty table: that would hide every
+                    // torrent and let duplicates in. Degraded, and try again.
+                    let delay = retry_delay(actor.restore_attempts);
+                    actor.restore_attempts = actor.restore_attempts.saturating_add(1);
+                    tracing::error!(error = %err, retry_in_ms = delay.as_millis() as u64, "cannot load the torrent catalogue");
                     actor.last_error = Some(format!("catalogue unavailable: {err}"));
-                    actor.ready = true;
+                    ctx.run_later(delay, |actor, ctx| {
+                        if actor.session.is_some() && !actor.ready && actor.stopping.is_none() {
+                            actor.restore(ctx);
+                        }
+                    });
                 }
             }
             actor.report_health();
@@ -66,10 +95,13 @@ impl TorrentSession {
         };
         let options = add_options(entry);
         let mut warning = None;
-        let mut attached = false;
+        let mut restored = None;
         match resume {
-            Ok(Some(data)) => match session.add_resume_data(&data, &options) {
-                Ok(_) => attached = true,
+            // The source's peer hints and trackers are merged in: a magnet
+            // whose only peer source is its x.pe hint would otherwise
+            // restore with no way to find a peer.
+            Ok(Some(data)) => match session.restore(&data, entry.magnet_uri.as_deref(), &options) {
+                Ok(r) => restored = Some(r),
                 Err(err) => {
                     warning = Some(format!(
                         "resume data of {id} is unusable ({err}); re-adding and re-checking"
@@ -88,7 +120,7 @@ impl TorrentSession {
             }
         }
         let mut error = None;
-        if !attached {
+        if restored.is_none() {
             let added = match (&entry.torrent_file, &entry.magnet_uri) {
                 (Some(bytes), _) => session.add_torrent_file(bytes, &options),
                 (None, Some(uri)) => session.add_magnet(uri, &options),
@@ -101,16 +133,15 @@ impl TorrentSession {
             }
         }
         if let Some(message) = &warning {
-            tracing::warn!(torrent.info_hash = %id, "{message}");
-            self.publish(
-                Event::HealthChanged {
-                    component: format!("{}.resume", crate::COMPONENT),
-                    status: HealthStatus::Degraded,
-                    detail: Some(message.clone()),
-                },
-                None,
-            );
-            let _ = self.resume.remove(id.as_str());
+            self.warn_restore(message);
+            self.writer.remove(id.to_string());
+        }
+        if let Some(r) = &restored {
+            if row.completed_at.is_none() && self.without_peer_source(r.peers, r.trackers) {
+                self.warn_restore(&format!(
+                    "{id} was restored without any peer source (no trackers, no saved or hinted peers, DHT and LSD off); it cannot make progress until a peer connects to it"
+                ));
+            }
         }
         let state = if error.is_some() {
             TorrentState::Error
@@ -118,6 +149,11 @@ impl TorrentSession {
             TorrentState::parse(&entry.state).unwrap_or(TorrentState::Queued)
         };
         let status = session.status(id.as_str()).ok();
+        let resume = ResumeMark {
+            on_disk: restored.is_some(),
+            done_at_request: status.as_ref().map_or(0, |s| s.total_done),
+            requested_at: None,
+        };
         self.torrents.insert(
             id.to_string(),
             Tracked {
@@ -141,7 +177,28 @@ impl TorrentSession {
                 facets: crate::listing::facets(&session, id.as_str()),
                 share_limits: row.share_limits(),
                 last_activity: chrono::Utc::now(),
+                resume,
             },
+        );
+    }
+
+    /// True when nothing can bring a peer to a torrent that starts with
+    /// `peers` known peers and `trackers` trackers.
+    fn without_peer_source(&self, peers: u32, trackers: u32) -> bool {
+        let profile = &self.config.engine_profile;
+        peers == 0 && trackers == 0 && !profile.dht && !profile.lsd
+    }
+
+    /// A restore problem: logged and published as a `health_changed` warning.
+    fn warn_restore(&self, message: &str) {
+        tracing::warn!("{message}");
+        self.publish(
+            Event::HealthChanged {
+                component: format!("{}.resume", crate::COMPONENT),
+                status: HealthStatus::Degraded,
+                detail: Some(message.to_string()),
+            },
+            None,
         );
     }
 }
@@ -162,10 +219,29 @@ pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {
 }
 
 fn read_all(store: &ResumeStore, rows: Vec<TorrentRow>) -> Loaded {
+    match store.remove_stale_temps() {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed temporary resume files left by a crash"),
+        Err(err) => tracing::warn!(error = %err, "cannot sweep temporary resume files"),
+    }
     rows.into_iter()
         .map(|row| {
             let resume = store.read(&row.entry.id).map_err(|err| err.to_string());
             (row, resume)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restore_retries_back_off_to_a_ceiling() {
+        assert_eq!(retry_delay(0), Duration::from_millis(500));
+        assert_eq!(retry_delay(1), Duration::from_secs(1));
+        assert_eq!(retry_delay(3), Duration::from_secs(4));
+        assert_eq!(retry_delay(9), RETRY_MAX);
+        assert_eq!(retry_delay(u32::MAX), RETRY_MAX);
+    }
 }

@@ -10,41 +10,10 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use revaer_messages::InvalidParam;
-use serde::{Deserialize, Serialize};
 use std::fmt;
-use utoipa::ToSchema;
 
-/// The problem document (RFC 9457) as served and documented.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Problem {
-    /// `urn:revaer:problem:<code>`; the code is stable.
-    #[serde(rename = "type")]
-    pub problem_type: String,
-    /// Short summary of the problem type.
-    pub title: String,
-    /// HTTP status code.
-    pub status: u16,
-    /// Explanation specific to this occurrence.
-    pub detail: String,
-    /// The request path that failed.
-    pub instance: String,
-    /// The request id (also in the `x-request-id` header).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    /// Per-field validation failures.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invalid_params: Option<Vec<InvalidParam>>,
-    /// Seconds to wait before retrying (rate limiting).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-    /// The torrent the problem is about, e.g. the existing one on a
-    /// duplicate add (`409 torrent_exists`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub torrent_id: Option<String>,
-}
-
-/// The media type of problem documents.
-pub const PROBLEM_JSON: &str = "application/problem+json";
+/// The problem document and its media type are wire types, shared with the CLI.
+pub use revaer_wire::{Problem, PROBLEM_JSON};
 
 /// An error answered to the client.
 #[derive(Debug, Clone)]

@@ -27,9 +27,11 @@ pub mod secrets;
 pub mod sse;
 pub mod state;
 pub mod telemetry;
+pub mod vital;
 
 pub use app::{build_app, serve};
 pub use config_view::ConfigView;
 pub use drain::{Drain, DrainTrigger};
 pub use rate_limit::{RateLimitSettings, RateLimits};
 pub use state::{ApiSettings, ApiState, EngineHandles, FsopsHandles};
+pub use vital::VitalActor;

@@ -13,6 +13,12 @@ use actix_web::HttpMessage;
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::request_id::RequestId;
 
+/// Marks an error response whose body is its documented answer (the health
+/// reports: a `503` from `/health` is still a health report), so it is not
+/// replaced by a problem document.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnBody;
+
 /// Middleware: render every error as problem+json.
 pub async fn render(
     req: ServiceRequest,
@@ -33,6 +39,9 @@ pub async fn render(
     let res = next.call(req).await?;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res.map_into_left_body());
+    }
+    if res.response().extensions().get::<OwnBody>().is_some() {
         return Ok(res.map_into_left_body());
     }
     let api = match res.response().error() {

@@ -158,6 +158,8 @@ pub struct ApiState {
     pub fsops: Option<FsopsHandles>,
     /// Fires at shutdown; ends event streams so they do not hold it up.
     pub drain: Drain,
+    /// Actors whose death makes `/health` fail (see `vital.rs`).
+    pub vital: Vec<crate::vital::VitalActor>,
     /// Tunables.
     pub settings: ApiSettings,
     /// Process start, for uptime.

@@ -11,7 +11,8 @@ use revaer_api::auth::KeyCache;
 use revaer_api::health_metrics::HealthMetrics;
 use revaer_api::telemetry::HttpMetrics;
 use revaer_api::{
-    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles, RateLimits,
+    ApiSettings, ApiState, ConfigView, Drain, DrainTrigger, EngineHandles, FsopsHandles,
+    RateLimits, VitalActor,
 };
 use revaer_config::{ConfigWatcher, ListenTiming};
 use revaer_events::{EventHub, HubConfig};
@@ -180,6 +181,12 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         engine: Some(EngineHandles::of(&actors.engine)),
         fsops: Some(FsopsHandles::new(&actors.fsops)),
         drain,
+        // A panic on the engine's thread or in the watcher leaves a process
+        // that answers 503 forever: readiness must say so.
+        vital: vec![
+            VitalActor::of("engine", &actors.engine),
+            VitalActor::of("config_watcher", &actors.watcher),
+        ],
         registry,
         keys,
         settings: options.api.clone(),

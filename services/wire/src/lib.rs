@@ -9,6 +9,17 @@ use utoipa::ToSchema;
 use revaer_domain::config::Mode;
 use revaer_domain::health::ComponentHealth;
 
+mod add;
+mod problem;
+mod torrents;
+
+pub use add::{AddTorrentRequest, ADD_FIELDS, MAGNET_DESCRIPTION};
+pub use problem::{Problem, PROBLEM_JSON};
+pub use torrents::{
+    ActionRequest, DeleteParams, EventsQuery, FileSelection, GlobRule, ListParams, SelectRequest,
+    TorrentList,
+};
+
 /// Reply of `POST /v1/setup/start`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SetupStartResponse {

@@ -51,6 +51,38 @@ lt::alert_category_t const kAlertMask =
     lt::alert_category::storage | lt::alert_category::performance_warning |
     lt::alert_category::port_mapping;
 
+// Room for one alert per torrent several times over: restoring or saving
+// 10,000 torrents posts tens of thousands of alerts between two pumps, and
+// libtorrent's default (1,000) silently drops the rest (only an
+// alerts_dropped_alert says so). The queue grows only when it is used.
+constexpr int kAlertQueueSize = 200000;
+
+// Adds the peers, trackers and web seeds a torrent's source names to what
+// its resume data says, without duplicates: a magnet's x.pe hints may be its
+// only peer source, and resume data does not always keep them.
+void merge_source(lt::add_torrent_params &atp,
+                  lt::add_torrent_params const &src) {
+  for (auto const &peer : src.peers)
+    if (std::find(atp.peers.begin(), atp.peers.end(), peer) == atp.peers.end())
+      atp.peers.push_back(peer);
+  if (!atp.tracker_tiers.empty())
+    atp.tracker_tiers.resize(atp.trackers.size(), 0);
+  for (std::size_t i = 0; i < src.trackers.size(); ++i) {
+    auto const &url = src.trackers[i];
+    if (std::find(atp.trackers.begin(), atp.trackers.end(), url) !=
+        atp.trackers.end())
+      continue;
+    atp.trackers.push_back(url);
+    if (!atp.tracker_tiers.empty())
+      atp.tracker_tiers.push_back(
+          i < src.tracker_tiers.size() ? src.tracker_tiers[i] : 0);
+  }
+  for (auto const &seed : src.url_seeds)
+    if (std::find(atp.url_seeds.begin(), atp.url_seeds.end(), seed) ==
+        atp.url_seeds.end())
+      atp.url_seeds.push_back(seed);
+}
+
 lt::settings_pack make_pack(SessionConfig const &c) {
   using sp = lt::settings_pack;
   sp p;
@@ -82,6 +114,7 @@ lt::settings_pack make_pack(SessionConfig const &c) {
     p.set_str(sp::user_agent, std::string(c.user_agent));
   p.set_int(sp::alert_mask,
             static_cast<int>(static_cast<std::uint32_t>(kAlertMask)));
+  p.set_int(sp::alert_queue_size, kAlertQueueSize);
   return p;
 }
 
@@ -231,12 +264,25 @@ AddOutcome Session::add_torrent_file(rust::Slice<const std::uint8_t> data,
 }
 
 AddOutcome Session::add_resume_data(rust::Slice<const std::uint8_t> data,
+                                    rust::Str source_magnet,
                                     AddParams const &p) const {
   lt::error_code ec;
   lt::add_torrent_params atp = lt::read_resume_data(as_span(data), ec);
   if (ec)
     return outcome({}, kAddMalformed, "invalid resume data: " + ec.message());
-  return add(std::move(atp), p);
+  if (!source_magnet.empty()) {
+    lt::error_code mec;
+    lt::add_torrent_params const src =
+        lt::parse_magnet_uri(to_std(source_magnet), mec);
+    if (!mec)
+      merge_source(atp, src);
+  }
+  auto const peers = static_cast<std::uint32_t>(atp.peers.size());
+  auto const trackers = static_cast<std::uint32_t>(atp.trackers.size());
+  AddOutcome o = add(std::move(atp), p);
+  o.peers = peers;
+  o.trackers = trackers;
+  return o;
 }
 
 void Session::apply_pending_priorities(lt::torrent_handle const &h,
@@ -402,10 +448,17 @@ bool Session::connect_peer(rust::Str id, rust::Str ip,
   });
 }
 
-bool Session::save_resume_data(rust::Str id) const {
+bool Session::save_resume_data(rust::Str id, bool only_if_modified,
+                               bool flush) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
-    h.save_resume_data(lt::torrent_handle::save_info_dict |
-                       lt::torrent_handle::flush_disk_cache);
+    lt::resume_data_flags_t flags = lt::torrent_handle::save_info_dict;
+    // Why optional: in libtorrent 2.0 flushing releases the torrent's open
+    // files, too costly for the frequent saves of a running download.
+    if (flush)
+      flags |= lt::torrent_handle::flush_disk_cache;
+    if (only_if_modified)
+      flags |= lt::torrent_handle::only_if_modified;
+    h.save_resume_data(flags);
   });
 }
 

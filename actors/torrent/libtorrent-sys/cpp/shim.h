@@ -59,7 +59,9 @@ public:
   AddOutcome add_magnet(rust::Str uri, AddParams const &p) const;
   AddOutcome add_torrent_file(rust::Slice<const std::uint8_t> data,
                               AddParams const &p) const;
+  // source_magnet (may be empty): peers and trackers to merge in.
   AddOutcome add_resume_data(rust::Slice<const std::uint8_t> data,
+                             rust::Str source_magnet,
                              AddParams const &p) const;
 
   // Per-torrent commands: return false when no torrent has this id.
@@ -76,7 +78,7 @@ public:
   bool set_max_connections(rust::Str id, std::int32_t n) const;
   bool move_storage(rust::Str id, rust::Str path) const;
   bool connect_peer(rust::Str id, rust::Str ip, std::uint16_t port) const;
-  bool save_resume_data(rust::Str id) const;
+  bool save_resume_data(rust::Str id, bool only_if_modified, bool flush) const;
   void post_torrent_updates() const;
 
   // Queries: return false when no torrent has this id.

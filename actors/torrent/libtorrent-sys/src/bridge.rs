@@ -55,6 +55,10 @@ pub mod ffi {
         pub id: String,
         pub code: u8,
         pub message: String,
+        /// Peers known at add (resume data and source hints); resume adds only.
+        pub peers: u32,
+        /// Trackers known at add; resume adds only.
+        pub trackers: u32,
     }
 
     #[derive(Debug, Clone, Default)]
@@ -220,7 +224,12 @@ pub mod ffi {
 
         fn add_magnet(self: &Session, uri: &str, p: &AddParams) -> Result<AddOutcome>;
         fn add_torrent_file(self: &Session, data: &[u8], p: &AddParams) -> Result<AddOutcome>;
-        fn add_resume_data(self: &Session, data: &[u8], p: &AddParams) -> Result<AddOutcome>;
+        fn add_resume_data(
+            self: &Session,
+            data: &[u8],
+            source_magnet: &str,
+            p: &AddParams,
+        ) -> Result<AddOutcome>;
 
         fn remove(self: &Session, id: &str, delete_files: bool) -> Result<bool>;
         fn pause(self: &Session, id: &str) -> Result<bool>;
@@ -233,7 +242,12 @@ pub mod ffi {
         fn set_max_connections(self: &Session, id: &str, n: i32) -> Result<bool>;
         fn move_storage(self: &Session, id: &str, path: &str) -> Result<bool>;
         fn connect_peer(self: &Session, id: &str, ip: &str, port: u16) -> Result<bool>;
-        fn save_resume_data(self: &Session, id: &str) -> Result<bool>;
+        fn save_resume_data(
+            self: &Session,
+            id: &str,
+            only_if_modified: bool,
+            flush: bool,
+        ) -> Result<bool>;
         fn post_torrent_updates(self: &Session) -> Result<()>;
 
         fn status(self: &Session, id: &str, out: &mut TorrentStatusFfi) -> Result<bool>;

@@ -39,7 +39,7 @@ pub use alert::{Alert, AlertKind};
 pub use create::create_torrent;
 pub use error::{Error, Result};
 pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
-pub use session::{Session, MAX_PRIORITY};
+pub use session::{Restored, Session, MAX_PRIORITY};
 pub use types::{
     AddOptions, EncryptionPolicy, FileMeta, FileStatus, MagnetInfo, PeerProtocol, PeerStatus,
     SessionSettings, TorrentMeta, TorrentState, TorrentStatus, TrackerStatus,

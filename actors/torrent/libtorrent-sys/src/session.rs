@@ -14,6 +14,17 @@ use crate::types::{
     AddOptions, FileStatus, PeerStatus, SessionSettings, TorrentStatus, TrackerStatus,
 };
 
+/// A torrent added back from resume data (see [`Session::restore`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// Its id.
+    pub id: String,
+    /// Peers it knows at start (saved in the resume data or hinted by its source).
+    pub peers: u32,
+    /// Trackers it knows at start.
+    pub trackers: u32,
+}
+
 /// Highest libtorrent download priority (0 = don't download, 4 = default).
 pub const MAX_PRIORITY: u8 = 7;
 
@@ -159,7 +170,28 @@ impl Session {
     /// `opts.save_path` / `opts.file_priorities` overrides the stored ones;
     /// the other options always apply. Returns its id.
     pub fn add_resume_data(&self, bytes: &[u8], opts: &AddOptions) -> Result<String> {
-        add_result(self.raw()?.add_resume_data(bytes, &opts.to_ffi()?)?)
+        add_result(self.raw()?.add_resume_data(bytes, "", &opts.to_ffi()?)?)
+    }
+
+    /// Like [`Session::add_resume_data`], and also merges in the peers
+    /// (`x.pe`), trackers and web seeds of the torrent's source magnet, so a
+    /// torrent whose only peer source was a hint in its magnet finds that
+    /// peer again. Reports what peer sources the torrent starts with.
+    pub fn restore(
+        &self,
+        bytes: &[u8],
+        source_magnet: Option<&str>,
+        opts: &AddOptions,
+    ) -> Result<Restored> {
+        let outcome =
+            self.raw()?
+                .add_resume_data(bytes, source_magnet.unwrap_or(""), &opts.to_ffi()?)?;
+        let (peers, trackers) = (outcome.peers, outcome.trackers);
+        Ok(Restored {
+            id: add_result(outcome)?,
+            peers,
+            trackers,
+        })
     }
 
     // ----- per-torrent commands ---------------------------------------
@@ -255,7 +287,21 @@ impl Session {
     /// `SaveResumeDataFailed`). The data includes the info dictionary, so it
     /// is self-contained.
     pub fn save_resume_data(&self, id: &str) -> Result<()> {
-        self.with_torrent(id, |s, id| s.save_resume_data(id))
+        self.with_torrent(id, |s, id| s.save_resume_data(id, false, true))
+    }
+
+    /// Like [`Session::save_resume_data`] without flushing the disk cache
+    /// first (libtorrent 2.0 releases the torrent's files to flush), for
+    /// frequent saves of a running download.
+    pub fn save_resume_data_unflushed(&self, id: &str) -> Result<()> {
+        self.with_torrent(id, |s, id| s.save_resume_data(id, false, false))
+    }
+
+    /// Like [`Session::save_resume_data`], but when nothing significant
+    /// changed since the last save libtorrent answers with
+    /// `SaveResumeDataFailed` ("resume data not modified") instead of data.
+    pub fn save_resume_data_if_modified(&self, id: &str) -> Result<()> {
+        self.with_torrent(id, |s, id| s.save_resume_data(id, true, true))
     }
 
     /// Requests a `StateUpdate` alert listing torrents changed since the
@@ -364,6 +410,8 @@ mod tests {
             id: "ab".to_owned(),
             code,
             message: "m".to_owned(),
+            peers: 0,
+            trackers: 0,
         };
         assert_eq!(add_result(o(0)), Ok("ab".to_owned()));
         assert_eq!(add_result(o(1)), Err(Error::Duplicate("ab".to_owned())));

@@ -10,7 +10,7 @@ use actix::{Actor, Addr, Context, Handler};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddOptions as EngineAdd, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
+    AddOptions as EngineAdd, AddTorrent, ControlTorrent, EngineError, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
@@ -85,6 +85,15 @@ impl Engine {
         db: &TestDatabase,
         snapshot: &ConfigSnapshot,
     ) -> Result<Self, Box<dyn std::error::Error>> {
+        Self::start_with(db, snapshot, |_| {})
+    }
+
+    /// Like `start`, with `tune` applied to the engine options last.
+    pub fn start_with(
+        db: &TestDatabase,
+        snapshot: &ConfigSnapshot,
+        tune: impl FnOnce(&mut EngineOptions),
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let registry = Registry::new();
         let metrics = EngineMetrics::register(&registry)?;
         let health = HealthBoard::default();
@@ -101,6 +110,7 @@ impl Engine {
         options.events = Some(collector.recipient());
         options.port_mapping = false;
         options.resume_interval = Duration::from_millis(500);
+        tune(&mut options);
         let addr = actix::Supervisor::start(move |_| TorrentSession::new(options));
         Ok(Self {
             addr,
@@ -110,6 +120,39 @@ impl Engine {
             downloads: PathBuf::from(&snapshot.engine_profile.download_root),
             resume_dir: PathBuf::from(&snapshot.engine_profile.resume_dir),
         })
+    }
+
+    /// The first page (up to 500) of torrents, or why there is none.
+    pub async fn listed(
+        &self,
+    ) -> Result<Result<Vec<TorrentSummary>, EngineError>, actix::MailboxError> {
+        let query = revaer_messages::listing::TorrentQuery {
+            filter: Default::default(),
+            sort: Default::default(),
+            order: Default::default(),
+            limit: revaer_messages::listing::MAX_LIMIT,
+            after: None,
+        };
+        let page = self
+            .addr
+            .send(revaer_messages::listing::ListQuery(query))
+            .await?;
+        Ok(page.map(|p| p.items))
+    }
+
+    /// Waits until the engine serves commands with `count` torrents.
+    pub async fn wait_ready(&self, count: usize) -> TestResult {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let listed = self.listed().await?;
+            if listed.as_ref().is_ok_and(|l| l.len() == count) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("engine not ready with {count} torrents: {listed:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn add(

@@ -15,8 +15,7 @@ use actix_web::http::header::{HeaderMap, CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use revaer_messages::hub::{EventFilter, Subscribe};
 use revaer_messages::{InvalidParam, TorrentId};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use revaer_wire::EventsQuery;
 
 use crate::error::{ApiError, Problem};
 use crate::sse;
@@ -24,20 +23,6 @@ use crate::state::ApiState;
 
 /// The resume header sent by `EventSource` on reconnect.
 const LAST_EVENT_ID: &str = "last-event-id";
-
-/// Query parameters of `GET /v1/events`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EventsQuery {
-    /// Comma-separated event types to receive, e.g.
-    /// `torrent_added,completed` (blank: every type).
-    pub types: Option<String>,
-    /// Only events about this torrent (40-character hex info hash). Excludes
-    /// process-wide events such as `config_changed` and `health_changed`.
-    pub torrent: Option<String>,
-    /// Resume after this event id (the `Last-Event-ID` header wins).
-    pub last_event_id: Option<String>,
-}
 
 fn parse_id(raw: &str, origin: &str, errors: &mut Vec<InvalidParam>) -> Option<u64> {
     match raw.trim().parse::<u64>() {

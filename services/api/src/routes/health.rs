@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::error::ApiError;
 use crate::health_metrics::BUILD_REVISION;
+use crate::problem::OwnBody;
 use crate::state::ApiState;
 
 async fn database_ok(state: &ApiState) -> bool {
@@ -18,42 +19,70 @@ async fn database_ok(state: &ApiState) -> bool {
         .is_ok()
 }
 
-/// Every component's health, the database's included (pinged now).
+/// Vital actors (engine, config watcher) whose mailbox has closed.
+fn dead_actors(state: &ApiState) -> Vec<&'static str> {
+    state
+        .vital
+        .iter()
+        .filter(|actor| !actor.alive())
+        .map(|actor| actor.name)
+        .collect()
+}
+
+/// Every component's health, the database's included (pinged now), and a
+/// dead vital actor as degraded; `true` when the server is ready (the
+/// database answers and every vital actor lives).
 async fn components(state: &ApiState) -> (bool, BTreeMap<String, ComponentHealth>) {
-    let ok = database_ok(state).await;
+    let database = database_ok(state).await;
+    let dead = dead_actors(state);
+    let ready = database && dead.is_empty();
     let mut components = state.health.snapshot();
     components.insert(
         "database".into(),
-        if ok {
+        if database {
             ComponentHealth::ok()
         } else {
             ComponentHealth::degraded("database does not answer")
         },
     );
-    (ok, components)
+    for name in dead {
+        components.insert(
+            name.into(),
+            ComponentHealth::degraded("the actor has stopped; restart the process"),
+        );
+    }
+    (ready, components)
 }
 
-/// Readiness: 200 when the database answers, 503 otherwise.
-#[utoipa::path(
-    tag = "health",
-    responses(
-        (status = 200, description = "Ready", body = HealthResponse),
-        (status = 503, description = "Database unavailable", body = HealthResponse)
-    )
-)]
-#[get("/health")]
-pub async fn health(state: web::Data<ApiState>) -> HttpResponse {
-    let ok = database_ok(&state).await;
-    let body = HealthResponse {
-        status: if ok { "ok" } else { "unavailable" }.to_string(),
-        mode: state.snapshot().app_profile.mode,
-    };
-    HttpResponse::build(if ok {
+/// A health report; a `503` keeps its report body (see `problem::OwnBody`).
+fn report(ok: bool, body: impl serde::Serialize) -> HttpResponse {
+    let mut response = HttpResponse::build(if ok {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     })
-    .json(body)
+    .json(body);
+    response.extensions_mut().insert(OwnBody);
+    response
+}
+
+/// Readiness: 200 when the database answers and every vital actor (the
+/// engine, the config watcher) is alive, 503 otherwise.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = HealthResponse),
+        (status = 503, description = "Database unavailable or a vital actor stopped", body = HealthResponse)
+    )
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<ApiState>) -> HttpResponse {
+    let ok = database_ok(&state).await && dead_actors(&state).is_empty();
+    let body = HealthResponse {
+        status: if ok { "ok" } else { "unavailable" }.to_string(),
+        mode: state.snapshot().app_profile.mode,
+    };
+    report(ok, body)
 }
 
 /// Detailed health with every component.
@@ -62,7 +91,7 @@ pub async fn health(state: web::Data<ApiState>) -> HttpResponse {
     path = "/health/full",
     responses(
         (status = 200, description = "Health report (status ok or degraded)", body = FullHealthResponse),
-        (status = 503, description = "Database unavailable", body = FullHealthResponse)
+        (status = 503, description = "Database unavailable or a vital actor stopped", body = FullHealthResponse)
     )
 )]
 #[get("/health/full")]
@@ -91,12 +120,7 @@ pub async fn health_full(state: web::Data<ApiState>) -> HttpResponse {
         components,
         degraded,
     };
-    HttpResponse::build(if ok {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    })
-    .json(body)
+    report(ok, body)
 }
 
 /// Prometheus text exposition.

@@ -16,9 +16,8 @@ use actix_web::{post, web, HttpResponse};
 use revaer_messages::engine::{ControlTorrent, GetTorrent, RemoveTorrent, TorrentCommand};
 use revaer_messages::torrent::{TorrentId, TorrentLimits};
 use revaer_messages::InvalidParam;
-use serde::Deserialize;
+use revaer_wire::ActionRequest;
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use crate::engine;
 use crate::error::{ApiError, Problem};
@@ -36,23 +35,6 @@ const ACTIONS: &[&str] = &[
     "reannounce",
     "sequential",
 ];
-
-/// An action request.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActionRequest {
-    /// `pause`, `resume`, `remove`, `remove_data`, `recheck`, `reannounce`
-    /// or `sequential` (optional when `limits` is given).
-    #[serde(default)]
-    pub action: Option<String>,
-    /// For `sequential`: `true` or `false`.
-    #[serde(default)]
-    #[schema(value_type = Option<bool>)]
-    pub value: Option<Value>,
-    /// New per-torrent limits in bytes per second; absent fields unchanged.
-    #[serde(default)]
-    pub limits: Option<TorrentLimits>,
-}
 
 /// What the request asks for, validated.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,6 +13,7 @@
 //!   (the magnet or torrent itself, duplicates);
 //! - `save_path` must be absolute, free of `..`, and inside the download
 //!   root or one of `fs_policy.allow_paths`;
+//! - the body types live in `revaer_wire` (shared with the CLI);
 //! - success is `201` with the summary and `Location: /v1/torrents/{id}`; a
 //!   torrent already present is `409 torrent_exists` with its id in
 //!   `torrent_id`.
@@ -25,13 +26,8 @@ use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
 use revaer_messages::torrent::{TorrentLimits, TorrentSummary};
 use revaer_messages::InvalidParam;
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
-use std::fmt;
+use revaer_wire::AddTorrentRequest;
 use std::path::{Component, Path};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::openapi::RefOr;
-use utoipa::{PartialSchema, ToSchema};
 
 use crate::engine;
 use crate::error::{payload_too_large, unsupported_media_type, ApiError, Problem};
@@ -47,88 +43,6 @@ pub const ADD_JSON_LIMIT: usize = 64 * 1024;
 const MAX_TAGS: usize = 64;
 /// Longest category or tag, in characters.
 const MAX_LABEL: usize = 128;
-
-/// What the magnet field holds.
-const MAGNET_DESCRIPTION: &str = "`magnet:?xt=urn:btih:...` link, at most 8 KiB.";
-
-/// Every field of the JSON body, for the "unknown field" error.
-const FIELDS: &[&str] = &[
-    "magnet",
-    "save_path",
-    "category",
-    "tags",
-    "paused",
-    "sequential",
-    "files",
-    "limits",
-];
-
-/// Adds a torrent from a magnet link: `magnet` plus the [`AddOptions`] a
-/// `.torrent` upload takes too. Unknown fields are refused.
-#[derive(Debug, Clone, Deserialize)]
-pub struct AddTorrentRequest {
-    /// The magnet link, at most [`MAGNET_LIMIT`] bytes.
-    pub magnet: String,
-    /// Save path, category, tags, ...
-    #[serde(flatten)]
-    pub options: AddOptions,
-    /// Refuses what neither of the above took (serde's `deny_unknown_fields`
-    /// does not work with `flatten`).
-    #[serde(flatten)]
-    _no_other_fields: NoOtherFields,
-}
-
-/// Fails on the first field left over after `magnet` and the options.
-#[derive(Debug, Clone)]
-struct NoOtherFields;
-
-impl<'de> Deserialize<'de> for NoOtherFields {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Refuse;
-        impl<'de> Visitor<'de> for Refuse {
-            type Value = NoOtherFields;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("no fields other than the add options")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NoOtherFields, A::Error> {
-                match map.next_key::<String>()? {
-                    Some(field) => Err(de::Error::unknown_field(&field, FIELDS)),
-                    None => Ok(NoOtherFields),
-                }
-            }
-        }
-        deserializer.deserialize_map(Refuse)
-    }
-}
-
-/// The body's schema: the [`AddOptions`] object plus the required `magnet`
-/// (a derived schema of the flattened struct would be an `allOf` whose
-/// options part, closed to unknown properties, refuses `magnet`).
-impl PartialSchema for AddTorrentRequest {
-    fn schema() -> RefOr<Schema> {
-        let mut schema = AddOptions::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.description = Some("Adds a torrent from a magnet link.".into());
-            object.properties.insert(
-                "magnet".into(),
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .description(Some(MAGNET_DESCRIPTION))
-                    .into(),
-            );
-            object.required.insert(0, "magnet".into());
-        }
-        schema
-    }
-}
-
-impl ToSchema for AddTorrentRequest {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        AddOptions::schemas(schemas);
-    }
-}
 
 /// True when `path` is absolute, has no `..`, and lies under one of `roots`
 /// (the same rule the engine applies).
@@ -359,92 +273,5 @@ mod tests {
         assert!(!inside("/srv/dlx", &roots));
         assert!(!inside("relative/path", &roots));
         assert!(!inside("/srv/dl", &[""]));
-    }
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    #[test]
-    fn the_body_is_the_magnet_plus_the_add_options() -> TestResult {
-        let request: AddTorrentRequest = serde_json::from_str(
-            r#"{"magnet": "magnet:?xt=urn:btih:x", "category": "tv", "tags": ["a"],
-                "paused": true, "files": [0, 7], "limits": {"download_bps": 5}}"#,
-        )?;
-        assert_eq!(request.magnet, "magnet:?xt=urn:btih:x");
-        assert_eq!(request.options.category.as_deref(), Some("tv"));
-        assert_eq!(request.options.tags, vec!["a".to_string()]);
-        assert!(request.options.paused);
-        assert_eq!(request.options.files, Some(vec![0, 7]));
-        assert_eq!(request.options.limits.and_then(|l| l.download_bps), Some(5));
-        let bare: AddTorrentRequest = serde_json::from_str(r#"{"magnet": "m"}"#)?;
-        assert_eq!(bare.options, AddOptions::default());
-        Ok(())
-    }
-
-    #[test]
-    fn unknown_duplicate_and_missing_fields_are_refused() {
-        let error = |body: &str| {
-            serde_json::from_str::<AddTorrentRequest>(body)
-                .err()
-                .map(|err| (err.is_data(), err.to_string()))
-        };
-        let Some((true, unknown)) = error(r#"{"magnet": "m", "colour": "red"}"#) else {
-            panic!("an unknown field is a data error");
-        };
-        assert!(
-            unknown.starts_with(
-                "unknown field `colour`, expected one of `magnet`, `save_path`, `category`, \
-                 `tags`, `paused`, `sequential`, `files`, `limits`"
-            ),
-            "{unknown}"
-        );
-        for body in [
-            r#"{"save_path": "/x"}"#,
-            r#"{"magnet": "m", "magnet": "n"}"#,
-            r#"{"magnet": "m", "paused": true, "paused": false}"#,
-            r#"{"magnet": "m", "options": {}}"#,
-            r#"{"magnet": "m", "tags": "a"}"#,
-        ] {
-            assert!(matches!(error(body), Some((true, _))), "{body}");
-        }
-        assert!(matches!(error(r#"{"magnet": "#), Some((false, _))));
-    }
-
-    #[test]
-    fn the_unknown_field_list_names_every_field() -> TestResult {
-        let options = serde_json::to_value(AddOptions::default())?;
-        let mut expected: Vec<&str> = options
-            .as_object()
-            .ok_or("options serialize to an object")?
-            .keys()
-            .map(String::as_str)
-            .chain(["magnet"])
-            .collect();
-        expected.sort_unstable();
-        let mut fields = FIELDS.to_vec();
-        fields.sort_unstable();
-        assert_eq!(fields, expected);
-        Ok(())
-    }
-
-    #[test]
-    fn the_schema_is_one_closed_object_with_every_field() -> TestResult {
-        let schema = serde_json::to_value(AddTorrentRequest::schema())?;
-        let mut properties: Vec<&str> = schema["properties"]
-            .as_object()
-            .ok_or("properties")?
-            .keys()
-            .map(String::as_str)
-            .collect();
-        properties.sort_unstable();
-        let mut fields = FIELDS.to_vec();
-        fields.sort_unstable();
-        assert_eq!(properties, fields);
-        assert_eq!(schema["required"], serde_json::json!(["magnet"]));
-        assert_eq!(schema["additionalProperties"], false);
-        assert_eq!(
-            schema["properties"]["magnet"]["description"],
-            MAGNET_DESCRIPTION
-        );
-        Ok(())
     }
 }

@@ -9,22 +9,12 @@ use revaer_messages::engine::{GetTorrent, RemoveTorrent};
 use revaer_messages::fsops::GetFsopsState;
 use revaer_messages::torrent::{FsopsState, TorrentDetail, TorrentId};
 use revaer_messages::InvalidParam;
-use serde::Deserialize;
-use utoipa::IntoParams;
+use revaer_wire::DeleteParams;
 
 use crate::engine;
 use crate::error::{ApiError, Problem};
 use crate::extract::ReqId;
 use crate::state::ApiState;
-
-/// Query of `DELETE /v1/torrents/{id}`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct DeleteParams {
-    /// `true` to delete the downloaded data too (default `false`).
-    pub delete_data: Option<String>,
-}
 
 /// Everything about one torrent: summary fields, files, trackers, peers,
 /// limits and the post-processing (FsOps) state (`null` until it starts).

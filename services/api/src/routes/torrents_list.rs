@@ -20,54 +20,14 @@ use actix_web::{get, web, HttpResponse};
 use revaer_messages::listing::{
     ListQuery, SortKey, SortOrder, TorrentFilter, TorrentQuery, DEFAULT_LIMIT, MAX_LIMIT,
 };
-use revaer_messages::torrent::{TorrentState, TorrentSummary};
+use revaer_messages::torrent::TorrentState;
 use revaer_messages::InvalidParam;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use revaer_wire::{ListParams, TorrentList};
 
 use crate::cursor;
 use crate::engine;
 use crate::error::{ApiError, Problem};
 use crate::state::ApiState;
-
-/// Query parameters of `GET /v1/torrents`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Page size, 1 to 500 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Only these states (comma-separated), e.g. `downloading,seeding`.
-    pub state: Option<String>,
-    /// Only this category (exact).
-    pub category: Option<String>,
-    /// Only torrents with this tag (exact).
-    pub tag: Option<String>,
-    /// Only torrents with a tracker on this host (case-insensitive).
-    pub tracker: Option<String>,
-    /// Only torrents with a file of this extension (`mkv` or `.mkv`, case-insensitive).
-    pub extension: Option<String>,
-    /// Only names containing this text (case-insensitive).
-    pub name: Option<String>,
-    /// `added_at` (default), `name`, `progress` or `ratio`; `-name` sorts descending.
-    #[param(pattern = "^-?(added_at|name|progress|ratio)$")]
-    pub sort: Option<String>,
-    /// `asc` (default) or `desc`.
-    #[param(pattern = "^(asc|desc)$")]
-    pub order: Option<String>,
-}
-
-/// One page of torrents.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct TorrentList {
-    /// Summaries in the requested order.
-    pub items: Vec<TorrentSummary>,
-    /// Pass as `cursor` to get the next page; null on the last page.
-    pub next_cursor: Option<String>,
-}
 
 /// Typical JSON size of one summary, to size the response buffer.
 const BYTES_PER_ITEM: usize = 512;

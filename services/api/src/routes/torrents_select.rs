@@ -16,9 +16,8 @@ use actix_web::{post, web, HttpResponse};
 use revaer_messages::engine::{ControlTorrent, GetTorrent, TorrentCommand};
 use revaer_messages::torrent::{TorrentDetail, TorrentFile};
 use revaer_messages::InvalidParam;
-use serde::Deserialize;
+use revaer_wire::SelectRequest;
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
 
 use crate::engine;
 use crate::error::{ApiError, Problem};
@@ -28,39 +27,6 @@ use crate::state::ApiState;
 
 /// Highest priority.
 const MAX_PRIORITY: i64 = 7;
-
-/// A priority for one file by index.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileSelection {
-    /// File index (see the torrent's `files`).
-    pub index: i64,
-    /// 0 (skip) to 7 (highest).
-    pub priority: i64,
-}
-
-/// A priority for every file whose path matches a glob.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GlobRule {
-    /// Pattern over the path inside the torrent, case-insensitive: `*`, `?`,
-    /// `[a-z]`, `[!x]`, `\` escapes; `*` also crosses `/`.
-    pub glob: String,
-    /// 0 (skip) to 7 (highest).
-    pub priority: i64,
-}
-
-/// File selection request.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SelectRequest {
-    /// Priorities by index (override rules).
-    #[serde(default)]
-    pub files: Vec<FileSelection>,
-    /// Priorities by glob, applied in order.
-    #[serde(default)]
-    pub rules: Vec<GlobRule>,
-}
 
 /// The priority as the engine wants it, or a problem at `pointer`.
 fn priority(errors: &mut Vec<InvalidParam>, pointer: String, value: i64) -> u8 {
@@ -186,6 +152,7 @@ pub async fn select_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use revaer_wire::{FileSelection, GlobRule};
 
     fn file(index: u32, path: &str) -> TorrentFile {
         TorrentFile {

@@ -36,6 +36,7 @@ pub fn hand_built(db: &TestDatabase) -> Result<ApiState, Box<dyn std::error::Err
         engine: None,
         fsops: None,
         drain: revaer_api::Drain::never(),
+        vital: Vec::new(),
         health,
         registry,
         keys: KeyCache::default(),

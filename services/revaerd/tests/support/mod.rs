@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod api_state;
+pub mod daemon;
 pub mod qbit;
 pub mod sse;
 pub mod torrents;

@@ -1,0 +1,287 @@
+//! The command line: global connection and output options, and one
+//! subcommand per API route. clap's own errors (unknown command, bad flag)
+//! exit with 2, as the exit-code contract says.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::cmd::torrents::{AddArgs, ListArgs, SelectArgs};
+
+/// The exit codes, shown under `--help` and in the README.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  2  usage or validation error (bad arguments; HTTP 400, 413, 415, 422)
+  3  runtime failure (server unreachable, timeout, 5xx, 503, 429 after 3 retries)
+  4  authentication or authorisation (HTTP 401, 403)
+  5  not found (HTTP 404, unknown id or prefix)
+  6  conflict (HTTP 409, e.g. torrent already present: its id is printed)
+130  interrupted (Ctrl-C during `status --follow` or `add --wait`)";
+
+/// Revaer's command-line client: every API route as a command.
+#[derive(Debug, Parser)]
+#[command(name = "revaer", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Server base URL.
+    #[arg(
+        long,
+        env = "REVAER_URL",
+        default_value = "http://127.0.0.1:7070",
+        global = true
+    )]
+    pub url: String,
+    /// API key as KEY_ID:SECRET (prefer the environment or --api-key-file:
+    /// arguments are visible to other users of the machine).
+    #[arg(long, env = "REVAER_API_KEY", hide_env_values = true, global = true)]
+    pub api_key: Option<String>,
+    /// File holding the API key (e.g. from a secrets manager).
+    #[arg(long, env = "REVAER_API_KEY_FILE", global = true)]
+    pub api_key_file: Option<PathBuf>,
+    /// Seconds to wait for an answer (event streams: for silence).
+    #[arg(long, default_value_t = 30.0, global = true)]
+    pub timeout: f64,
+    /// `human` tables, `json` (the API's body), `ndjson` (one JSON per line).
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Human, global = true)]
+    pub output: Output,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Aligned tables and readable units.
+    Human,
+    /// Exactly the API's JSON body.
+    Json,
+    /// One JSON document per line (streams; same as json otherwise).
+    Ndjson,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// First-run setup (only on the server's machine).
+    #[command(subcommand)]
+    Setup(SetupCommand),
+    /// Read or change the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Add torrents from magnet links or .torrent files.
+    Add(AddArgs),
+    /// List torrents.
+    Ls(ListArgs),
+    /// Show one torrent in detail (or follow it to completion).
+    Status {
+        /// Info hash or a unique prefix (6+ hex characters).
+        id: String,
+        /// Show a live progress bar until it completes or fails.
+        #[arg(long)]
+        follow: bool,
+    },
+    /// Set file priorities by glob or index.
+    Select(SelectArgs),
+    /// Pause torrents.
+    Pause(Ids),
+    /// Resume torrents.
+    Resume(Ids),
+    /// Verify torrents' data on disk again.
+    Recheck(Ids),
+    /// Announce torrents to their trackers now.
+    Reannounce(Ids),
+    /// Turn sequential download on or off.
+    Sequential {
+        /// Info hash or unique prefix.
+        id: String,
+        /// `on` or `off`.
+        value: OnOff,
+    },
+    /// Show or set a torrent's rate limits (bytes per second, 0 = unlimited;
+    /// suffixes K, M, G are binary: 1M = 1 MiB/s).
+    Limit {
+        /// Info hash or unique prefix.
+        id: String,
+        /// Download limit.
+        #[arg(long, value_parser = crate::human::parse_rate)]
+        down: Option<i64>,
+        /// Upload limit.
+        #[arg(long, value_parser = crate::human::parse_rate)]
+        up: Option<i64>,
+    },
+    /// Remove torrents.
+    Rm {
+        /// Info hashes or unique prefixes.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Delete the downloaded data too.
+        #[arg(long)]
+        delete_data: bool,
+    },
+    /// Post-processing (FsOps).
+    #[command(subcommand)]
+    Fsops(FsopsCommand),
+    /// Follow the live event stream.
+    Tail(TailArgs),
+    /// Server health (`--full`: every component).
+    Health {
+        /// The detailed report.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Client version and, when reachable, the server's.
+    Version,
+}
+
+/// One or more torrent ids.
+#[derive(Debug, Args)]
+pub struct Ids {
+    /// Info hashes or unique prefixes (6+ hex characters).
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+/// `on` / `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Enable.
+    On,
+    /// Disable.
+    Off,
+}
+
+/// `revaer setup ...`.
+#[derive(Debug, Subcommand)]
+pub enum SetupCommand {
+    /// Issue a one-time setup token (printed on stdout).
+    Start,
+    /// Finish setup with a token; prints the first API key once.
+    Complete(SetupComplete),
+    /// `start` and `complete` in one go.
+    Init(SetupSettings),
+}
+
+/// `setup complete`.
+#[derive(Debug, Args)]
+pub struct SetupComplete {
+    /// The token from `setup start`.
+    #[arg(long, env = "REVAER_SETUP_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// The settings.
+    #[command(flatten)]
+    pub settings: SetupSettings,
+}
+
+/// The initial settings.
+#[derive(Debug, Args)]
+pub struct SetupSettings {
+    /// Display name of the instance.
+    #[arg(long, default_value = "revaer")]
+    pub instance_name: String,
+    /// Absolute path for downloads.
+    #[arg(long)]
+    pub download_root: String,
+    /// Absolute path of the media library.
+    #[arg(long)]
+    pub library_root: String,
+    /// Absolute path for fast-resume files.
+    #[arg(long)]
+    pub resume_dir: String,
+    /// Label of the first API key.
+    #[arg(long, default_value = "admin")]
+    pub key_label: String,
+}
+
+/// `revaer config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the configuration, a section, or one field.
+    Get {
+        /// `SECTION` or `SECTION.FIELD`, e.g. `engine_profile.max_active`.
+        path: Option<String>,
+    },
+    /// Change fields: `SECTION.FIELD=VALUE` (JSON when it parses, else a
+    /// string; `null` clears).
+    Set {
+        /// The assignments.
+        #[arg(required = true, value_name = "SECTION.FIELD=VALUE")]
+        assignments: Vec<String>,
+    },
+    /// Apply a partial configuration from a JSON file (`-` for stdin).
+    Patch {
+        /// The file.
+        file: String,
+    },
+}
+
+/// `revaer keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List keys (never their secrets).
+    Ls,
+    /// Create a key; prints its secret once.
+    Add {
+        /// Human label.
+        label: String,
+        /// Requests per bucket (with --per-seconds).
+        #[arg(long, requires = "per_seconds")]
+        burst: Option<i32>,
+        /// Seconds to refill the bucket (with --burst).
+        #[arg(long, requires = "burst")]
+        per_seconds: Option<i32>,
+    },
+    /// Change a key.
+    Update {
+        /// Key id.
+        id: String,
+        /// New label.
+        #[arg(long)]
+        label: Option<String>,
+        /// Enable (`true`) or disable (`false`).
+        #[arg(long)]
+        enabled: Option<bool>,
+        /// Requests per bucket (with --per-seconds).
+        #[arg(long, requires = "per_seconds")]
+        burst: Option<i32>,
+        /// Seconds to refill the bucket (with --burst).
+        #[arg(long, requires = "burst")]
+        per_seconds: Option<i32>,
+    },
+    /// Delete a key.
+    Rm {
+        /// Key id.
+        id: String,
+    },
+}
+
+/// `revaer fsops ...`.
+#[derive(Debug, Subcommand)]
+pub enum FsopsCommand {
+    /// Run a failed post-processing job again.
+    Retry {
+        /// Info hash or unique prefix.
+        id: String,
+    },
+}
+
+/// `revaer tail`.
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// Only these event types (comma-separated), e.g. `completed,removed`.
+    #[arg(long)]
+    pub types: Option<String>,
+    /// Only events about this torrent (info hash or unique prefix).
+    #[arg(long)]
+    pub torrent: Option<String>,
+    /// Keep the last event id here, and continue from it next time.
+    #[arg(long)]
+    pub resume_file: Option<PathBuf>,
+}

@@ -1,0 +1,140 @@
+//! Commands that change torrents: `pause`, `resume`, `recheck`,
+//! `reannounce`, `sequential`, `limit`, `rm` and `fsops retry`. They print
+//! one confirmation line each in human mode, and nothing in JSON modes (the
+//! API answers them with no body).
+
+use revaer_client::Client;
+use revaer_domain::torrent::TorrentLimits;
+use revaer_wire::ActionRequest;
+
+use crate::args::OnOff;
+use crate::exit::{CliError, Exit};
+use crate::human;
+use crate::ids::Resolver;
+use crate::output::{line, Out};
+use crate::Outcome;
+
+/// A bare action on several torrents; each failure is reported, the first
+/// one's exit code wins.
+pub async fn simple(
+    client: &Client,
+    action: &str,
+    raws: &[String],
+    out: Out,
+) -> Result<Exit, CliError> {
+    let mut resolver = Resolver::new(client);
+    let mut outcome = Outcome::default();
+    for raw in raws {
+        let done = async {
+            let id = resolver.resolve(raw).await?;
+            client.action(&id, &ActionRequest::named(action)).await?;
+            Ok::<_, CliError>(id)
+        }
+        .await;
+        match done {
+            Ok(id) if out.human() => {
+                line(&format!("{action}: {id}"));
+            }
+            Ok(_) => {}
+            Err(err) => outcome.failed(&err, out),
+        }
+    }
+    Ok(outcome.exit())
+}
+
+/// `sequential ID on|off`.
+pub async fn sequential(
+    client: &Client,
+    raw: &str,
+    value: OnOff,
+    out: Out,
+) -> Result<(), CliError> {
+    let id = Resolver::new(client).resolve(raw).await?;
+    let on = value == OnOff::On;
+    let request = ActionRequest {
+        action: Some("sequential".into()),
+        value: Some(serde_json::Value::Bool(on)),
+        limits: None,
+    };
+    client.action(&id, &request).await?;
+    if out.human() {
+        line(&format!(
+            "sequential {}: {id}",
+            if on { "on" } else { "off" }
+        ));
+    }
+    Ok(())
+}
+
+/// `limit ID [--down BPS] [--up BPS]`: sets the given limits, or shows them.
+pub async fn limit(
+    client: &Client,
+    raw: &str,
+    down: Option<i64>,
+    up: Option<i64>,
+    out: Out,
+) -> Result<(), CliError> {
+    let id = Resolver::new(client).resolve(raw).await?;
+    if down.is_some() || up.is_some() {
+        let request = ActionRequest {
+            limits: Some(TorrentLimits {
+                download_bps: down,
+                upload_bps: up,
+            }),
+            ..ActionRequest::default()
+        };
+        client.action(&id, &request).await?;
+    }
+    let limits = client.torrent(&id).await?.limits;
+    if !out.human() {
+        return out.json(&limits);
+    }
+    line(&format!(
+        "{id}: down {}, up {}",
+        human::limit(limits.download_bps),
+        human::limit(limits.upload_bps)
+    ));
+    Ok(())
+}
+
+/// `rm ID... [--delete-data]`.
+pub async fn remove(
+    client: &Client,
+    raws: &[String],
+    delete_data: bool,
+    out: Out,
+) -> Result<Exit, CliError> {
+    let mut resolver = Resolver::new(client);
+    let mut outcome = Outcome::default();
+    for raw in raws {
+        let done = async {
+            let id = resolver.resolve(raw).await?;
+            client.delete_torrent(&id, delete_data).await?;
+            Ok::<_, CliError>(id)
+        }
+        .await;
+        match done {
+            Ok(id) if out.human() => {
+                let what = if delete_data {
+                    "removed with data"
+                } else {
+                    "removed"
+                };
+                line(&format!("{what}: {id}"));
+            }
+            Ok(_) => {}
+            Err(err) => outcome.failed(&err, out),
+        }
+    }
+    Ok(outcome.exit())
+}
+
+/// `fsops retry ID`.
+pub async fn retry_fsops(client: &Client, raw: &str, out: Out) -> Result<(), CliError> {
+    let id = Resolver::new(client).resolve(raw).await?;
+    client.retry_fsops(&id).await?;
+    if out.human() {
+        line(&format!("post-processing queued again: {id}"));
+    }
+    Ok(())
+}
