@@ -95,10 +95,6 @@ pub enum TorrentCommand {
     Limits(TorrentLimits),
     /// Set file priorities: `(index, priority)` pairs, other files unchanged.
     FilePriorities(Vec<(u32, u8)>),
-    /// Move the storage to a new directory (post-processing).
-    MoveStorage(String),
-    /// Connect to a peer directly (`ip:port`), e.g. a local seed.
-    ConnectPeer(std::net::SocketAddr),
     /// Set (`Some`) or clear the category.
     Category(Option<String>),
     /// Add tags (those already present stay once).

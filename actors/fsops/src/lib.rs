@@ -14,6 +14,7 @@
 
 mod allow;
 mod checksum;
+mod engine_link;
 mod error;
 mod fs;
 mod intake;
@@ -29,6 +30,7 @@ mod volumes;
 mod walk;
 
 pub use allow::AllowList;
+pub use engine_link::{EngineCall, EngineLink};
 pub use error::StepError;
 pub use fs::{cross_device_error, is_cross_device, FileSystem, RealFs};
 pub use job::{FsOpsJob, JobEnded, JobSpec};

@@ -15,13 +15,13 @@
 use actix::Recipient;
 use chrono::Utc;
 use revaer_messages::config::MoveMode;
-use revaer_messages::engine::{ControlTorrent, EngineError, TorrentCommand};
 use revaer_messages::events::{Event, Publish};
 use revaer_schema::models::fs_jobs;
 use revaer_schema::PgPool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::engine_link::{EngineCall, EngineLink};
 use crate::error::{StepError, StepResult};
 use crate::fs::FileSystem;
 use crate::metrics::FsopsMetrics;
@@ -70,7 +70,7 @@ pub struct JobDeps {
     /// Where events go.
     pub events: Option<Recipient<Publish>>,
     /// The engine, told about moves.
-    pub engine: Option<Recipient<ControlTorrent>>,
+    pub engine: Option<EngineLink>,
     /// Metrics.
     pub metrics: FsopsMetrics,
     /// Crash simulation (tests).
@@ -152,7 +152,7 @@ async fn steps(
         }
         let moving = step == Step::Transfer && work.plan.move_mode == MoveMode::Move;
         if moving {
-            if let Err(err) = engine(deps, &work.plan, TorrentCommand::Pause).await {
+            if let Err(err) = engine(deps, &work.plan, EngineCall::Pause).await {
                 return (Err(err), Some(step));
             }
         }
@@ -172,12 +172,11 @@ async fn steps(
         };
         if moving {
             if let Some(path) = work.plan.engine_save_path.clone() {
-                if let Err(err) = engine(deps, &work.plan, TorrentCommand::MoveStorage(path)).await
-                {
+                if let Err(err) = engine(deps, &work.plan, EngineCall::MoveTo(path)).await {
                     return (Err(err), Some(step));
                 }
             }
-            if let Err(err) = engine(deps, &work.plan, TorrentCommand::Resume).await {
+            if let Err(err) = engine(deps, &work.plan, EngineCall::Resume).await {
                 return (Err(err), Some(step));
             }
         }
@@ -339,23 +338,11 @@ async fn finish(
     }
 }
 
-/// Sends a command to the engine; a torrent the engine no longer has is not
-/// an error (there is nothing left to keep seeding).
-async fn engine(deps: &JobDeps, plan: &Plan, command: TorrentCommand) -> StepResult<()> {
-    let Some(engine) = &deps.engine else {
-        return Ok(());
-    };
-    let reply = engine
-        .send(ControlTorrent {
-            id: plan.torrent.clone(),
-            command: command.clone(),
-            request_id: None,
-        })
-        .await;
-    match reply {
-        Ok(Ok(())) | Ok(Err(EngineError::NotFound(_))) => Ok(()),
-        Ok(Err(err)) => Err(StepError::Engine(format!("{command:?}: {err}"))),
-        Err(err) => Err(StepError::Engine(format!("{command:?}: {err}"))),
+/// Tells the engine (when there is one) about a move-mode transfer.
+async fn engine(deps: &JobDeps, plan: &Plan, call: EngineCall) -> StepResult<()> {
+    match &deps.engine {
+        Some(engine) => engine.call(&plan.torrent, call).await,
+        None => Ok(()),
     }
 }
 

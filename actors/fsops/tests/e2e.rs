@@ -13,8 +13,7 @@ use revaer_fsops::plan::Step;
 use revaer_fsops::{FsOpsOrchestrator, FsopsMetrics, FsopsOptions, MetaStore};
 use revaer_messages::config::MoveMode;
 use revaer_messages::engine::{
-    AddOptions as EngineAdd, AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent,
-    TorrentCommand, TorrentSource,
+    AddOptions as EngineAdd, AddTorrent, ConnectPeer, GetEngineStatus, GetTorrent, TorrentSource,
 };
 use revaer_messages::fsops::JobStatus;
 use revaer_messages::health::HealthBoard;
@@ -106,10 +105,9 @@ async fn a_loopback_download_lands_in_the_library_and_keeps_seeding() -> TestRes
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     let row = loop {
         let _ = engine
-            .send(ControlTorrent {
+            .send(ConnectPeer {
                 id: id.clone(),
-                command: TorrentCommand::ConnectPeer(seeder_addr),
-                request_id: None,
+                peer: seeder_addr,
             })
             .await;
         if let Some(row) = revaer_schema::models::fs_jobs::find(&mut db.connect()?, id.as_str())?

@@ -32,6 +32,30 @@ pub struct ControlTorrent {
     pub request_id: Option<String>,
 }
 
+/// Move a torrent's storage to another directory: FsOps does this in `move`
+/// mode so the engine keeps seeding from the library. Not an API action.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<(), EngineError>")]
+pub struct MoveStorage {
+    /// The torrent whose files moved.
+    pub id: TorrentId,
+    /// The new save path (absolute, inside the allowed roots).
+    pub path: String,
+    /// Causing request, for logs.
+    pub request_id: Option<String>,
+}
+
+/// Dial a peer for a torrent directly (a local seed, tests). Not an API
+/// action: peers come from trackers, DHT, PEX and magnet `x.pe` hints.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<(), EngineError>")]
+pub struct ConnectPeer {
+    /// The torrent.
+    pub id: TorrentId,
+    /// The peer's address.
+    pub peer: std::net::SocketAddr,
+}
+
 /// Remove a torrent, optionally with its downloaded data.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]

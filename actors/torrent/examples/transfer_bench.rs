@@ -14,9 +14,7 @@ use libtorrent_sys::{
 };
 use prometheus::Registry;
 use revaer_messages::config::PeerProtocol;
-use revaer_messages::engine::{
-    AddOptions, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
-};
+use revaer_messages::engine::{AddOptions, AddTorrent, ConnectPeer, TorrentSource};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
 use revaer_schema::models::config;
@@ -154,13 +152,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await??;
     engine
-        .send(ControlTorrent {
+        .send(ConnectPeer {
             id: summary.id.clone(),
-            command: TorrentCommand::ConnectPeer(std::net::SocketAddr::from((
-                [127, 0, 0, 1],
-                port,
-            ))),
-            request_id: None,
+            peer: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
         })
         .await??;
     tokio::time::timeout(Duration::from_secs(600), rx.recv())

@@ -45,8 +45,41 @@ fn inside(path: &str, roots: &[&str]) -> bool {
         .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
 }
 
+/// A torrent's file priorities with `(index, priority)` pairs applied;
+/// every pair is checked first (no metadata yet, index or priority out of
+/// range), so a bad one changes nothing.
+fn merged_priorities(
+    id: &TorrentId,
+    mut priorities: Vec<u8>,
+    pairs: &[(u32, u8)],
+) -> Result<Vec<u8>, EngineError> {
+    if priorities.is_empty() {
+        return Err(EngineError::NoMetadata(id.clone()));
+    }
+    let count = u32::try_from(priorities.len()).unwrap_or(u32::MAX);
+    for (index, priority) in pairs {
+        if *index >= count {
+            return Err(EngineError::InvalidFileIndex {
+                index: *index,
+                count,
+            });
+        }
+        if *priority > MAX_PRIORITY {
+            return Err(EngineError::InvalidArgument(format!(
+                "file priority {priority} is out of range 0..=7"
+            )));
+        }
+    }
+    for (index, priority) in pairs {
+        if let Some(slot) = priorities.get_mut(*index as usize) {
+            *slot = *priority;
+        }
+    }
+    Ok(priorities)
+}
+
 impl TorrentSession {
-    fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
+    pub(crate) fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
         self.torrents
             .get(id.as_str())
             .ok_or_else(|| EngineError::NotFound(id.clone()))
@@ -240,42 +273,10 @@ impl TorrentSession {
             }
             TorrentCommand::FilePriorities(pairs) => {
                 let files = session.files(key).map_err(|err| engine_error(err, id))?;
-                if files.is_empty() {
-                    return Err(EngineError::NoMetadata(id.clone()));
-                }
-                let count = u32::try_from(files.len()).unwrap_or(u32::MAX);
-                let mut priorities: Vec<u8> = files.iter().map(|f| f.priority).collect();
-                for (index, priority) in &pairs {
-                    if *index >= count {
-                        return Err(EngineError::InvalidFileIndex {
-                            index: *index,
-                            count,
-                        });
-                    }
-                    if *priority > MAX_PRIORITY {
-                        return Err(EngineError::InvalidArgument(format!(
-                            "file priority {priority} is out of range 0..=7"
-                        )));
-                    }
-                }
-                for (index, priority) in pairs {
-                    if let Some(slot) = priorities.get_mut(index as usize) {
-                        *slot = priority;
-                    }
-                }
+                let current: Vec<u8> = files.iter().map(|f| f.priority).collect();
+                let priorities = merged_priorities(id, current, &pairs)?;
                 lt(session.set_file_priorities(key, &priorities))?;
                 changes.file_priorities = Some(Value::from(priorities));
-            }
-            TorrentCommand::MoveStorage(path) => {
-                if !Path::new(&path).is_absolute() {
-                    return Err(EngineError::InvalidArgument(
-                        "the new storage path must be absolute".into(),
-                    ));
-                }
-                lt(session.move_storage(key, Path::new(&path)))?;
-            }
-            TorrentCommand::ConnectPeer(addr) => {
-                lt(session.connect_peer(key, addr.ip(), addr.port()))?
             }
             label @ (TorrentCommand::Category(_)
             | TorrentCommand::AddTags(_)
@@ -285,9 +286,10 @@ impl TorrentSession {
         }
         self.persist(id.clone(), changes);
         if announce {
-            let torrent = id.clone();
             self.publish(
-                revaer_messages::events::Event::TorrentUpdated { torrent },
+                Event::TorrentUpdated {
+                    torrent: id.clone(),
+                },
                 None,
             );
         }
@@ -321,53 +323,70 @@ impl TorrentSession {
 impl actix::Handler<AddTorrent> for TorrentSession {
     type Result = ResponseActFuture<Self, Result<TorrentSummary, EngineError>>;
 
+    #[tracing::instrument(name = "engine.add", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = tracing::field::Empty,
+    ))]
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
+        let span = tracing::Span::current();
         let row = match self.prepare_add(&msg) {
             Ok(row) => row,
             Err(err) => {
-                tracing::info!(request_id = ?msg.request_id, error = %err, "add refused");
+                tracing::info!(error = %err, "add refused");
                 return Box::pin(actix::fut::ready(Err(err)));
             }
         };
         let id = row.id.clone();
+        span.record("torrent.id", id.as_str());
         let request_id = msg.request_id.clone();
-        Box::pin(self.ledger.insert(row).into_actor(self).map(
-            move |inserted, actor, _ctx| {
-                let Some(tracked) = actor.torrents.get(&id).cloned() else {
-                    return Err(EngineError::Internal("torrent vanished while being added".into()));
-                };
-                if let Err(err) = inserted {
-                    // Nothing half-added: undo the session add.
-                    if let Some(session) = &actor.session {
-                        let _ = session.remove(&id, false);
+        Box::pin(
+            self.ledger
+                .insert(row)
+                .into_actor(self)
+                .map(move |inserted, actor, _ctx| {
+                    // The reply is built later, on the actor; keep the request's span.
+                    let _span = span.enter();
+                    let Some(tracked) = actor.torrents.get(&id).cloned() else {
+                        return Err(EngineError::Internal(
+                            "torrent vanished while being added".into(),
+                        ));
+                    };
+                    if let Err(err) = inserted {
+                        // Nothing half-added: undo the session add.
+                        if let Some(session) = &actor.session {
+                            let _ = session.remove(&id, false);
+                        }
+                        actor.torrents.remove(&id);
+                        return Err(err);
                     }
-                    actor.torrents.remove(&id);
-                    return Err(err);
-                }
-                tracing::info!(torrent.info_hash = %id, request_id = ?request_id, "torrent added");
-                // A first resume file at once: a crash or stop right after
-                // the add then needs no recheck, and a stop later only
-                // writes it again if it changed.
-                actor.request_resume(&id);
-                actor.publish(Event::TorrentAdded { torrent: tracked.id.clone(), name: tracked.name.clone() }, request_id);
-                Ok(summary(&tracked))
-            },
-        ))
+                    tracing::info!("torrent added");
+                    // A first resume file at once: a crash or stop right after
+                    // the add then needs no recheck, and a stop later only
+                    // writes it again if it changed.
+                    actor.request_resume(&id);
+                    actor.publish(
+                        Event::TorrentAdded {
+                            torrent: tracked.id.clone(),
+                            name: tracked.name.clone(),
+                        },
+                        request_id,
+                    );
+                    Ok(summary(&tracked))
+                }),
+        )
     }
 }
 
 impl Handler<ControlTorrent> for TorrentSession {
     type Result = Result<(), EngineError>;
 
+    #[tracing::instrument(name = "engine.control", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+    ))]
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
-        tracing::info!(
-            torrent.info_hash = %msg.id,
-            request_id = ?msg.request_id,
-            command = ?msg.command,
-            ok = outcome.is_ok(),
-            "torrent command"
-        );
+        tracing::info!(command = ?msg.command, ok = outcome.is_ok(), "torrent command");
         outcome
     }
 }
@@ -378,12 +397,19 @@ impl Handler<RemoveTorrent> for TorrentSession {
     /// The catalogue row goes first: if it cannot be deleted the torrent
     /// stays as it was (and its data with it), instead of coming back at
     /// the next start without its files.
+    #[tracing::instrument(name = "engine.remove", skip_all, fields(
+        request_id = msg.request_id.as_deref().unwrap_or_default(),
+        torrent.id = %msg.id,
+        delete_data = msg.delete_data,
+    ))]
     fn handle(&mut self, msg: RemoveTorrent, _ctx: &mut Self::Context) -> Self::Result {
         if let Err(err) = self.session().and_then(|_| self.tracked(&msg.id).map(drop)) {
             return Box::pin(actix::fut::ready(Err(err)));
         }
+        let span = tracing::Span::current();
         let deleted = self.ledger.delete(msg.id.to_string());
         Box::pin(deleted.into_actor(self).map(move |deleted, actor, _ctx| {
+            let _span = span.enter();
             deleted?;
             let id = msg.id;
             // Gone from the catalogue: from here on it must go everywhere.
@@ -396,7 +422,7 @@ impl Handler<RemoveTorrent> for TorrentSession {
             actor.last_progress.remove(id.as_str());
             actor.pending_resume.remove(id.as_str());
             actor.writer.remove(id.to_string());
-            tracing::info!(torrent.info_hash = %id, request_id = ?msg.request_id, delete_data = msg.delete_data, "torrent removed");
+            tracing::info!("torrent removed");
             actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
             Ok(())
         }))

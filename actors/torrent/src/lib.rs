@@ -12,6 +12,7 @@ mod alerts;
 mod catalogue;
 mod commands;
 mod gauges;
+mod internal;
 mod labels;
 mod ledger;
 mod listing;

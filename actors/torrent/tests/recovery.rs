@@ -49,9 +49,7 @@ async fn a_restarted_engine_finishes_without_downloading_everything_again() -> T
         .add(TorrentSource::File(seeder.torrent.clone()), options)
         .await?;
     let id = summary.id.clone();
-    first
-        .command(&id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    first.connect(&id, seeder.addr()).await?;
     let deadline = std::time::Instant::now() + support::TIMEOUT;
     while progress(&first, &id).await < 0.5 {
         assert!(
@@ -123,9 +121,7 @@ async fn corrupt_resume_data_is_detected_and_recovered_by_recheck() -> TestResul
         )
         .await?;
     let id = summary.id.clone();
-    first
-        .command(&id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    first.connect(&id, seeder.addr()).await?;
     first.wait_completed(&id).await?;
     first.addr.send(ShutdownEngine).await??;
     let resume_file = first.resume_dir.join(format!("{id}.fastresume"));

@@ -44,9 +44,7 @@ async fn downloads_a_torrent_file_from_a_loopback_peer() -> TestResult {
         .await?;
     assert_eq!(summary.id.as_str(), seeder.id);
     assert_eq!(summary.name, "payload");
-    engine
-        .command(&summary.id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    engine.connect(&summary.id, seeder.addr()).await?;
     engine.wait_completed(&summary.id).await?;
     same_files(&seeder, &engine.downloads, &[])?;
 
@@ -87,9 +85,7 @@ async fn downloads_by_magnet_fetching_metadata_from_the_peer() -> TestResult {
     let summary = engine
         .add(TorrentSource::Magnet(magnet), AddOptions::default())
         .await?;
-    engine
-        .command(&summary.id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    engine.connect(&summary.id, seeder.addr()).await?;
     let name = engine
         .wait_for(|e| match e {
             Event::MetadataReceived { torrent, name } if *torrent == summary.id => {
@@ -125,9 +121,7 @@ async fn deselected_files_are_not_downloaded() -> TestResult {
     let summary = engine
         .add(TorrentSource::File(seeder.torrent.clone()), options)
         .await?;
-    engine
-        .command(&summary.id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    engine.connect(&summary.id, seeder.addr()).await?;
     engine.wait_completed(&summary.id).await?;
     same_files(&seeder, &engine.downloads, &["sub/b.bin"])?;
 
@@ -176,9 +170,7 @@ async fn pause_resume_and_a_rate_limit_change_the_transfer() -> TestResult {
         .add(TorrentSource::File(seeder.torrent.clone()), options)
         .await?;
     let id: TorrentId = summary.id.clone();
-    engine
-        .command(&id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    engine.connect(&id, seeder.addr()).await?;
 
     let downloaded = |engine: &Engine| {
         let addr = engine.addr.clone();
@@ -213,9 +205,7 @@ async fn pause_resume_and_a_rate_limit_change_the_transfer() -> TestResult {
         .command(&id, TorrentCommand::Limits(TorrentLimits::default()))
         .await?;
     engine.command(&id, TorrentCommand::Resume).await?;
-    engine
-        .command(&id, TorrentCommand::ConnectPeer(seeder.addr()))
-        .await?;
+    engine.connect(&id, seeder.addr()).await?;
     engine.wait_completed(&id).await?;
     same_files(&seeder, &engine.downloads, &[])?;
     Ok(())

@@ -40,12 +40,30 @@ pub struct Cli {
     /// Seconds to wait for an answer (event streams: for silence).
     #[arg(long, default_value_t = 30.0, global = true)]
     pub timeout: f64,
+    /// Never colour; the NO_COLOR convention (set and not empty) does the same.
+    #[arg(
+        long,
+        env = "NO_COLOR",
+        global = true,
+        action = clap::ArgAction::SetTrue,
+        value_parser = set_and_not_empty,
+        // Why explicit: clap's default for a flag is "false", which this
+        // parser would read as "set".
+        default_value = ""
+    )]
+    pub no_color: bool,
     /// `human` tables, `json` (the API's body), `ndjson` (one JSON per line).
     #[arg(long, short = 'o', value_enum, default_value_t = Output::Human, global = true)]
     pub output: Output,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// NO_COLOR counts when set to anything but the empty string, "0" and
+/// "false" included (<https://no-color.org>).
+fn set_and_not_empty(value: &str) -> Result<bool, std::convert::Infallible> {
+    Ok(!value.is_empty())
 }
 
 /// Output formats.

@@ -21,7 +21,7 @@ use crate::output::Out;
 fn main() -> ExitCode {
     // clap prints its own errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
-    let out = Out::new(cli.output);
+    let out = Out::new(cli.output, cli.no_color);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

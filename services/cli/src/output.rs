@@ -19,17 +19,21 @@ use crate::exit::CliError;
 pub struct Out {
     /// The format.
     pub format: Output,
-    /// Colour on stdout (a terminal, and `NO_COLOR` unset or empty).
+    /// Colour on stdout (a terminal, and no `--no-color`/`NO_COLOR`).
     pub color: bool,
+    /// Colour allowed at all (progress bars on stderr).
+    pub may_color: bool,
 }
 
 impl Out {
-    /// Decides colour from the environment.
-    pub fn new(format: Output) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    /// Colour only on a terminal, and never with `no_color` (which clap
+    /// also takes from `NO_COLOR`: the CLI reads its environment only
+    /// through its declared arguments).
+    pub fn new(format: Output, no_color: bool) -> Self {
         Self {
             format,
             color: std::io::stdout().is_terminal() && !no_color,
+            may_color: !no_color,
         }
     }
 

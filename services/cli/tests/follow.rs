@@ -6,7 +6,7 @@ mod support;
 
 use libtorrent_sys::testing::Seeder;
 use revaer_domain::torrent::{TorrentDetail, TorrentId};
-use revaer_messages::engine::{ControlTorrent, TorrentCommand};
+use revaer_messages::engine::ConnectPeer;
 use std::time::Duration;
 use support::tail::Running;
 use support::{command, expect, Server, TestResult, WAIT};
@@ -24,10 +24,9 @@ async fn dial_until_exit(
         if let Some(code) = follower.exited()? {
             return Ok(code);
         }
-        let dial = ControlTorrent {
+        let dial = ConnectPeer {
             id: id.clone(),
-            command: TorrentCommand::ConnectPeer(seeder.addr()),
-            request_id: None,
+            peer: seeder.addr(),
         };
         let _ = server.running()?.engine.send(dial).await;
         if tokio::time::Instant::now() > deadline {

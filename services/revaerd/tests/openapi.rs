@@ -75,7 +75,6 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/api/v2/torrents/deleteTags"),
     ("post", "/api/v2/torrents/addTags"),
     ("post", "/api/v2/torrents/removeTags"),
-    ("post", "/api/v2/torrents/addPeers"),
     ("get", "/api/v2/sync/maindata"),
     ("get", "/api/v2/transfer/info"),
     ("get", "/api/v2/transfer/downloadLimit"),

@@ -147,7 +147,7 @@ async fn stop_start_limits_and_rename_show_in_both_faces() -> TestResult {
 }
 
 #[actix_rt::test]
-async fn file_priorities_location_and_delete_with_files() -> TestResult {
+async fn file_priorities_refused_location_and_delete_with_files() -> TestResult {
     let t = TorrentServer::start().await?;
     let hash = seeding(&t, "Files").await?;
     t.qbit_ok(
@@ -187,22 +187,17 @@ async fn file_priorities_location_and_delete_with_files() -> TestResult {
         .qbit_post(
             "torrents/setLocation",
             &t.qbit(),
-            &[("hashes", &hash), ("location", "/tmp/elsewhere")],
+            &[
+                ("hashes", &hash),
+                ("location", &t.extra().to_string_lossy()),
+            ],
         )
         .await?;
-    plain(res, 400).await?;
-    let extra = t.extra().join("moved");
-    std::fs::create_dir_all(&extra)?;
-    let target = extra.to_string_lossy().into_owned();
-    t.qbit_ok(
-        "torrents/setLocation",
-        &[("hashes", &hash), ("location", &target)],
-    )
-    .await?;
-    let moved = t
-        .qbit_wait(&hash, "moved", |v| v["save_path"] == target.as_str())
-        .await?;
-    assert_eq!(moved["content_path"], format!("{target}/Files"));
+    let message = plain(res, 409).await?;
+    assert!(message.contains("post-processing"), "{message}");
+    let data = t.downloads().join("Files");
+    let info = t.qbit_torrent(&hash).await?;
+    assert_eq!(info["content_path"], data.to_string_lossy().as_ref());
 
     t.qbit_ok(
         "torrents/delete",
@@ -211,7 +206,7 @@ async fn file_priorities_location_and_delete_with_files() -> TestResult {
     .await?;
     assert!(t.qbit_info(&format!("?hashes={hash}")).await?.is_empty());
     let deadline = tokio::time::Instant::now() + WAIT;
-    while extra.join("Files").exists() {
+    while data.exists() {
         if tokio::time::Instant::now() > deadline {
             return Err("data still on disk".into());
         }

@@ -3,13 +3,14 @@
 use actix::dev::ToEnvelope;
 use actix::{Actor, Addr, Handler, Recipient};
 use revaer_messages::config::ConfigSnapshot;
-use revaer_messages::engine::{ControlTorrent, GetTorrent};
+use revaer_messages::engine::{ControlTorrent, GetTorrent, MoveStorage};
 use revaer_messages::events::Publish;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::hub::Subscribe;
 use revaer_schema::PgPool;
 use std::sync::Arc;
 
+use crate::engine_link::EngineLink;
 use crate::fs::{FileSystem, RealFs};
 use crate::metrics::FsopsMetrics;
 use crate::runner::RetryPolicy;
@@ -31,7 +32,7 @@ pub struct FsopsOptions {
     /// The hub to hear `completed` events from.
     pub hub: Option<Recipient<Subscribe>>,
     /// The engine, told to move storage in move mode.
-    pub engine: Option<Recipient<ControlTorrent>>,
+    pub engine: Option<EngineLink>,
     /// The engine, asked for a finished torrent's files.
     pub engine_query: Option<Recipient<GetTorrent>>,
     /// The EXDEV seam (tests substitute it).
@@ -75,12 +76,13 @@ impl FsopsOptions {
     where
         H: Actor + Handler<Publish> + Handler<Subscribe>,
         H::Context: ToEnvelope<H, Publish> + ToEnvelope<H, Subscribe>,
-        E: Actor + Handler<ControlTorrent> + Handler<GetTorrent>,
-        E::Context: ToEnvelope<E, ControlTorrent> + ToEnvelope<E, GetTorrent>,
+        E: Actor + Handler<ControlTorrent> + Handler<MoveStorage> + Handler<GetTorrent>,
+        E::Context:
+            ToEnvelope<E, ControlTorrent> + ToEnvelope<E, MoveStorage> + ToEnvelope<E, GetTorrent>,
     {
         self.events = Some(hub.clone().recipient());
         self.hub = Some(hub.clone().recipient());
-        self.engine = Some(engine.clone().recipient());
+        self.engine = Some(EngineLink::of(engine));
         self.engine_query = Some(engine.clone().recipient());
     }
 }

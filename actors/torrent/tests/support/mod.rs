@@ -6,22 +6,22 @@
 // different subset, so "unused" is true in some binaries and not others.
 #![allow(dead_code)]
 
-use actix::{Actor, Addr, Context, Handler};
+use actix::Addr;
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddOptions as EngineAdd, AddTorrent, ControlTorrent, EngineError, TorrentCommand, TorrentSource,
+    AddOptions as EngineAdd, AddTorrent, ConnectPeer, ControlTorrent, EngineError, TorrentCommand,
+    TorrentSource,
 };
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::HealthBoard;
 use revaer_messages::torrent::{TorrentId, TorrentSummary};
-use revaer_schema::models::config;
 use revaer_schema::testing::TestDatabase;
+use revaer_testkit::{collect, EventLog};
 use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 /// The payload generator, hashing and the loopback seeder are shared with
 /// the libtorrent-sys and server tests.
@@ -34,24 +34,10 @@ pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 /// Upper bound of any wait in these tests.
 pub const TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Forwards published events to the test.
-pub struct Collector(pub mpsc::UnboundedSender<Event>);
-
-impl Actor for Collector {
-    type Context = Context<Self>;
-}
-
-impl Handler<Publish> for Collector {
-    type Result = ();
-    fn handle(&mut self, msg: Publish, _: &mut Context<Self>) {
-        let _ = self.0.send(msg.event);
-    }
-}
-
 /// The engine under test and what it needs.
 pub struct Engine {
     pub addr: Addr<TorrentSession>,
-    pub events: mpsc::UnboundedReceiver<Event>,
+    pub events: EventLog,
     pub metrics: EngineMetrics,
     pub health: HealthBoard,
     pub downloads: PathBuf,
@@ -64,15 +50,8 @@ pub fn snapshot(
     db: &TestDatabase,
     root: &Path,
 ) -> Result<ConfigSnapshot, Box<dyn std::error::Error>> {
-    let mut conn = db.connect()?;
-    let mut snapshot = config::load_snapshot(&mut conn)?;
-    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
+    let mut snapshot = revaer_testkit::active_loopback_snapshot(db)?;
     let engine = &mut snapshot.engine_profile;
-    engine.listen_interface = "127.0.0.1".into();
-    engine.listen_port = 0;
-    engine.dht = false;
-    engine.lsd = false;
-    engine.pex = false;
     engine.max_active = -1;
     engine.download_root = root.join("downloads").to_string_lossy().into_owned();
     engine.resume_dir = root.join("resume").to_string_lossy().into_owned();
@@ -98,8 +77,7 @@ impl Engine {
         let metrics = EngineMetrics::register(&registry)?;
         let health = HealthBoard::default();
         let pool = revaer_schema::pool::build_pool(db.url(), 4)?;
-        let (tx, events) = mpsc::unbounded_channel();
-        let collector = Collector(tx).start();
+        let (collector, events) = collect::<Publish>();
         health.announce_to(collector.clone().recipient());
         let mut options = EngineOptions::new(
             pool,
@@ -114,7 +92,7 @@ impl Engine {
         let addr = actix::Supervisor::start(move |_| TorrentSession::new(options));
         Ok(Self {
             addr,
-            events,
+            events: EventLog(events),
             metrics,
             health,
             downloads: PathBuf::from(&snapshot.engine_profile.download_root),
@@ -181,20 +159,23 @@ impl Engine {
         Ok(())
     }
 
+    /// Dials a peer for a torrent (not an API action).
+    pub async fn connect(&self, id: &TorrentId, peer: std::net::SocketAddr) -> TestResult {
+        self.addr
+            .send(ConnectPeer {
+                id: id.clone(),
+                peer,
+            })
+            .await??;
+        Ok(())
+    }
+
     /// Waits for the first event matching `pick`.
     pub async fn wait_for<T>(
         &mut self,
-        mut pick: impl FnMut(&Event) -> Option<T>,
+        pick: impl FnMut(&Event) -> Option<T>,
     ) -> Result<T, Box<dyn std::error::Error>> {
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
-        loop {
-            let event = tokio::time::timeout_at(deadline, self.events.recv())
-                .await?
-                .ok_or("event channel closed")?;
-            if let Some(found) = pick(&event) {
-                return Ok(found);
-            }
-        }
+        self.events.wait_for(pick).await
     }
 
     /// Waits for completion, re-dialling the peer every few seconds: after a
@@ -207,11 +188,14 @@ impl Engine {
     ) -> TestResult {
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         loop {
-            let _ = self.command(id, TorrentCommand::ConnectPeer(peer)).await;
+            let _ = self.connect(id, peer).await;
             let until = (tokio::time::Instant::now() + Duration::from_secs(3)).min(deadline);
             loop {
-                match tokio::time::timeout_at(until, self.events.recv()).await {
-                    Ok(Some(Event::Completed { torrent, .. })) if torrent == *id => return Ok(()),
+                match tokio::time::timeout_at(until, self.events.0.recv()).await {
+                    Ok(Some(Publish {
+                        event: Event::Completed { torrent, .. },
+                        ..
+                    })) if torrent == *id => return Ok(()),
                     Ok(Some(_)) => continue,
                     Ok(None) => return Err("event channel closed".into()),
                     Err(_) => break,

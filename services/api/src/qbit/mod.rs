@@ -181,7 +181,6 @@ fn configure_torrents(cfg: &mut web::ServiceConfig) {
             "/api/v2/torrents/toggleSequentialDownload",
             act::toggle_sequential,
         ))
-        .service(write("/api/v2/torrents/addPeers", act::add_peers))
         .service(write("/api/v2/torrents/setAutoManagement", act::accepted))
         .service(write("/api/v2/torrents/setSuperSeeding", act::accepted))
         .service(write(
@@ -245,7 +244,6 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         torrents_actions::rename,
         torrents_actions::file_prio,
         torrents_actions::toggle_sequential,
-        torrents_actions::add_peers,
         torrents_actions::accepted,
         labels::categories,
         labels::create_category,

@@ -1,7 +1,7 @@
 //! Lifecycle and settings of torrents named by `hashes` (`|`-separated or
 //! `all`): delete, stop/start (and the older pause/resume), recheck,
-//! reannounce, force start, queue priorities, location, name, file
-//! priorities (limits: `torrents_limits`).
+//! reannounce, force start, queue priorities, location (refused), name,
+//! file priorities (limits: `torrents_limits`).
 //!
 //! Rules: each becomes the engine command `/v1` sends for the same intent;
 //! hashes the engine does not know are skipped, as qBittorrent does; the
@@ -19,12 +19,10 @@ use revaer_messages::TorrentId;
 
 use crate::engine;
 use crate::extract::ReqId;
-use crate::labels::allowed_roots;
 use crate::qbit::form::{Hashes, Params};
 use crate::qbit::response::{self, QbitError};
 use crate::qbit::torrents_read::{handles, summaries, summary, UNKNOWN_HASH};
 use crate::qbit::view;
-use crate::routes::torrents_add::inside;
 use crate::state::ApiState;
 
 /// The summaries of the torrents `hashes` names (unknown ones left out).
@@ -163,30 +161,21 @@ pub async fn queue_priority(state: web::Data<ApiState>) -> Result<HttpResponse, 
     Err(QbitError::conflict(message))
 }
 
-/// Moves torrents' data (`location`, inside the download root or
-/// `fs_policy.allow_paths`).
+/// Moving torrents' data is post-processing's job (FsOps places finished
+/// payloads and the engine follows them): `setLocation` is refused with
+/// `409` after its parameters are checked.
 #[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/setLocation",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `location`"),
-    responses((status = 200, description = "Moving (empty body)", body = String, content_type = "text/plain"),
-        (status = 400, description = "Empty or outside the allowed roots", body = String, content_type = "text/plain")))]
-pub async fn set_location(
-    state: web::Data<ApiState>,
-    params: Params,
-    request_id: ReqId,
-) -> Result<HttpResponse, QbitError> {
-    let location = params
+    responses((status = 409, description = "Not supported: FsOps moves data", body = String, content_type = "text/plain"),
+        (status = 400, description = "Missing parameter", body = String, content_type = "text/plain")))]
+pub async fn set_location(params: Params) -> Result<HttpResponse, QbitError> {
+    params.hashes()?;
+    params
         .text("location")
-        .ok_or_else(|| QbitError::missing("location"))?
-        .to_string();
-    if !inside(&location, &allowed_roots(&state.snapshot())) {
-        return Err(QbitError::bad_request(
-            "location must be an absolute path inside the download root or fs_policy.allow_paths",
-        ));
-    }
-    for_each(&state, &params, &request_id, |_| {
-        Some(TorrentCommand::MoveStorage(location.clone()))
-    })
-    .await
+        .ok_or_else(|| QbitError::missing("location"))?;
+    Err(QbitError::conflict(
+        "Revaer moves data only through post-processing (fs_policy); setLocation is not supported",
+    ))
 }
 
 /// Renames a torrent (its display name).
@@ -300,50 +289,4 @@ pub async fn toggle_sequential(
 pub async fn accepted(params: Params) -> Result<HttpResponse, QbitError> {
     params.hashes()?;
     Ok(response::done())
-}
-
-/// Connects torrents to peers (`peers`: `|`-separated `ip:port`, IPv6 as
-/// `[ip]:port`); answers `{hash: {added, failed}}` as qBittorrent does.
-#[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/addPeers",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `peers`"),
-    responses((status = 200, description = "Object hash → {added, failed}", body = Object),
-        (status = 400, description = "A peer is not ip:port", body = String, content_type = "text/plain")))]
-pub async fn add_peers(
-    state: web::Data<ApiState>,
-    params: Params,
-    request_id: ReqId,
-) -> Result<HttpResponse, QbitError> {
-    let mut peers = Vec::new();
-    for raw in params
-        .require("peers")?
-        .split('|')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        let peer: std::net::SocketAddr = raw
-            .parse()
-            .map_err(|_| QbitError::bad_request(format!("Peer {raw} is not valid")))?;
-        peers.push(peer);
-    }
-    let handles = handles(&state)?;
-    let mut results = serde_json::Map::new();
-    for torrent in named(&state, &params).await? {
-        let (mut added, mut failed) = (0, 0);
-        for peer in &peers {
-            let control = ControlTorrent {
-                id: torrent.id.clone(),
-                command: TorrentCommand::ConnectPeer(*peer),
-                request_id: request_id.0.clone(),
-            };
-            match engine::call(&handles.control, control).await {
-                Ok(()) => added += 1,
-                Err(_) => failed += 1,
-            }
-        }
-        results.insert(
-            torrent.id.to_string(),
-            serde_json::json!({"added": added, "failed": failed}),
-        );
-    }
-    response::json(&results)
 }

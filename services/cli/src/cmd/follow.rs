@@ -149,8 +149,7 @@ async fn track(
     } else {
         ProgressDrawTarget::hidden()
     });
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let template = if no_color {
+    let template = if !out.may_color {
         "{prefix} [{bar:30}] {msg}"
     } else {
         "{prefix:.bold} [{bar:30.cyan/blue}] {msg}"

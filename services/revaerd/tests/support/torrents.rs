@@ -4,7 +4,7 @@
 //! beyond loopback: the engine listens on 127.0.0.1 with DHT/LSD/PEX off,
 //! the seeder too, and trackers in generated torrents point at loopback.
 
-use revaer_messages::engine::{ControlTorrent, TorrentCommand};
+use revaer_messages::engine::ConnectPeer;
 use revaer_messages::TorrentId;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -161,10 +161,9 @@ impl TorrentServer {
         self.server
             .running
             .engine
-            .send(ControlTorrent {
+            .send(ConnectPeer {
                 id: TorrentId::parse(id)?,
-                command: TorrentCommand::ConnectPeer(peer),
-                request_id: None,
+                peer,
             })
             .await??;
         Ok(())

@@ -1,0 +1,1 @@
+"""ops/bench/compare: Revaer side by side with qBittorrent-nox and Transmission."""
