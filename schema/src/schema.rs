@@ -98,6 +98,9 @@ diesel::table! {
         umask -> Nullable<Text>,
         allow_paths -> Jsonb,
         updated_at -> Timestamptz,
+        allow_special_modes -> Bool,
+        extract_max_ratio -> Int4,
+        extract_min_free_bytes -> Int8,
     }
 }
 

@@ -76,5 +76,15 @@ fn a_fresh_database_holds_the_shipped_engine_defaults() -> Result<(), Box<dyn st
         revaer_domain::config::EngineProfile::default(),
         "the migrations' column defaults and EngineProfile::default() agree"
     );
+    let fs = snapshot.fs_policy;
+    assert!(!fs.allow_special_modes, "special modes are opt-in");
+    assert_eq!(
+        (fs.extract_max_ratio, fs.extract_min_free_bytes),
+        (
+            revaer_domain::config::FsPolicy::DEFAULT_EXTRACT_MAX_RATIO,
+            revaer_domain::config::FsPolicy::DEFAULT_EXTRACT_MIN_FREE_BYTES
+        ),
+        "the extraction limits' column defaults and the domain's agree"
+    );
     Ok(())
 }

@@ -287,6 +287,23 @@ pub struct FsPolicy {
     pub umask: Option<String>,
     /// Every FsOps source and destination must lie under one of these.
     pub allow_paths: Vec<String>,
+    /// Whether `chmod_file`/`chmod_dir` may carry setuid, setgid or sticky
+    /// bits (refused by default: any key could otherwise plant a setuid
+    /// file when revaerd runs as root).
+    pub allow_special_modes: bool,
+    /// A job may extract at most this many times the torrent's size
+    /// (0: no limit); an archive bomb fails the job instead of the disk.
+    pub extract_max_ratio: i32,
+    /// Extraction fails the job rather than leave the target filesystem
+    /// with less free space than this, in bytes (0: no margin).
+    pub extract_min_free_bytes: i64,
+}
+
+impl FsPolicy {
+    /// Default of [`FsPolicy::extract_max_ratio`].
+    pub const DEFAULT_EXTRACT_MAX_RATIO: i32 = 4;
+    /// Default of [`FsPolicy::extract_min_free_bytes`]: 1 GiB.
+    pub const DEFAULT_EXTRACT_MIN_FREE_BYTES: i64 = 1 << 30;
 }
 
 /// The whole runtime configuration at one settings revision.
@@ -312,5 +329,18 @@ impl ConfigSnapshot {
     /// The category named `name`, if it exists.
     pub fn category(&self, name: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.name == name)
+    }
+}
+
+impl ConfigSnapshot {
+    /// Where torrents may be saved: the download root and every
+    /// `fs_policy.allow_paths` entry (see `rules::paths::contain`).
+    pub fn save_roots(&self) -> Vec<&str> {
+        self.fs_policy
+            .allow_paths
+            .iter()
+            .map(String::as_str)
+            .chain([self.engine_profile.download_root.as_str()])
+            .collect()
     }
 }

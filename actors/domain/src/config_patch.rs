@@ -10,10 +10,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::net::IpAddr;
-use std::path::Path;
 
 use crate::config::{AppProfile, ConfigSnapshot, EngineProfile, FsPolicy};
+use crate::rules::text::{has_control, refuse_control};
 use crate::InvalidParam;
+
+/// Longest feature flag name, in characters.
+const MAX_FEATURE_NAME: usize = 64;
 
 /// Fields the config API never changes, whatever `immutable_keys` says:
 /// `mode` moves only through the setup flow, and `immutable_keys` itself is
@@ -228,11 +231,14 @@ pub fn validate_app_profile(app: &AppProfile) -> Vec<InvalidParam> {
         ));
     }
     for (name, value) in &app.features {
-        if !value.is_boolean() {
+        let pointer = format!("/app_profile/features/{}", escape(name));
+        if name.is_empty() || name.chars().count() > MAX_FEATURE_NAME || has_control(name) {
             errors.push(InvalidParam::new(
-                format!("/app_profile/features/{}", escape(name)),
-                "feature flags are booleans",
+                pointer,
+                "feature flag names are 1 to 64 printable characters",
             ));
+        } else if !value.is_boolean() {
+            errors.push(InvalidParam::new(pointer, "feature flags are booleans"));
         }
     }
     errors
@@ -321,19 +327,37 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
 pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
     check_absolute(&mut errors, "/fs_policy/library_root", &fs.library_root);
+    let mode_max = max_mode(fs.allow_special_modes);
     for (pointer, value, max) in [
-        ("/fs_policy/chmod_file", &fs.chmod_file, 0o7777),
-        ("/fs_policy/chmod_dir", &fs.chmod_dir, 0o7777),
+        ("/fs_policy/chmod_file", &fs.chmod_file, mode_max),
+        ("/fs_policy/chmod_dir", &fs.chmod_dir, mode_max),
         ("/fs_policy/umask", &fs.umask, 0o777),
     ] {
         if let Some(text) = value {
             if parse_octal(text).is_none_or(|mode| mode > max) {
+                let special = if max == 0o777 && pointer != "/fs_policy/umask" {
+                    " (setuid, setgid and sticky bits need fs_policy.allow_special_modes)"
+                } else {
+                    ""
+                };
                 errors.push(InvalidParam::new(
                     pointer,
-                    format!("must be an octal mode up to {max:o}, e.g. \"644\""),
+                    format!("must be an octal mode up to {max:o}, e.g. \"644\"{special}"),
                 ));
             }
         }
+    }
+    if !(0..=1000).contains(&fs.extract_max_ratio) {
+        errors.push(InvalidParam::new(
+            "/fs_policy/extract_max_ratio",
+            "must be between 0 (no limit) and 1000",
+        ));
+    }
+    if !(0..=MAX_FREE_MARGIN).contains(&fs.extract_min_free_bytes) {
+        errors.push(InvalidParam::new(
+            "/fs_policy/extract_min_free_bytes",
+            "must be between 0 (no margin) and 2^50 bytes",
+        ));
     }
     for (pointer, value) in [
         ("/fs_policy/owner", &fs.owner),
@@ -342,7 +366,9 @@ pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
         if let Some(text) = value {
             if text.is_empty()
                 || text.len() > 64
-                || text.chars().any(|c| c.is_whitespace() || c == ':')
+                || text
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == ':')
             {
                 errors.push(InvalidParam::new(
                     pointer,
@@ -363,16 +389,29 @@ pub fn validate_fs_policy(fs: &FsPolicy) -> Vec<InvalidParam> {
         ("cleanup_drop", &fs.cleanup_drop),
     ] {
         for (index, glob) in globs.iter().enumerate() {
+            let pointer = format!("/fs_policy/{name}/{index}");
             if glob.trim().is_empty() {
-                errors.push(InvalidParam::new(
-                    format!("/fs_policy/{name}/{index}"),
-                    "glob must not be empty",
-                ));
+                errors.push(InvalidParam::new(pointer, "glob must not be empty"));
+            } else {
+                refuse_control(&mut errors, &pointer, glob);
             }
         }
     }
     errors
 }
+
+/// Largest `chmod_file`/`chmod_dir` mode: the permission bits only, unless
+/// special bits (setuid 4000, setgid 2000, sticky 1000) are opted into.
+pub fn max_mode(allow_special_modes: bool) -> u32 {
+    if allow_special_modes {
+        0o7777
+    } else {
+        0o777
+    }
+}
+
+/// Largest `extract_min_free_bytes` (1 PiB), far above any disk.
+const MAX_FREE_MARGIN: i64 = 1 << 50;
 
 /// Parses an octal permission string such as `"0644"` or `"755"`.
 pub fn parse_octal(text: &str) -> Option<u32> {
@@ -395,15 +434,8 @@ fn check_name(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
 /// Paths stored in the configuration must be absolute and free of `..`, so
 /// that every later allow-list check compares like with like.
 pub fn check_absolute(errors: &mut Vec<InvalidParam>, pointer: &str, value: &str) {
-    let path = Path::new(value);
-    let traverses = path
-        .components()
-        .any(|c| matches!(c, std::path::Component::ParentDir));
-    if value.is_empty() || !path.is_absolute() || traverses || value.contains('\0') {
-        errors.push(InvalidParam::new(
-            pointer,
-            "must be an absolute path without '..'",
-        ));
+    if let Err(err) = crate::rules::paths::check_lexical(value) {
+        errors.push(InvalidParam::new(pointer, err.to_string()));
     }
 }
 
@@ -446,6 +478,9 @@ mod tests {
                 group: None,
                 umask: Some("022".into()),
                 allow_paths: vec!["/srv".into()],
+                allow_special_modes: false,
+                extract_max_ratio: 4,
+                extract_min_free_bytes: 1 << 30,
             },
             categories: Vec::new(),
             tags: Vec::new(),

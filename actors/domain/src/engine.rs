@@ -27,9 +27,15 @@ pub enum EngineError {
     /// A file index is outside the torrent's file list.
     #[error("file index {index} out of range (torrent has {count} files)")]
     InvalidFileIndex { index: u32, count: u32 },
-    /// Any other invalid argument (priority out of range, bad path, ...).
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
+    /// An option the engine refuses; `argument` says which, so callers can
+    /// point at it without reading the message.
+    #[error("invalid argument: {message}")]
+    InvalidArgument {
+        /// The refused option.
+        argument: Argument,
+        /// Why, for people.
+        message: String,
+    },
     /// The operation needs metadata the torrent does not have yet.
     #[error("torrent {0} has no metadata yet")]
     NoMetadata(TorrentId),
@@ -39,6 +45,33 @@ pub enum EngineError {
     /// libtorrent or storage failed unexpectedly.
     #[error("engine failure: {0}")]
     Internal(String),
+}
+
+/// The option an [`EngineError::InvalidArgument`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argument {
+    /// `save_path` (or a storage move's target).
+    SavePath,
+    /// `category`.
+    Category,
+    /// Per-file priorities.
+    FilePriorities,
+    /// Rate limits.
+    Limits,
+    /// The torrent's own name (from its metadata or the magnet's `dn`).
+    Name,
+    /// Something libtorrent refused without saying which option.
+    Other,
+}
+
+impl EngineError {
+    /// An [`EngineError::InvalidArgument`] about `argument`.
+    pub fn invalid(argument: Argument, message: impl Into<String>) -> Self {
+        Self::InvalidArgument {
+            argument,
+            message: message.into(),
+        }
+    }
 }
 
 /// Where a new torrent comes from.

@@ -23,7 +23,9 @@ pub enum Event {
         torrent: TorrentId,
         files: Vec<TorrentFile>,
     },
-    /// Transfer progress (coalesced to at most 10 per second per torrent).
+    /// Transfer progress: at most one per torrent per second; the latest
+    /// figures always follow (at once with a state change, otherwise within
+    /// a second of the last update).
     Progress {
         torrent: TorrentId,
         progress: f64,

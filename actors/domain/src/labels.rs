@@ -1,9 +1,11 @@
 //! Categories and tags: the named sets torrents are labelled from.
 //!
-//! Rules (qBittorrent's, so its WebAPI clients find what they expect):
-//! - a category name is 1 to 128 printable characters, does not start or
-//!   end with `/` and has no empty segment (`a//b`); `/` separates
-//!   subcategories (`tv/hd`);
+//! Rules:
+//! - a category name follows the category rule every component applies
+//!   (`rules::category`: one plain folder name, since a category becomes a
+//!   library folder), and is stored exactly as given (no surrounding
+//!   whitespace); qBittorrent's subcategories (`tv/hd`) are therefore not
+//!   offered;
 //! - a tag is 1 to 128 printable characters, not blank, without `,` (lists
 //!   of tags are comma-separated on the wire);
 //! - a category may name a save path: the default save path of torrents
@@ -11,6 +13,8 @@
 //!   allow-list question the API answers, like any save path.
 
 use serde::{Deserialize, Serialize};
+
+use crate::rules::category::Category as CategoryRule;
 use utoipa::ToSchema;
 
 /// Longest category or tag, in characters.
@@ -34,13 +38,13 @@ fn printable(label: &str) -> bool {
 
 /// Why `name` is not a valid category name, if it is not.
 pub fn category_name_problem(name: &str) -> Option<String> {
-    if !printable(name) {
-        return Some(format!("must be 1 to {MAX_LABEL} printable characters"));
+    match CategoryRule::parse(name) {
+        Err(err) => Some(err.to_string()),
+        Ok(parsed) if parsed.as_str() != name => {
+            Some("must not start or end with whitespace".into())
+        }
+        Ok(_) => None,
     }
-    if name.starts_with('/') || name.ends_with('/') || name.contains("//") {
-        return Some("must not start or end with `/` nor contain `//`".into());
-    }
-    None
 }
 
 /// Why `tag` is not a valid tag, if it is not.
@@ -69,18 +73,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn category_names_follow_qbittorrent() {
-        for good in ["tv", "tv/hd", "Films 2024", "a/b/c"] {
+    fn category_names_are_plain_folder_names() {
+        for good in ["tv", "Films 2024", "tv-sonarr"] {
             assert_eq!(category_name_problem(good), None, "{good}");
         }
+        let long = "x".repeat(129);
         for bad in [
-            "",
-            "  ",
-            "/tv",
-            "tv/",
-            "tv//hd",
-            "a\u{7}b",
-            &"x".repeat(129),
+            "", "  ", "/tv", "tv/hd", "a\\b", ".hidden", " tv", "a\u{7}b", &long,
         ] {
             assert!(category_name_problem(bad).is_some(), "{bad:?}");
         }

@@ -15,6 +15,7 @@ pub mod fsops;
 pub mod health;
 pub mod labels;
 pub mod listing;
+pub mod rules;
 pub mod share_limits;
 pub mod torrent;
 

@@ -22,6 +22,9 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 use crate::buffer::{Replay, ReplayBuffer};
 use crate::metrics::HubMetrics;
 
+/// Events the hub's mailbox holds before `try_send` publishers are refused.
+pub const MAILBOX_CAPACITY: usize = 16_384;
+
 /// Sizes of the hub's queues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HubConfig {
@@ -50,7 +53,8 @@ struct Subscriber {
 }
 
 /// The SSE fan-out hub. Start it with `Supervisor::start` or `.start()`;
-/// publishers should use `do_send(Publish)` so they never wait.
+/// publishers should use `try_send(Publish)` (bounded by `MAILBOX_CAPACITY`)
+/// or `do_send` for rare events, so they never wait.
 #[derive(Debug)]
 pub struct EventHub {
     subscriber_queue: usize,
@@ -201,7 +205,10 @@ impl EventHub {
 impl Actor for EventHub {
     type Context = Context<Self>;
 
-    fn started(&mut self, _ctx: &mut Self::Context) {
+    fn started(&mut self, ctx: &mut Self::Context) {
+        // Publishers that use `try_send` are refused past this many queued
+        // events (actix's default of 16 would refuse a burst of one tick).
+        ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
         tracing::info!(latest_id = self.buffer.latest_id(), "event hub started");
     }
 }

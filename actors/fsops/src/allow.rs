@@ -7,8 +7,12 @@
 //! ancestor and append the rest, which is made of plain names (the plan
 //! refuses `..`). Checks run before a job touches anything and again at the
 //! start of every step, so a symlink swapped in between runs is caught too.
+//! The resolution of a path that does not exist yet is the domain's
+//! (`revaer_domain::rules::paths::resolve`), shared with the save-path
+//! check of the API and the engine.
 
-use std::path::{Component, Path, PathBuf};
+use revaer_domain::rules::paths;
+use std::path::{Path, PathBuf};
 
 use crate::error::{StepError, StepResult};
 
@@ -43,36 +47,12 @@ impl AllowList {
         Ok(canonical)
     }
 
-    /// Checks a path that may not exist yet; returns where it would be.
+    /// Checks a path that may not exist yet; returns where it would be
+    /// (resolved as the engine resolves save paths:
+    /// `revaer_domain::rules::paths::resolve`).
     pub fn target(&self, path: &Path, what: &str) -> StepResult<PathBuf> {
-        let mut existing = path.to_path_buf();
-        let mut rest = Vec::new();
-        while std::fs::symlink_metadata(&existing).is_err() {
-            match (existing.file_name(), existing.parent()) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent.to_path_buf();
-                }
-                _ => {
-                    return Err(StepError::Refused(format!(
-                        "{what} {} has no existing ancestor",
-                        path.display()
-                    )))
-                }
-            }
-        }
-        let mut resolved = std::fs::canonicalize(&existing)
-            .map_err(|err| StepError::io(&format!("cannot resolve {what}"), &existing, err))?;
-        for name in rest.iter().rev() {
-            let component = Path::new(name);
-            if !matches!(component.components().next(), Some(Component::Normal(_))) {
-                return Err(StepError::Refused(format!(
-                    "{what} {} contains a non-plain segment",
-                    path.display()
-                )));
-            }
-            resolved.push(name);
-        }
+        let resolved = paths::resolve(path)
+            .map_err(|err| StepError::Refused(format!("{what} {}: {err}", path.display())))?;
         self.contains(&resolved, path, what)?;
         Ok(resolved)
     }

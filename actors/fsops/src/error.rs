@@ -2,9 +2,11 @@
 //! whether retrying can help.
 //!
 //! Policy: a refusal (allow-list, traversal, foreign destination), an
-//! unsupported archive and an invalid plan are *permanent*: the job fails at
-//! once and stays failed until retried on demand. Everything else (I/O, the
-//! database, the engine) is *transient* and retried with backoff. Messages
+//! unsupported, corrupt or self-contradicting archive (extracting the same
+//! bytes again gives the same error), an exceeded extraction limit and an
+//! invalid plan are *permanent*: the job fails at once and stays failed
+//! until retried on demand. Everything else (I/O, the database, the engine)
+//! is *transient* and retried with backoff. Messages
 //! are short and name the path involved; they end up in `fs_jobs.last_error`,
 //! in `fsops_failed` events and in logs, never in an HTTP body verbatim.
 
@@ -41,7 +43,8 @@ pub enum StepError {
         #[source]
         source: std::io::Error,
     },
-    /// The archive could not be read (corrupt, truncated, missing volume).
+    /// The archive cannot be extracted as it is: corrupt or truncated, or
+    /// its members contradict each other (a file `d`, then `d/x`).
     #[error("cannot extract {archive}: {detail}")]
     Archive {
         /// The first volume.
@@ -49,6 +52,10 @@ pub enum StepError {
         /// libarchive's message.
         detail: String,
     },
+    /// An extraction limit of the policy was reached (the job's budget of
+    /// extracted bytes, or the free-space margin of the target).
+    #[error("extraction limit: {0}")]
+    Limit(String),
     /// The engine refused or did not answer (move mode).
     #[error("engine: {0}")]
     Engine(String),
@@ -77,7 +84,12 @@ impl StepError {
     pub fn is_permanent(&self) -> bool {
         matches!(
             self,
-            Self::Refused(_) | Self::Unsupported(_) | Self::Conflict(_) | Self::Plan(_)
+            Self::Refused(_)
+                | Self::Unsupported(_)
+                | Self::Conflict(_)
+                | Self::Plan(_)
+                | Self::Archive { .. }
+                | Self::Limit(_)
         )
     }
 

@@ -8,6 +8,7 @@
 
 use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Recipient, WrapFuture};
 use revaer_messages::torrent::TorrentId;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::plan::{Plan, Step};
@@ -23,6 +24,8 @@ pub struct JobSpec {
     pub completed: Vec<Step>,
     /// Causing request.
     pub request_id: Option<String>,
+    /// Set when the torrent is removed: no further step starts.
+    pub cancel: Arc<AtomicBool>,
 }
 
 /// Runs one job once.
@@ -54,7 +57,13 @@ impl Actor for FsOpsJob {
             return;
         };
         let deps = self.deps.clone();
-        let run = runner::run(spec.plan, spec.completed, spec.request_id, deps);
+        let run = runner::run(
+            spec.plan,
+            spec.completed,
+            spec.request_id,
+            spec.cancel,
+            deps,
+        );
         ctx.spawn(run.into_actor(self).map(|end, act, ctx| {
             act.parent.do_send(JobEnded {
                 torrent: act.torrent.clone(),

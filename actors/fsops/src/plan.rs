@@ -13,8 +13,9 @@
 //! - the plan carries the policy it was made under; a resumed job never
 //!   consults a newer policy.
 
+use revaer_domain::rules::category::{Category, CategoryError};
 use revaer_messages::config::{FsPolicy, MoveMode};
-use revaer_messages::config_patch::parse_octal;
+use revaer_messages::config_patch::{max_mode, parse_octal};
 use revaer_messages::torrent::TorrentId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -137,9 +138,42 @@ pub struct Plan {
     pub permissions: Permissions,
     /// Allowed roots at planning time.
     pub allow_paths: Vec<String>,
+    /// Bounds of the extract step (plans stored before they existed get
+    /// the shipped defaults).
+    #[serde(default)]
+    pub limits: ExtractLimits,
+}
+
+/// How much a job may extract, fixed with the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractLimits {
+    /// At most this many times the torrent's size in extracted bytes (0:
+    /// no limit).
+    pub max_ratio: u64,
+    /// Free space the target filesystem must keep, in bytes.
+    pub min_free_bytes: u64,
+}
+
+impl Default for ExtractLimits {
+    fn default() -> Self {
+        Self {
+            max_ratio: FsPolicy::DEFAULT_EXTRACT_MAX_RATIO.unsigned_abs().into(),
+            min_free_bytes: FsPolicy::DEFAULT_EXTRACT_MIN_FREE_BYTES.unsigned_abs(),
+        }
+    }
 }
 
 impl Plan {
+    /// The most a job may extract: `max_ratio` times the torrent's size.
+    pub fn extract_budget(&self) -> Option<u64> {
+        let size: u64 = self
+            .files
+            .iter()
+            .map(|f| u64::try_from(f.size).unwrap_or(0))
+            .sum();
+        (self.limits.max_ratio > 0).then(|| size.saturating_mul(self.limits.max_ratio))
+    }
+
     /// Whether torrent files must keep their layout: with `move` the engine
     /// keeps seeding them from the destination, so they are never renamed
     /// by flattening nor deleted by cleanup.
@@ -163,6 +197,15 @@ pub enum PlanError {
         value: String,
         /// The rule the value breaks.
         reason: &'static str,
+    },
+    /// The torrent's category is not one plain folder name (see
+    /// `revaer_domain::rules::category`).
+    #[error("category {value:?} is not usable: {reason}")]
+    BadCategory {
+        /// The category.
+        value: String,
+        /// Why.
+        reason: CategoryError,
     },
     /// An octal mode in the policy does not parse.
     #[error("fs_policy.{field} {value:?} is not an octal mode")]
@@ -201,9 +244,12 @@ pub fn make_plan(input: &JobInput, policy: &FsPolicy) -> Result<Plan, PlanError>
     };
     check_component("torrent name", &dir_name)?;
     let mut destination = Path::new(&policy.library_root).to_path_buf();
-    if let Some(category) = input.category.as_deref().filter(|c| !c.trim().is_empty()) {
-        check_component("category", category)?;
-        destination.push(category);
+    if let Some(raw) = input.category.as_deref().filter(|c| !c.trim().is_empty()) {
+        let category = Category::parse(raw).map_err(|err| PlanError::BadCategory {
+            value: raw.to_string(),
+            reason: err,
+        })?;
+        destination.push(category.as_str());
     }
     let parent = destination.to_string_lossy().into_owned();
     destination.push(&dir_name);
@@ -227,6 +273,9 @@ pub fn make_plan(input: &JobInput, policy: &FsPolicy) -> Result<Plan, PlanError>
     } else {
         Vec::new()
     };
+    // Setuid, setgid and sticky bits only with the explicit opt-in (the
+    // edge refuses them too; a plan is the last line before chmod).
+    let special = max_mode(policy.allow_special_modes);
     let engine_save_path = (policy.move_mode == MoveMode::Move).then(|| {
         if torrent_root.is_some() {
             parent
@@ -248,13 +297,17 @@ pub fn make_plan(input: &JobInput, policy: &FsPolicy) -> Result<Plan, PlanError>
         cleanup_keep: policy.cleanup_keep.clone(),
         cleanup_drop: policy.cleanup_drop.clone(),
         permissions: Permissions {
-            file_mode: mode("chmod_file", policy.chmod_file.as_deref())?,
-            dir_mode: mode("chmod_dir", policy.chmod_dir.as_deref())?,
-            umask: mode("umask", policy.umask.as_deref())?,
+            file_mode: mode("chmod_file", policy.chmod_file.as_deref(), special)?,
+            dir_mode: mode("chmod_dir", policy.chmod_dir.as_deref(), special)?,
+            umask: mode("umask", policy.umask.as_deref(), 0o777)?,
             owner: non_empty(policy.owner.as_deref()),
             group: non_empty(policy.group.as_deref()),
         },
         allow_paths: policy.allow_paths.clone(),
+        limits: ExtractLimits {
+            max_ratio: u64::try_from(policy.extract_max_ratio).unwrap_or(0),
+            min_free_bytes: u64::try_from(policy.extract_min_free_bytes).unwrap_or(0),
+        },
     })
 }
 
@@ -265,11 +318,11 @@ fn non_empty(value: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn mode(field: &'static str, value: Option<&str>) -> Result<Option<u32>, PlanError> {
+fn mode(field: &'static str, value: Option<&str>, max: u32) -> Result<Option<u32>, PlanError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(text) => parse_octal(text)
-            .filter(|m| *m <= 0o7777)
+            .filter(|m| *m <= max)
             .map(Some)
             .ok_or_else(|| PlanError::BadMode {
                 field,
@@ -481,6 +534,9 @@ mod tests {
             group: None,
             umask: Some("027".into()),
             allow_paths: vec!["/".into()],
+            allow_special_modes: false,
+            extract_max_ratio: 4,
+            extract_min_free_bytes: 0,
         }
     }
 
@@ -578,15 +634,20 @@ mod tests {
     #[test]
     fn refuses_traversal_and_bad_names() -> Result<(), Box<dyn std::error::Error>> {
         let p = policy(MoveMode::Copy);
-        for (files, category) in [
-            (&["../etc/passwd"][..], None),
-            (&["/etc/passwd"][..], None),
-            (&["a.mkv"][..], Some("../x")),
-        ] {
-            let refused = make_plan(&input(files, category)?, &p);
+        for files in [&["../etc/passwd"][..], &["/etc/passwd"][..]] {
+            let refused = make_plan(&input(files, None)?, &p);
             assert!(
                 matches!(refused, Err(PlanError::BadPath { .. })),
-                "{files:?} in {category:?}: {refused:?}"
+                "{files:?}: {refused:?}"
+            );
+        }
+        for category in ["../x", "a/b", "..", ".hidden"] {
+            assert!(
+                matches!(
+                    make_plan(&input(&["a.mkv"], Some(category))?, &p),
+                    Err(PlanError::BadCategory { .. })
+                ),
+                "{category}"
             );
         }
         let mut bad_mode = p.clone();
@@ -595,6 +656,19 @@ mod tests {
             make_plan(&input(&["a.mkv"], None)?, &bad_mode),
             Err(PlanError::BadMode { .. })
         ));
+        // Setuid/setgid/sticky only with the opt-in.
+        let mut setuid = p.clone();
+        setuid.chmod_file = Some("4755".into());
+        assert!(matches!(
+            make_plan(&input(&["a.mkv"], None)?, &setuid),
+            Err(PlanError::BadMode {
+                field: "chmod_file",
+                ..
+            })
+        ));
+        setuid.allow_special_modes = true;
+        let plan = make_plan(&input(&["a.mkv"], None)?, &setuid)?;
+        assert_eq!(plan.permissions.file_mode, Some(0o4755));
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ use revaer_messages::config::MoveMode;
 use revaer_messages::events::{Event, Publish};
 use revaer_schema::models::fs_jobs;
 use revaer_schema::PgPool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -88,6 +89,7 @@ pub async fn run(
     plan: Plan,
     db_completed: Vec<Step>,
     request_id: Option<String>,
+    cancel: Arc<AtomicBool>,
     deps: Arc<JobDeps>,
 ) -> RunEnd {
     let started = Instant::now();
@@ -122,7 +124,7 @@ pub async fn run(
         "post-processing run started"
     );
     let destination = plan.destination.clone();
-    let (result, failed_step) = steps(plan, &deps, &publisher).await;
+    let (result, failed_step) = steps(plan, &deps, &publisher, &cancel).await;
     let ended = Ended {
         failed_step,
         attempt,
@@ -138,6 +140,7 @@ async fn steps(
     plan: Plan,
     deps: &Arc<JobDeps>,
     publisher: &Publisher,
+    cancel: &AtomicBool,
 ) -> (StepResult<()>, Option<Step>) {
     let fs = deps.fs.clone();
     let hooks = deps.hooks.clone();
@@ -149,6 +152,10 @@ async fn steps(
     for step in Step::ALL {
         if work.store.meta.is_done(step) {
             continue;
+        }
+        // The torrent was removed: the step in flight finished, no other starts.
+        if cancel.load(Ordering::SeqCst) {
+            return (Err(StepError::Interrupted), None);
         }
         let moving = step == Step::Transfer && work.plan.move_mode == MoveMode::Move;
         if moving {

@@ -254,6 +254,8 @@ fn permissions_apply_modes_and_umask() -> TestResult {
     let input = sandbox.input(&torrent(8), "P", None, &["P/a/b.txt", "P/c.txt"])?;
     let mut policy = sandbox.policy();
     policy.chmod_file = Some("664".into());
+    // setgid folders (group inheritance) need the explicit opt-in.
+    policy.allow_special_modes = true;
     policy.chmod_dir = Some("2775".into());
     policy.umask = Some("002".into());
     let uid = std::fs::metadata(&sandbox.downloads)?.uid();

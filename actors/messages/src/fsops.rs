@@ -21,6 +21,18 @@ pub struct RetryFsops {
     pub request_id: Option<String>,
 }
 
+/// A torrent was removed: stop its job (after the step in flight), remove
+/// its staging area and, with `delete_data`, what an unfinished job placed
+/// in the library. A finished job's library copy stays.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct CancelFsops {
+    /// The removed torrent.
+    pub torrent: TorrentId,
+    /// Whether the torrent was removed with its data.
+    pub delete_data: bool,
+}
+
 /// A torrent finished downloading (the typed alternative to the hub's
 /// `completed` event).
 #[derive(Debug, Clone, Message)]

@@ -1,22 +1,23 @@
 //! The `TorrentSession` actor: lifecycle, the alert pump and configuration.
 
+use actix::prelude::SendError;
 use actix::{Actor, ActorContext, AsyncContext, Context, Handler, Supervised};
 use libtorrent_sys::Session;
 use revaer_messages::config::{ConfigSnapshot, Mode};
 use revaer_messages::engine::{EngineError, EngineStatus, GetEngineStatus, RestartEngine};
 use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
-use revaer_messages::listing::TorrentTable;
 use revaer_messages::watch::ConfigChanged;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ledger::Ledger;
-use crate::mapping::Tracked;
 use crate::options::{session_settings, EngineOptions};
+use crate::progress::ProgressCoalescer;
 use crate::resume::ResumeStore;
 use crate::shutdown::Stopping;
+use crate::view::TrackedTable;
 use crate::writer::ResumeWriter;
 use crate::COMPONENT;
 
@@ -26,8 +27,9 @@ pub struct TorrentSession {
     pub(crate) config: Arc<ConfigSnapshot>,
     pub(crate) session: Option<Arc<Session>>,
     /// Tracked torrents, indexed for list queries.
-    pub(crate) torrents: TorrentTable<Tracked>,
-    pub(crate) last_progress: HashMap<String, Instant>,
+    pub(crate) torrents: TrackedTable,
+    /// Per-torrent progress coalescing (see `progress.rs`).
+    pub(crate) progress: ProgressCoalescer,
     /// Where resume files are read at restore.
     pub(crate) resume: ResumeStore,
     /// The one writer of resume files (see `writer.rs`).
@@ -56,6 +58,7 @@ impl TorrentSession {
         let resume = ResumeStore::new(&config.engine_profile.resume_dir);
         let writer = ResumeWriter::spawn(resume.clone(), options.metrics.clone());
         let ledger = Ledger::spawn(options.pool.clone(), options.health.clone());
+        let progress_interval = options.progress_interval;
         options
             .health
             .set(COMPONENT, ComponentHealth::degraded("starting"));
@@ -63,8 +66,8 @@ impl TorrentSession {
             options,
             config,
             session: None,
-            torrents: TorrentTable::new(),
-            last_progress: HashMap::new(),
+            torrents: TrackedTable::default(),
+            progress: ProgressCoalescer::new(progress_interval),
             resume,
             writer,
             ledger,
@@ -93,10 +96,36 @@ impl TorrentSession {
         }
     }
 
-    pub(crate) fn publish(&self, event: Event, request_id: Option<String>) {
-        if let Some(events) = &self.options.events {
-            events.do_send(Publish { event, request_id });
+    /// Hands an event to the hub without waiting and without growing its
+    /// mailbox past its capacity: a refused `progress` update is counted and
+    /// sent again with a later tick (a newer one replaces it); the rare
+    /// lifecycle events are never dropped.
+    pub(crate) fn publish(&mut self, event: Event, request_id: Option<String>) {
+        let Some(events) = &self.options.events else {
+            return;
+        };
+        match events.try_send(Publish { event, request_id }) {
+            Ok(()) | Err(SendError::Closed(_)) => {}
+            Err(SendError::Full(refused)) => {
+                self.options.metrics.events_dropped.inc();
+                match refused.event {
+                    Event::Progress { ref torrent, .. } => {
+                        let id = torrent.as_str().to_string();
+                        self.progress.requeue(&id, refused.event);
+                    }
+                    _ => events.do_send(refused),
+                }
+            }
         }
+    }
+
+    /// Copies changed torrents and the availability into the snapshot that
+    /// list and detail queries read (see `view.rs`).
+    pub(crate) fn sync_view(&mut self) {
+        let available = self.session().map(drop);
+        self.options
+            .view
+            .sync(&mut self.torrents, self.session.as_ref(), available);
     }
 
     /// Updates the health board and announces a status change.
@@ -176,12 +205,14 @@ impl TorrentSession {
     fn reset(&mut self) {
         self.session = None;
         self.torrents.clear();
-        self.last_progress.clear();
+        self.progress.clear();
         self.pending_resume.clear();
         // Callers of an unfinished stop learn it failed (their sender drops).
         self.stopping = None;
         self.ready = false;
         self.listening = false;
+        // Queries answer `Unavailable` and the snapshot lets go of the session.
+        self.sync_view();
     }
 }
 

@@ -1,6 +1,6 @@
 //! The alert pump: every tick it asks libtorrent for status updates, drains
 //! alerts, and turns them into catalogue updates, resume files and domain
-//! events. Progress events are coalesced to one per tick per torrent.
+//! events. Progress events are coalesced per torrent (see `progress.rs`).
 
 use chrono::Utc;
 use libtorrent_sys::{Alert, AlertKind, TorrentStatus};
@@ -16,6 +16,11 @@ use crate::mapping::{self, domain_state};
 impl TorrentSession {
     /// One tick of the pump.
     pub(crate) fn pump(&mut self) {
+        self.tick_once();
+        self.sync_view();
+    }
+
+    fn tick_once(&mut self) {
         let Some(session) = self.session.clone() else {
             return;
         };
@@ -32,6 +37,9 @@ impl TorrentSession {
         self.options.metrics.alerts.inc_by(alerts.len() as u64);
         for alert in alerts {
             self.handle_alert(alert);
+        }
+        for progress in self.progress.due(Instant::now()) {
+            self.publish(progress, None);
         }
         self.update_gauges();
         self.save_progressed();
@@ -181,13 +189,10 @@ impl TorrentSession {
                 None,
             );
         }
-        let now = Instant::now();
-        let due = self
-            .last_progress
-            .get(id.as_str())
-            .is_none_or(|last| now.duration_since(*last) >= self.options.tick);
-        if due {
-            self.last_progress.insert(id.as_str().to_string(), now);
+        if let Some(progress) =
+            self.progress
+                .offer(id.as_str(), progress, Instant::now(), changed_state)
+        {
             self.publish(progress, None);
         }
         if let Some(changes) = persist {

@@ -4,45 +4,29 @@
 use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use chrono::Utc;
 use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
+use revaer_domain::rules::category::Category;
+use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
-    ShutdownEngine, TorrentCommand, TorrentSource,
+    AddOptions, AddTorrent, Argument, ControlTorrent, EngineError, GetTorrent, RemoveTorrent,
+    RestartEngine, ShutdownEngine, TorrentCommand, TorrentSource,
 };
 use revaer_messages::events::Event;
 use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
 use revaer_schema::models::torrents::{NewTorrent, TorrentChanges};
 use serde_json::Value;
-use std::path::{Component, Path};
 
 use crate::actor::TorrentSession;
 use crate::mapping::{self, engine_error, summary, Tracked};
 
-/// Highest file priority libtorrent accepts.
-const MAX_PRIORITY: u8 = 7;
-
 fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     match value {
         None => Ok(0),
-        Some(v) if v < 0 => Err(EngineError::InvalidArgument(
-            "rate limits must be 0 (unlimited) or positive".into(),
+        Some(v) if v < 0 => Err(EngineError::invalid(
+            Argument::Limits,
+            "rate limits must be 0 (unlimited) or positive",
         )),
         Some(v) => Ok(i32::try_from(v).unwrap_or(i32::MAX)),
     }
-}
-
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`.
-fn inside(path: &str, roots: &[&str]) -> bool {
-    let candidate = Path::new(path);
-    if !candidate.is_absolute()
-        || candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
-    {
-        return false;
-    }
-    roots
-        .iter()
-        .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
 }
 
 /// A torrent's file priorities with `(index, priority)` pairs applied;
@@ -64,10 +48,11 @@ fn merged_priorities(
                 count,
             });
         }
-        if *priority > MAX_PRIORITY {
-            return Err(EngineError::InvalidArgument(format!(
-                "file priority {priority} is out of range 0..=7"
-            )));
+        if *priority > MAX_FILE_PRIORITY {
+            return Err(EngineError::invalid(
+                Argument::FilePriorities,
+                format!("file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"),
+            ));
         }
     }
     for (index, priority) in pairs {
@@ -87,28 +72,49 @@ impl TorrentSession {
 
     /// Validates an add, puts the torrent into the session and tracks it;
     /// returns the catalogue row to insert.
-    fn prepare_add(&mut self, msg: &AddTorrent) -> Result<NewTorrent, EngineError> {
+    /// The source is moved into the catalogue row (a `.torrent` file of up
+    /// to 10 MiB is never copied).
+    fn prepare_add(
+        &mut self,
+        source: TorrentSource,
+        options: &AddOptions,
+    ) -> Result<NewTorrent, EngineError> {
         let session = self.session()?;
-        let options = &msg.options;
-        let (raw_id, name, file_count, source_kind, magnet_uri, torrent_file) = match &msg.source {
-            TorrentSource::Magnet(uri) => {
-                let info = libtorrent_sys::parse_magnet(uri)
+        // A magnet is kept (and added) as normalised.
+        let (raw_id, name, file_count, source_kind, source) = match source {
+            TorrentSource::Magnet(raw) => {
+                let uri = rules::magnet::normalize(&raw)
                     .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (info.id, info.name, None, "magnet", Some(uri.clone()), None)
+                let info = libtorrent_sys::parse_magnet(&uri)
+                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
+                (
+                    info.id,
+                    info.name,
+                    None,
+                    "magnet",
+                    TorrentSource::Magnet(uri),
+                )
             }
             TorrentSource::File(bytes) => {
-                let meta = libtorrent_sys::parse_torrent_file(bytes)
+                let meta = libtorrent_sys::parse_torrent_file(&bytes)
                     .map_err(|e| EngineError::InvalidTorrent(e.to_string()))?;
+                let files = Some(meta.files.len());
                 (
                     meta.id,
                     meta.name,
-                    Some(meta.files.len()),
+                    files,
                     "file",
-                    None,
-                    Some(bytes.clone()),
+                    TorrentSource::File(bytes),
                 )
             }
         };
+        if has_control(&name) {
+            // The name goes to the catalogue and into folder names.
+            return Err(EngineError::invalid(
+                Argument::Name,
+                "the torrent's name contains control characters",
+            ));
+        }
         let id = TorrentId::parse(&raw_id)
             .map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
         if self.torrents.contains_key(id.as_str()) {
@@ -119,24 +125,25 @@ impl TorrentSession {
             .save_path
             .clone()
             .unwrap_or_else(|| profile.download_root.clone());
-        let mut roots: Vec<&str> = self
-            .config
-            .fs_policy
-            .allow_paths
-            .iter()
-            .map(String::as_str)
-            .collect();
-        roots.push(profile.download_root.as_str());
-        if !inside(&save_path, &roots) {
-            return Err(EngineError::InvalidArgument(format!(
-                "save_path {save_path:?} must be an absolute path inside the download root or fs_policy.allow_paths"
-            )));
+        if let Err(err) = paths::contain(&save_path, &self.config.save_roots()) {
+            return Err(EngineError::invalid(
+                Argument::SavePath,
+                format!("save_path {save_path:?} {err}"),
+            ));
         }
+        let category = options
+            .category
+            .as_deref()
+            .map(Category::parse)
+            .transpose()
+            .map_err(|err| EngineError::invalid(Argument::Category, format!("category: {err}")))?
+            .map(Category::into_string);
         let priorities = options.files.clone().unwrap_or_default();
-        if let Some(bad) = priorities.iter().find(|p| **p > MAX_PRIORITY) {
-            return Err(EngineError::InvalidArgument(format!(
-                "file priority {bad} is out of range 0..=7"
-            )));
+        if let Some(bad) = priorities.iter().find(|p| **p > MAX_FILE_PRIORITY) {
+            return Err(EngineError::invalid(
+                Argument::FilePriorities,
+                format!("file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"),
+            ));
         }
         if let Some(count) = file_count {
             if priorities.len() > count {
@@ -158,7 +165,7 @@ impl TorrentSession {
             upload_limit: clamp_limit(limits.upload_bps)?,
             max_connections: 0,
         };
-        let added = match &msg.source {
+        let added = match &source {
             TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
             TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
         };
@@ -173,11 +180,6 @@ impl TorrentSession {
         } else {
             name
         };
-        let category = options
-            .category
-            .clone()
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
         let status = session.status(id.as_str()).ok();
         let state = status
             .as_ref()
@@ -210,6 +212,10 @@ impl TorrentSession {
                 resume: crate::saving::ResumeMark::default(),
             },
         );
+        let (magnet_uri, torrent_file) = match source {
+            TorrentSource::Magnet(uri) => (Some(uri), None),
+            TorrentSource::File(bytes) => (None, Some(bytes)),
+        };
         Ok(NewTorrent {
             id: id.to_string(),
             name,
@@ -295,29 +301,6 @@ impl TorrentSession {
         }
         Ok(())
     }
-
-    fn detail(&self, id: &TorrentId) -> Result<TorrentDetail, EngineError> {
-        let session = self.session()?;
-        let tracked = self.tracked(id)?;
-        let mut tracked = tracked.clone();
-        if let Ok(status) = session.status(id.as_str()) {
-            // The state stays the one last published (from state_update
-            // alerts, at most one tick old), so detail, list and events agree.
-            tracked.status = Some(status);
-        }
-        let files = session
-            .files(id.as_str())
-            .map_err(|err| engine_error(err, id))?;
-        let trackers = session
-            .trackers(id.as_str())
-            .map_err(|err| engine_error(err, id))?;
-        Ok(TorrentDetail {
-            summary: summary(&tracked),
-            files: files.iter().map(mapping::file).collect(),
-            trackers: trackers.iter().map(mapping::tracker).collect(),
-            fsops: None,
-        })
-    }
 }
 
 impl actix::Handler<AddTorrent> for TorrentSession {
@@ -329,7 +312,12 @@ impl actix::Handler<AddTorrent> for TorrentSession {
     ))]
     fn handle(&mut self, msg: AddTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let span = tracing::Span::current();
-        let row = match self.prepare_add(&msg) {
+        let AddTorrent {
+            source,
+            options,
+            request_id,
+        } = msg;
+        let row = match self.prepare_add(source, &options) {
             Ok(row) => row,
             Err(err) => {
                 tracing::info!(error = %err, "add refused");
@@ -338,7 +326,6 @@ impl actix::Handler<AddTorrent> for TorrentSession {
         };
         let id = row.id.clone();
         span.record("torrent.id", id.as_str());
-        let request_id = msg.request_id.clone();
         Box::pin(
             self.ledger
                 .insert(row)
@@ -357,6 +344,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                             let _ = session.remove(&id, false);
                         }
                         actor.torrents.remove(&id);
+                        actor.sync_view();
                         return Err(err);
                     }
                     tracing::info!("torrent added");
@@ -371,6 +359,7 @@ impl actix::Handler<AddTorrent> for TorrentSession {
                         },
                         request_id,
                     );
+                    actor.sync_view();
                     Ok(summary(&tracked))
                 }),
         )
@@ -386,6 +375,7 @@ impl Handler<ControlTorrent> for TorrentSession {
     ))]
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
+        self.sync_view();
         tracing::info!(command = ?msg.command, ok = outcome.is_ok(), "torrent command");
         outcome
     }
@@ -419,11 +409,12 @@ impl Handler<RemoveTorrent> for TorrentSession {
                 }
             }
             actor.torrents.remove(id.as_str());
-            actor.last_progress.remove(id.as_str());
+            actor.progress.forget(id.as_str());
             actor.pending_resume.remove(id.as_str());
             actor.writer.remove(id.to_string());
             tracing::info!("torrent removed");
             actor.publish(Event::Removed { torrent: id, data_deleted: msg.delete_data }, msg.request_id);
+            actor.sync_view();
             Ok(())
         }))
     }
@@ -433,7 +424,8 @@ impl Handler<GetTorrent> for TorrentSession {
     type Result = Result<TorrentDetail, EngineError>;
 
     fn handle(&mut self, msg: GetTorrent, _ctx: &mut Self::Context) -> Self::Result {
-        self.detail(&msg.id)
+        self.sync_view();
+        self.options.view.detail(&msg.id)
     }
 }
 
@@ -463,5 +455,16 @@ impl Handler<RestartEngine> for TorrentSession {
         tracing::info!("engine restart requested");
         let stopped = self.save_and_stop(true, ctx);
         self.stop_reply(stopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_domain_and_the_bridge_agree_on_the_highest_priority() {
+        assert_eq!(
+            revaer_domain::rules::MAX_FILE_PRIORITY,
+            libtorrent_sys::MAX_PRIORITY
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! moving storage after FsOps placed the files, and dialling a peer directly.
 
 use actix::Handler;
-use revaer_messages::engine::{ConnectPeer, EngineError, MoveStorage};
+use revaer_domain::rules::paths;
+use revaer_messages::engine::{Argument, ConnectPeer, EngineError, MoveStorage};
 use std::path::Path;
 
 use crate::actor::TorrentSession;
@@ -19,12 +20,14 @@ impl Handler<MoveStorage> for TorrentSession {
         let session = self.session()?;
         self.tracked(&msg.id)?;
         // FsOps computed the path inside its allow-list; the engine still
-        // refuses a relative one rather than resolve it against its cwd.
-        if !Path::new(&msg.path).is_absolute() {
-            return Err(EngineError::InvalidArgument(
-                "the new storage path must be absolute".into(),
-            ));
-        }
+        // applies the save-path rule of an add (absolute, inside the download
+        // root or allow_paths once symlinks are resolved) before it writes.
+        paths::contain(&msg.path, &self.config.save_roots()).map_err(|err| {
+            EngineError::invalid(
+                Argument::SavePath,
+                format!("the new storage path {:?} {err}", msg.path),
+            )
+        })?;
         session
             .move_storage(msg.id.as_str(), Path::new(&msg.path))
             .map_err(|err| engine_error(err, &msg.id))?;

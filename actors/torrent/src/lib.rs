@@ -19,17 +19,20 @@ mod listing;
 mod mapping;
 mod metrics;
 mod options;
+mod progress;
 mod restore;
 mod resume;
 mod saving;
 mod share_limits;
 mod shutdown;
+mod view;
 mod writer;
 
 pub use actor::TorrentSession;
 pub use metrics::EngineMetrics;
 pub use options::EngineOptions;
 pub use resume::ResumeStore;
+pub use view::{EngineView, TorrentReader};
 
 /// Name of this component on the health board.
 pub const COMPONENT: &str = "engine";

@@ -1,4 +1,4 @@
-//! List queries (`ListQuery`) answered from the engine's memory: the
+//! List queries (`ListQuery`) answered from the engine's snapshot (`view.rs`): the
 //! filtering, ordering and cursor rules live with the message in
 //! `revaer_messages::listing`; this module only tells the table what a
 //! tracked torrent looks like and keeps the facets the filters need.
@@ -11,7 +11,7 @@ use revaer_messages::listing::{Facets, ListQuery, Listable, TorrentPage};
 use revaer_messages::torrent::{TorrentId, TorrentState};
 
 use crate::actor::TorrentSession;
-use crate::mapping::{summary, Tracked};
+use crate::mapping::Tracked;
 
 impl Listable for Tracked {
     fn list_id(&self) -> &TorrentId {
@@ -60,7 +60,7 @@ impl Handler<ListQuery> for TorrentSession {
     type Result = Result<TorrentPage, EngineError>;
 
     fn handle(&mut self, msg: ListQuery, _ctx: &mut Self::Context) -> Self::Result {
-        self.session()?;
-        Ok(self.torrents.page(&msg.0, summary))
+        self.sync_view();
+        self.options.view.list(&msg)
     }
 }

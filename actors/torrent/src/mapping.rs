@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use libtorrent_sys::{
     Error as LtError, FileStatus, TorrentState as LtState, TorrentStatus, TrackerStatus,
 };
-use revaer_messages::engine::EngineError;
+use revaer_messages::engine::{Argument, EngineError};
 use revaer_messages::listing::Facets;
 use revaer_messages::share_limits::ShareLimits;
 use revaer_messages::torrent::{
@@ -191,7 +191,7 @@ pub fn engine_error(err: LtError, id: &TorrentId) -> EngineError {
     match err {
         LtError::UnknownTorrent(_) => EngineError::NotFound(id.clone()),
         LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
-        LtError::InvalidArgument(message) => EngineError::InvalidArgument(message),
+        LtError::InvalidArgument(message) => EngineError::invalid(Argument::Other, message),
         other => EngineError::Internal(other.to_string()),
     }
 }

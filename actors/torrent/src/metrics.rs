@@ -34,6 +34,8 @@ pub struct EngineMetrics {
     pub tracker_errors: IntCounter,
     /// Bytes available to unprivileged users under `download_root`.
     pub download_root_free: IntGauge,
+    /// Events the event hub's full mailbox refused.
+    pub events_dropped: IntCounter,
 }
 
 impl EngineMetrics {
@@ -94,6 +96,11 @@ impl EngineMetrics {
             "revaer_download_root_free_bytes",
             "Bytes available under engine_profile.download_root",
         )?;
+        let events_dropped = IntCounter::new(
+            "revaer_engine_events_dropped_total",
+            "Events refused by the event hub's full mailbox (progress updates \
+             are sent again with a later tick, lifecycle events are queued anyway)",
+        )?;
         for metric in [
             Box::new(torrents.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(download_bps.clone()),
@@ -108,6 +115,7 @@ impl EngineMetrics {
             Box::new(listening.clone()),
             Box::new(tracker_errors.clone()),
             Box::new(download_root_free.clone()),
+            Box::new(events_dropped.clone()),
         ] {
             registry.register(metric)?;
         }
@@ -125,6 +133,7 @@ impl EngineMetrics {
             listening,
             tracker_errors,
             download_root_free,
+            events_dropped,
         })
     }
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::metrics::EngineMetrics;
+use crate::view::EngineView;
 
 /// Everything the engine needs from the composition root.
 #[derive(Clone)]
@@ -28,12 +29,17 @@ pub struct EngineOptions {
     pub metrics: EngineMetrics,
     /// Port mapping on the router (off for loopback tests).
     pub port_mapping: bool,
-    /// Alert pump interval; also the progress coalescing window (≤ 10 per second).
+    /// Alert pump interval.
     pub tick: Duration,
+    /// Minimum time between two `progress` events of one torrent (see `progress.rs`).
+    pub progress_interval: Duration,
     /// How often changed torrents get their resume data saved.
     pub resume_interval: Duration,
     /// How long shutdown waits for resume data.
     pub shutdown_timeout: Duration,
+    /// The snapshot list and detail queries read (see `view.rs`); give a
+    /// clone to a `TorrentReader`.
+    pub view: EngineView,
 }
 
 impl EngineOptions {
@@ -52,8 +58,10 @@ impl EngineOptions {
             metrics,
             port_mapping: true,
             tick: Duration::from_millis(100),
+            progress_interval: Duration::from_secs(1),
             resume_interval: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(10),
+            view: EngineView::default(),
         }
     }
 }

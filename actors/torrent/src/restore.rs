@@ -65,6 +65,8 @@ impl TorrentSession {
                         actor.last_error = None;
                     }
                     actor.ready = true;
+                    // Queries read the snapshot: it says ready as soon as we are.
+                    actor.sync_view();
                 }
                 Err(err) => {
                     // Never ready with an empty table: that would hide every
@@ -190,7 +192,7 @@ impl TorrentSession {
     }
 
     /// A restore problem: logged and published as a `health_changed` warning.
-    fn warn_restore(&self, message: &str) {
+    fn warn_restore(&mut self, message: &str) {
         tracing::warn!("{message}");
         self.publish(
             Event::HealthChanged {

@@ -185,6 +185,9 @@ impl TorrentSession {
                 return;
             };
             actor.session = None;
+            // The snapshot holds the session too (for detail queries): it
+            // must let go for the session to really stop.
+            actor.sync_view();
             stopping.report.restart = stopping.restart;
             tracing::info!(
                 engine.resume_saved = stopping.report.saved,

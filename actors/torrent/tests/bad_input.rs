@@ -3,7 +3,8 @@
 mod support;
 
 use revaer_messages::engine::{
-    AddOptions, EngineError, GetEngineStatus, RemoveTorrent, TorrentCommand, TorrentSource,
+    AddOptions, Argument, EngineError, GetEngineStatus, RemoveTorrent, TorrentCommand,
+    TorrentSource,
 };
 use revaer_messages::torrent::TorrentId;
 use revaer_messages::watch::ConfigChanged;
@@ -49,7 +50,10 @@ async fn bad_input_is_refused_with_typed_errors() -> TestResult {
         .await;
     assert!(matches!(
         err_of(refused),
-        Some(EngineError::InvalidArgument(_))
+        Some(EngineError::InvalidArgument {
+            argument: Argument::SavePath,
+            ..
+        })
     ));
     let too_many = AddOptions {
         files: Some(vec![1, 1, 1]),

@@ -4,11 +4,14 @@
 -- sees them through the config watcher. Torrents still carry their own
 -- category and tags (the catalogue); these tables are the named set.
 
--- A category's save path is the default save path of torrents added with
--- it (NULL: the download root). The API checks it against the allow-list.
+-- A category is one plain folder name (it becomes a library folder; the
+-- full rule is revaer_domain::rules::category). Its save path is the default
+-- save path of torrents added with it (NULL: the download root); the API
+-- checks it against the allow-list.
 CREATE TABLE categories (
     name        TEXT PRIMARY KEY
-                CHECK (name <> '' AND char_length(name) <= 128 AND name !~ '^/|/$|//'),
+                CHECK (btrim(name) = name AND name <> '' AND char_length(name) <= 128
+                       AND name !~ '[/\\]' AND name !~ '^\.'),
     save_path   TEXT CHECK (save_path IS NULL OR save_path LIKE '/%'),
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at  TIMESTAMPTZ NOT NULL DEFAULT now()

@@ -98,15 +98,51 @@ pub fn list(conn: &mut PgConnection) -> Result<Vec<ApiKeyRow>, DbError> {
         .load(conn)?)
 }
 
-/// Applies changes; `None` when the key does not exist. Returns the new revision too.
+/// The outcome of a change that must leave at least one enabled key, so
+/// the instance never locks itself out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyWrite<T> {
+    /// Committed.
+    Done(T),
+    /// No key with that id.
+    NotFound,
+    /// Refused: it would disable or delete the last enabled key.
+    LastEnabled,
+}
+
+/// Whether `key_id` is enabled and no other key is. Call it under
+/// [`revision::lock`], so the answer still holds when the change commits.
+fn is_last_enabled(conn: &mut PgConnection, key_id: &str) -> Result<bool, DbError> {
+    let target_enabled: bool = diesel::select(diesel::dsl::exists(
+        api_keys::table.filter(api_keys::key_id.eq(key_id).and(api_keys::enabled)),
+    ))
+    .get_result(conn)?;
+    if !target_enabled {
+        return Ok(false);
+    }
+    let others_enabled: bool = diesel::select(diesel::dsl::exists(
+        api_keys::table.filter(api_keys::key_id.ne(key_id).and(api_keys::enabled)),
+    ))
+    .get_result(conn)?;
+    Ok(!others_enabled)
+}
+
+/// Applies changes in one transaction under the settings lock; disabling
+/// the last enabled key is refused inside that transaction (two concurrent
+/// revocations are serialised, the second sees the first). Returns the row
+/// and the new revision.
 pub fn update(
     conn: &mut PgConnection,
     key_id: &str,
     changes: &ApiKeyChanges,
     actor: &str,
-) -> Result<Option<(ApiKeyRow, i64)>, DbError> {
+) -> Result<KeyWrite<(ApiKeyRow, i64)>, DbError> {
     conn.transaction(|conn| {
+        revision::lock(conn)?;
         revision::set_actor(conn, actor)?;
+        if changes.enabled == Some(false) && is_last_enabled(conn, key_id)? {
+            return Ok(KeyWrite::LastEnabled);
+        }
         let is_empty = changes.label.is_none()
             && changes.enabled.is_none()
             && changes.rate_burst.is_none()
@@ -121,21 +157,30 @@ pub fn update(
                 .optional()?
         };
         match row {
-            Some(row) => Ok(Some((row, revision::current(conn)?.revision))),
-            None => Ok(None),
+            Some(row) => Ok(KeyWrite::Done((row, revision::current(conn)?.revision))),
+            None => Ok(KeyWrite::NotFound),
         }
     })
 }
 
-/// Deletes a key; returns the new revision, or `None` when it did not exist.
-pub fn delete(conn: &mut PgConnection, key_id: &str, actor: &str) -> Result<Option<i64>, DbError> {
+/// Deletes a key in one transaction under the settings lock, refusing to
+/// delete the last enabled key; returns the new revision.
+pub fn delete(
+    conn: &mut PgConnection,
+    key_id: &str,
+    actor: &str,
+) -> Result<KeyWrite<i64>, DbError> {
     conn.transaction(|conn| {
+        revision::lock(conn)?;
         revision::set_actor(conn, actor)?;
+        if is_last_enabled(conn, key_id)? {
+            return Ok(KeyWrite::LastEnabled);
+        }
         let deleted = diesel::delete(api_keys::table.find(key_id)).execute(conn)?;
         if deleted == 0 {
-            return Ok(None);
+            return Ok(KeyWrite::NotFound);
         }
-        Ok(Some(revision::current(conn)?.revision))
+        Ok(KeyWrite::Done(revision::current(conn)?.revision))
     })
 }
 

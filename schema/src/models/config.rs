@@ -61,6 +61,9 @@ struct FsPolicyRow {
     group_name: Option<String>,
     umask: Option<String>,
     allow_paths: Value,
+    allow_special_modes: bool,
+    extract_max_ratio: i32,
+    extract_min_free_bytes: i64,
 }
 
 fn corrupt(what: &str, value: &str) -> DbError {
@@ -180,6 +183,9 @@ impl FsPolicyRow {
             group: self.group_name,
             umask: self.umask,
             allow_paths: string_list("fs_policy.allow_paths", self.allow_paths)?,
+            allow_special_modes: self.allow_special_modes,
+            extract_max_ratio: self.extract_max_ratio,
+            extract_min_free_bytes: self.extract_min_free_bytes,
         })
     }
 
@@ -197,6 +203,9 @@ impl FsPolicyRow {
             group_name: fs.group.clone(),
             umask: fs.umask.clone(),
             allow_paths: json_list(&fs.allow_paths),
+            allow_special_modes: fs.allow_special_modes,
+            extract_max_ratio: fs.extract_max_ratio,
+            extract_min_free_bytes: fs.extract_min_free_bytes,
         }
     }
 }

@@ -182,6 +182,18 @@ pub fn record_step(
     Ok(())
 }
 
+/// Deletes the job of a removed torrent unless it is done (a finished
+/// library copy, and its record, stay). Returns whether a row went.
+pub fn delete_unfinished(conn: &mut PgConnection, torrent_id: &str) -> Result<bool, DbError> {
+    let deleted = diesel::delete(
+        fs_jobs::table
+            .find(torrent_id)
+            .filter(fs_jobs::status.ne(JobStatus::Done.as_str())),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}
+
 /// The job finished every step.
 pub fn mark_done(conn: &mut PgConnection, torrent_id: &str) -> Result<(), DbError> {
     diesel::update(fs_jobs::table.find(torrent_id))

@@ -9,7 +9,7 @@
 //! a logged `500` whose text never reaches the client.
 
 use actix::{MailboxError, Message, Recipient};
-use revaer_messages::engine::EngineError;
+use revaer_messages::engine::{Argument, EngineError};
 use revaer_messages::listing::{
     ListQuery, SortKey, SortOrder, TorrentFilter, TorrentQuery, MAX_LIMIT,
 };
@@ -19,16 +19,14 @@ use revaer_messages::{InvalidParam, TorrentId};
 use crate::error::ApiError;
 use crate::state::EngineHandles;
 
-/// Picks a pointer for a free-text `InvalidArgument` by the field it names.
-fn argument_pointer(message: &str) -> &'static str {
-    if message.contains("save_path") || message.contains("path") {
-        "/save_path"
-    } else if message.contains("priority") {
-        "/files"
-    } else if message.contains("limit") {
-        "/limits"
-    } else {
-        ""
+/// The request field an engine refusal is about.
+fn argument_pointer(argument: Argument) -> &'static str {
+    match argument {
+        Argument::SavePath => "/save_path",
+        Argument::Category => "/category",
+        Argument::FilePriorities => "/files",
+        Argument::Limits => "/limits",
+        Argument::Name | Argument::Other => "",
     }
 }
 
@@ -47,8 +45,8 @@ pub fn problem(err: EngineError) -> ApiError {
                 format!("file index {index} is out of range (the torrent has {count} files)"),
             )])
         }
-        EngineError::InvalidArgument(message) => {
-            ApiError::validation(vec![InvalidParam::new(argument_pointer(&message), message)])
+        EngineError::InvalidArgument { argument, message } => {
+            ApiError::validation(vec![InvalidParam::new(argument_pointer(argument), message)])
         }
         EngineError::Duplicate(id) => {
             ApiError::conflict("torrent_exists", format!("torrent {id} already exists"))
@@ -130,8 +128,9 @@ mod tests {
             (dup.status.as_u16(), dup.torrent_id.as_deref()),
             (409, Some(id.as_str()))
         );
-        let bad = problem(EngineError::InvalidArgument(
-            "save_path \"/x\" must be inside".into(),
+        let bad = problem(EngineError::invalid(
+            Argument::SavePath,
+            "a message that names no field",
         ));
         assert_eq!(bad.status.as_u16(), 422);
         assert_eq!(

@@ -13,6 +13,25 @@ use crate::request_id::RequestId;
 /// JSON bodies above this size get `413`.
 pub const JSON_LIMIT: usize = 1024 * 1024;
 
+/// Whether a request body is declared as JSON the way the API accepts it:
+/// `application/json`, with no charset or `charset=utf-8` (RFC 8259 makes
+/// UTF-8 the only encoding of JSON). Other `+json` types name other
+/// semantics (JSON Patch, merge patch) that the API does not implement, so
+/// they are `415` rather than silently read as plain JSON.
+pub fn is_plain_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.type_() == actix_web::mime::APPLICATION
+                && mime.subtype() == actix_web::mime::JSON
+                && mime.suffix().is_none()
+                && mime
+                    .get_param(actix_web::mime::CHARSET)
+                    .is_none_or(|charset| charset.as_str().eq_ignore_ascii_case("utf-8"))
+        }
+        _ => false,
+    }
+}
+
 /// JSON extractor settings with problem+json errors.
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
@@ -105,6 +124,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if !is_plain_json(req) {
+            let mut err = unsupported_media_type();
+            err.detail = "send the body as application/json (UTF-8)".into();
+            return Box::pin(ready(Err(err.into())));
+        }
         let value = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
             let web::Json(value) = value.await?;
@@ -189,6 +213,35 @@ mod tests {
         assert_eq!(problem.status.as_u16(), 422);
         let params = problem.invalid_params.as_deref().unwrap_or_default();
         Ok(params.first().ok_or("no invalid_params")?.pointer.clone())
+    }
+
+    #[test]
+    fn only_plain_utf8_json_is_json() {
+        let accepts = |content_type: &str| {
+            is_plain_json(
+                &TestRequest::post()
+                    .insert_header(("content-type", content_type))
+                    .to_http_request(),
+            )
+        };
+        for yes in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "APPLICATION/JSON; Charset=\"UTF-8\"",
+        ] {
+            assert!(accepts(yes), "{yes}");
+        }
+        for no in [
+            "application/json; charset=latin1",
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "text/json",
+            "text/plain",
+            "garbage",
+        ] {
+            assert!(!accepts(no), "{no}");
+        }
+        assert!(!is_plain_json(&TestRequest::post().to_http_request()));
     }
 
     #[actix_rt::test]

@@ -2,15 +2,18 @@
 //! - `/health`, `/health/full`, `/metrics`, `/docs/openapi.json` are always open;
 //! - `/v1/setup/*` answers only in setup mode (409 afterwards);
 //! - in setup mode everything else answers 409 `setup_required`;
-//! - in active mode every other `/v1` route needs an API key; a request the
-//!   key cache cannot decide (no or malformed credentials, unknown or
-//!   unverified key) first takes a token from its client IP's bucket, so
-//!   failed authentications are throttled (429) before any argon2 work;
+//! - in active mode every other `/v1` route needs an API key. Only failed
+//!   authentications (no or malformed credentials, unknown key, wrong
+//!   secret) take a token from the client IP's bucket; a request that needs
+//!   an argon2 verification is refused (429) while that bucket is empty, so
+//!   brute force is throttled before it costs CPU, but a key that verifies
+//!   is never charged there (see `crate::rate_limit::ip`);
 //! - `/api/v2/*` (the qBittorrent facade) follows its own rules
 //!   (`qbit::auth`): plain-text `403` for anything unauthenticated.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 use revaer_messages::config::Mode;
@@ -94,8 +97,19 @@ async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, A
         return match auth::from_cache(&state, req.headers()) {
             Ok(auth::CacheLookup::Decided(outcome)) => outcome.map(Some),
             Ok(auth::CacheLookup::Verify(unverified)) => {
-                state.rate_limits.charge_ip(peer)?;
-                auth::verify(&state, unverified).await.map(Some)
+                if unverified.needs_argon2() {
+                    state.rate_limits.check_ip(peer)?;
+                }
+                let outcome = auth::verify(&state, unverified).await;
+                if outcome
+                    .as_ref()
+                    .is_err_and(|err| err.status == StatusCode::UNAUTHORIZED)
+                {
+                    // A failed authentication: it costs the address a token
+                    // (the answer stays the 401).
+                    let _ = state.rate_limits.charge_ip(peer);
+                }
+                outcome.map(Some)
             }
             Err(unauthorized) => {
                 state.rate_limits.charge_ip(peer)?;

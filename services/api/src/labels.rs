@@ -2,9 +2,8 @@
 //! both faces validate and store them the same way.
 //!
 //! Rules:
-//! - names follow `revaer_domain::labels`; a category's save path must be
-//!   absolute, without `..`, inside the download root or
-//!   `fs_policy.allow_paths` (the rule every save path follows);
+//! - names follow `revaer_domain::labels`; a category's save path follows
+//!   the rule every save path follows (`rules::paths::contain`);
 //! - every write is a settings revision; the reply waits until this server
 //!   has seen it, so a client reading right after its write finds it;
 //! - deleting a category or tag takes it off every torrent that has it
@@ -12,6 +11,8 @@
 //! - a torrent added with a category and no save path goes to the
 //!   category's save path, when it has one.
 
+use actix_web::web;
+use revaer_domain::rules::paths;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, ControlTorrent, TorrentCommand};
 use revaer_messages::labels::{category_name_problem, tag_problem, Category};
@@ -21,33 +22,19 @@ use revaer_schema::models::labels::{self, Written};
 
 use crate::engine;
 use crate::error::ApiError;
-use crate::routes::torrents_add::inside;
 use crate::state::ApiState;
 
-/// Where save paths may point: the download root and the allow-list.
-pub fn allowed_roots(config: &ConfigSnapshot) -> Vec<&str> {
-    let mut roots: Vec<&str> = config
-        .fs_policy
-        .allow_paths
-        .iter()
-        .map(String::as_str)
-        .collect();
-    roots.push(config.engine_profile.download_root.as_str());
-    roots
-}
-
-/// Every problem with a category (`/name`, `/save_path`).
+/// Every problem with a category (`/name`, `/save_path`). The save path
+/// follows the rule of every save path (`rules::paths::contain`, which
+/// resolves symlinks: call it off the async workers).
 pub fn category_problems(category: &Category, config: &ConfigSnapshot) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
     if let Some(problem) = category_name_problem(&category.name) {
         errors.push(InvalidParam::new("/name", problem));
     }
     if let Some(path) = &category.save_path {
-        if !inside(path, &allowed_roots(config)) {
-            errors.push(InvalidParam::new(
-                "/save_path",
-                "must be an absolute path without `..` inside the download root or fs_policy.allow_paths",
-            ));
+        if let Err(err) = paths::contain(path, &config.save_roots()) {
+            errors.push(InvalidParam::new("/save_path", err.to_string()));
         }
     }
     errors
@@ -67,7 +54,12 @@ pub async fn put_category(
     actor: String,
     category: Category,
 ) -> Result<Written, ApiError> {
-    let errors = category_problems(&category, &state.snapshot());
+    let snapshot = state.snapshot();
+    let (category, errors) = web::block(move || {
+        let errors = category_problems(&category, &snapshot);
+        (category, errors)
+    })
+    .await?;
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }

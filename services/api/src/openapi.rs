@@ -177,10 +177,85 @@ fn document_facade_refusals(path: &str, item: &mut utoipa::openapi::PathItem) {
     }
 }
 
+/// Links from a creating operation's `201` to the operations that act on
+/// what it created (OpenAPI 3 `links`): clients, and stateful fuzzers such
+/// as schemathesis, can follow add → detail → select/action → delete.
+struct CreationLinks {
+    /// The creating operation.
+    path: &'static str,
+    method: &'static str,
+    /// The path parameter the targets take, and where its value is.
+    parameter: &'static str,
+    value: &'static str,
+    /// The operations on what was created, as `(path, method)`.
+    targets: &'static [(&'static str, &'static str)],
+}
+
+const LINKS: &[CreationLinks] = &[
+    CreationLinks {
+        path: "/v1/torrents",
+        method: "post",
+        parameter: "id",
+        value: "$response.body#/id",
+        targets: &[
+            ("/v1/torrents/{id}", "get"),
+            ("/v1/torrents/{id}/select", "post"),
+            ("/v1/torrents/{id}/action", "post"),
+            ("/v1/torrents/{id}/fsops/retry", "post"),
+            ("/v1/torrents/{id}", "delete"),
+        ],
+    },
+    CreationLinks {
+        path: "/v1/keys",
+        method: "post",
+        parameter: "key_id",
+        value: "$response.body#/key_id",
+        targets: &[
+            ("/v1/keys/{key_id}", "patch"),
+            ("/v1/keys/{key_id}", "delete"),
+        ],
+    },
+];
+
+/// Adds [`LINKS`] to the `201` responses of the rendered document (named
+/// after the target operations' ids; a target missing from the document is
+/// skipped).
+///
+/// Why on the JSON and not on utoipa's types: utoipa 5 serialises its
+/// `Link` with snake_case field names (`operation_id`), which no OpenAPI
+/// tool reads.
+fn document_links(doc: &mut serde_json::Value) {
+    for CreationLinks {
+        path,
+        method,
+        parameter,
+        value,
+        targets,
+    } in LINKS
+    {
+        let mut links = serde_json::Map::new();
+        for (target_path, target_method) in *targets {
+            let id = doc["paths"][target_path][target_method]["operationId"].clone();
+            if let Some(id) = id.as_str() {
+                links.insert(
+                    id.to_string(),
+                    serde_json::json!({"operationId": id, "parameters": {*parameter: value}}),
+                );
+            }
+        }
+        if let Some(created) = doc["paths"][path][method]["responses"]
+            .get_mut("201")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            created.insert("links".into(), serde_json::Value::Object(links));
+        }
+    }
+}
+
 /// The generated document, kept rendered for `/docs/openapi.json`.
 #[derive(Clone)]
 pub struct OpenApiDoc {
-    /// The document.
+    /// The document (without the response links, which only the JSON has).
     pub doc: utoipa::openapi::OpenApi,
     /// Its JSON text.
     pub json: String,
@@ -197,7 +272,49 @@ impl OpenApiDoc {
         doc.merge(crate::qbit::QbitDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").to_string();
         document_common_problems(&mut doc);
-        let json = doc.to_pretty_json().unwrap_or_else(|_| "{}".to_string());
+        let json = serde_json::to_value(&doc)
+            .map(|mut value| {
+                document_links(&mut value);
+                value
+            })
+            .and_then(|value| serde_json::to_string_pretty(&value))
+            .unwrap_or_else(|_| "{}".to_string());
         Self { doc, json }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creations_link_to_the_operations_on_what_they_created() -> Result<(), serde_json::Error> {
+        let doc: serde_json::Value = serde_json::from_str(&OpenApiDoc::generate().json)?;
+        let ids: Vec<String> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .filter_map(|item| item.as_object())
+            .flat_map(|ops| ops.values())
+            .filter_map(|op| op["operationId"].as_str().map(str::to_string))
+            .collect();
+        let links = &doc["paths"]["/v1/torrents"]["post"]["responses"]["201"]["links"];
+        let names: Vec<&String> = links
+            .as_object()
+            .map(|l| l.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(names.len(), 5, "{links}");
+        for (name, link) in links.as_object().into_iter().flatten() {
+            assert!(ids.contains(name), "{name} is an operation");
+            assert_eq!(link["operationId"], name.as_str());
+            assert_eq!(link["parameters"]["id"], "$response.body#/id");
+        }
+        let key_links = &doc["paths"]["/v1/keys"]["post"]["responses"]["201"]["links"];
+        assert_eq!(
+            key_links.as_object().map(|l| l.len()),
+            Some(2),
+            "{key_links}"
+        );
+        Ok(())
     }
 }

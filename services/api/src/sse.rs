@@ -9,7 +9,8 @@
 //!   overflowed, or the hub restarted): the client resumes with
 //!   `Last-Event-ID`;
 //! - the body also ends when the server starts shutting down ([`Drain`]), so
-//!   an open stream never holds up the drain of real requests;
+//!   an open stream never holds up the drain of real requests, and when the
+//!   key it was opened with is revoked or changed (`crate::auth::revoked`);
 //! - whenever the body is dropped (the client went away, the server stops)
 //!   the hub is told with `Unsubscribe`, so it never keeps a dead subscriber.
 
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use actix::Recipient;
 use bytes::Bytes;
+use futures_util::future::LocalBoxFuture;
 use futures_util::Stream;
 use revaer_messages::hub::{HubItem, Subscription, Unsubscribe};
 use tokio::sync::mpsc;
@@ -80,17 +82,20 @@ struct Feed {
     receiver: mpsc::Receiver<HubItem>,
     heartbeat: Interval,
     drain: Drain,
+    revoked: LocalBoxFuture<'static, ()>,
     _detach: DetachOnDrop,
 }
 
 /// The response body for a subscription: frames as items arrive, a
 /// heartbeat after every `heartbeat` without one, and the end of the body
-/// when the hub drops the subscriber or shutdown starts.
+/// when the hub drops the subscriber, shutdown starts or `revoked`
+/// completes.
 pub fn body(
     subscription: Subscription,
     unsubscribe: Recipient<Unsubscribe>,
     heartbeat: Duration,
     drain: Drain,
+    revoked: LocalBoxFuture<'static, ()>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + 'static {
     let period = heartbeat.max(MIN_HEARTBEAT);
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
@@ -99,6 +104,7 @@ pub fn body(
         receiver: subscription.receiver,
         heartbeat: ticker,
         drain,
+        revoked,
         _detach: DetachOnDrop {
             subscriber_id: subscription.subscriber_id,
             unsubscribe,
@@ -112,6 +118,7 @@ pub fn body(
                 // go out before a due heartbeat.
                 biased;
                 _ = feed.drain.started() => return None,
+                () = &mut feed.revoked => return None,
                 item = feed.receiver.recv() => {
                     // None: the hub dropped this subscriber; end the body.
                     let item = item?;

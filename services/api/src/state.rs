@@ -7,7 +7,7 @@ use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
     AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent, RemoveTorrent,
 };
-use revaer_messages::fsops::{GetFsopsState, RetryFsops};
+use revaer_messages::fsops::{CancelFsops, GetFsopsState, RetryFsops};
 use revaer_messages::health::HealthBoard;
 use revaer_messages::hub::{Subscribe, Unsubscribe};
 use revaer_messages::listing::ListQuery;
@@ -82,18 +82,22 @@ pub struct FsopsHandles {
     pub retry: Recipient<RetryFsops>,
     /// Read a torrent's job state (for the torrent detail).
     pub state: Recipient<GetFsopsState>,
+    /// Stop a removed torrent's job and clean what it left.
+    pub cancel: Recipient<CancelFsops>,
 }
 
 impl FsopsHandles {
     /// Handles to one orchestrator.
     pub fn new<A>(fsops: &Addr<A>) -> Self
     where
-        A: Actor + Handler<RetryFsops> + Handler<GetFsopsState>,
-        A::Context: ToEnvelope<A, RetryFsops> + ToEnvelope<A, GetFsopsState>,
+        A: Actor + Handler<RetryFsops> + Handler<GetFsopsState> + Handler<CancelFsops>,
+        A::Context:
+            ToEnvelope<A, RetryFsops> + ToEnvelope<A, GetFsopsState> + ToEnvelope<A, CancelFsops>,
     {
         Self {
             retry: fsops.clone().recipient(),
             state: fsops.clone().recipient(),
+            cancel: fsops.clone().recipient(),
         }
     }
 }

@@ -178,7 +178,11 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         rate_limits: RateLimits::new(&options.api.rate_limit, &registry, health.clone())?,
         subscribe: actors.hub.clone().recipient(),
         unsubscribe: actors.hub.clone().recipient(),
-        engine: Some(EngineHandles::of(&actors.engine)),
+        engine: Some(EngineHandles {
+            list: actors.reader.clone().recipient(),
+            get: actors.reader.clone().recipient(),
+            ..EngineHandles::of(&actors.engine)
+        }),
         fsops: Some(FsopsHandles::new(&actors.fsops)),
         drain,
         // A panic on the engine's thread or in the watcher leaves a process

@@ -2,7 +2,7 @@
 //! watcher → torrent engine (on its own arbiter) → FsOps. Each later one is
 //! wired to the earlier ones and subscribed to configuration changes.
 
-use actix::{Addr, Supervisor};
+use actix::{Addr, Supervisor, SyncArbiter};
 use prometheus::Registry;
 use revaer_config::{ConfigWatcher, WatcherMetrics, WatcherSettings};
 use revaer_events::{EventHub, HubConfig, HubMetrics};
@@ -11,7 +11,7 @@ use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::health::HealthBoard;
 use revaer_messages::watch::SubscribeConfig;
 use revaer_schema::PgPool;
-use revaer_torrent::{EngineMetrics, EngineOptions, TorrentSession};
+use revaer_torrent::{EngineMetrics, EngineOptions, TorrentReader, TorrentSession};
 use std::sync::Arc;
 
 use crate::boot::{BootError, Options};
@@ -26,6 +26,9 @@ pub struct Components {
     pub engine: Addr<TorrentSession>,
     /// The engine's own thread.
     pub engine_arbiter: actix::Arbiter,
+    /// Answers list and detail queries from the engine's snapshot, on two
+    /// threads of its own, so they never queue behind libtorrent work.
+    pub reader: Addr<TorrentReader>,
     /// Post-processing.
     pub fsops: Addr<FsOpsOrchestrator>,
 }
@@ -61,6 +64,8 @@ pub async fn start(
         EngineMetrics::register(registry)?,
     );
     engine_options.events = Some(hub.clone().recipient());
+    let view = engine_options.view.clone();
+    let reader = SyncArbiter::start(2, move || TorrentReader::new(view.clone()));
     let engine_arbiter = actix::Arbiter::new();
     let engine = Supervisor::start_in_arbiter(&engine_arbiter.handle(), move |_| {
         TorrentSession::new(engine_options)
@@ -89,6 +94,7 @@ pub async fn start(
         watcher,
         engine,
         engine_arbiter,
+        reader,
         fsops,
     })
 }

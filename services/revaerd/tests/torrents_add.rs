@@ -293,6 +293,6 @@ async fn invalid_adds_get_precise_problems() -> TestResult {
 
     // Nothing was added by any of the refused requests.
     let list: Value = t.get("/v1/torrents").await?.json().await?;
-    assert_eq!(list["items"], json!([]));
+    assert_eq!(list["items"], json!([]), "{list}");
     Ok(())
 }

@@ -88,6 +88,8 @@ impl FsOpsOrchestrator {
 
     /// Turns a completion into a job.
     pub(super) fn intake(&mut self, msg: TorrentCompleted, ctx: &mut Context<Self>) {
+        // Completed again: the torrent exists again (re-added).
+        self.removed.remove(&msg.torrent);
         let engine = self.options.engine_query.clone();
         let pool = self.options.pool.clone();
         let torrent = msg.torrent.clone();
@@ -121,6 +123,11 @@ impl FsOpsOrchestrator {
         async move { intake::create(&pool, input, &policy).await }
             .into_actor(self)
             .map(move |created, act, ctx| match created {
+                // Removed while its job was being created: clean, don't run.
+                Ok(_) if act.removed.contains_key(&torrent) => {
+                    act.clean_removed(torrent, ctx);
+                    Ok(())
+                }
                 Ok(Created::Pending) => {
                     act.enqueue(torrent, ctx);
                     act.report(ctx);

@@ -44,6 +44,14 @@ impl Handler<JobEnded> for FsOpsOrchestrator {
     fn handle(&mut self, msg: JobEnded, ctx: &mut Self::Context) {
         let JobEnded { torrent, end } = msg;
         self.running.remove(&torrent);
+        self.cancels.remove(&torrent);
+        if self.removed.contains_key(&torrent) {
+            self.failing.remove(&torrent);
+            self.clean_removed(torrent, ctx);
+            self.report(ctx);
+            self.pump(ctx);
+            return;
+        }
         match end {
             RunEnd::Done => {
                 self.failing.remove(&torrent);

@@ -15,6 +15,7 @@
 //! - it never blocks: the store and the filesystem are reached through
 //!   blocking threads.
 
+mod cancel;
 mod completions;
 mod handlers;
 mod options;
@@ -28,6 +29,7 @@ use revaer_messages::events::{Event, Publish};
 use revaer_messages::health::ComponentHealth;
 use revaer_messages::torrent::TorrentId;
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +55,13 @@ pub struct FsOpsOrchestrator {
     failing: BTreeMap<TorrentId, Failing>,
     last_event_id: Option<u64>,
     loaded: bool,
+    /// Cancel flags of the jobs running now.
+    cancels: HashMap<TorrentId, Arc<AtomicBool>>,
+    /// Torrents removed in this process, with their `delete_data`: a job
+    /// still finishing its step, or being created, is cleaned when it
+    /// reports instead of running or failing. A new completion (re-add)
+    /// clears the entry.
+    removed: HashMap<TorrentId, bool>,
 }
 
 impl FsOpsOrchestrator {
@@ -77,6 +86,8 @@ impl FsOpsOrchestrator {
             failing: BTreeMap::new(),
             last_event_id: None,
             loaded: false,
+            cancels: HashMap::new(),
+            removed: HashMap::new(),
         }
     }
 

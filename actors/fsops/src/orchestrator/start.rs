@@ -8,6 +8,8 @@ use revaer_messages::fsops::JobStatus;
 use revaer_messages::torrent::TorrentId;
 use revaer_schema::models::fs_jobs::{self, FsJobRow};
 use revaer_schema::{DbError, PgPool};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use super::{Failing, FsOpsOrchestrator};
 use crate::job::{FsOpsJob, JobSpec};
@@ -45,7 +47,14 @@ impl FsOpsOrchestrator {
         ctx: &mut Context<Self>,
     ) {
         match loaded {
+            Ok(Startable::Ready(_)) if self.removed.contains_key(&torrent) => {
+                self.running.remove(&torrent);
+                self.clean_removed(torrent, ctx);
+                self.pump(ctx);
+                return;
+            }
             Ok(Startable::Ready(spec)) => {
+                self.cancels.insert(torrent.clone(), spec.cancel.clone());
                 let parent = ctx.address().recipient();
                 let job = FsOpsJob::new(*spec, self.deps.clone(), parent).start();
                 self.running.insert(torrent, Some(job));
@@ -132,6 +141,7 @@ async fn load_job(
         plan,
         completed,
         request_id: row.request_id,
+        cancel: Arc::new(AtomicBool::new(false)),
     })))
 }
 

@@ -13,7 +13,14 @@
 //!   first), so re-running the step after a crash gives the same result;
 //! - an unrecognised format or an unsupported compression method is
 //!   reported as `Unsupported`, which marks the `fsops` health component
-//!   degraded; a corrupt or truncated archive is an ordinary failure.
+//!   degraded; a corrupt or truncated archive, or members that contradict
+//!   each other (a file `d`, then `d/x`), are `Archive` errors: permanent,
+//!   like everything extracting the same bytes again would repeat;
+//! - what one job extracts is bounded (see [`budget`](super::budget)): bytes
+//!   against the plan's budget, free space against the policy's margin;
+//! - a failed step removes what it staged (`.revaer.staging/extract`, and
+//!   `.revaer.staging` itself when that leaves it empty): nothing partial
+//!   stays in the library, and a retry extracts from scratch anyway.
 
 use compress_tools::{ArchiveContents, ArchiveIterator};
 use std::fs::File;
@@ -22,6 +29,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{StepError, StepResult};
 use crate::plan::ArchiveSet;
+use crate::steps::budget::Budget;
 use crate::steps::{StepStatus, Work};
 use crate::volumes::VolumeReader;
 
@@ -41,6 +49,29 @@ pub fn run(work: &mut Work) -> StepResult<StepStatus> {
         return Ok(StepStatus::Skipped);
     }
     let staging = work.store.staging();
+    let result = extract_all(work, &staging);
+    if result.is_err() {
+        remove_staged(&staging);
+    }
+    result
+}
+
+/// Removes the extraction staging area after a failure (best effort: the
+/// failure is what gets reported).
+fn remove_staged(staging: &Path) {
+    let extract = staging.join("extract");
+    if let Err(err) = std::fs::remove_dir_all(&extract) {
+        if err.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(path = %extract.display(), error = %err, "could not remove the staged extraction");
+        }
+    }
+    // Only when empty: other steps keep their own things there.
+    let _ = std::fs::remove_dir(staging);
+}
+
+fn extract_all(work: &mut Work, staging: &Path) -> StepResult<StepStatus> {
+    // The staging area is inside the destination: same filesystem.
+    let mut budget = Budget::new(&work.plan, &work.dest)?;
     for (index, set) in work.plan.archives.clone().iter().enumerate() {
         let volumes: Vec<PathBuf> = set
             .volumes
@@ -50,12 +81,12 @@ pub fn run(work: &mut Work) -> StepResult<StepStatus> {
         for volume in &volumes {
             work.allow.existing(volume, "archive")?;
         }
-        let out = set_dir(&staging, index);
+        let out = set_dir(staging, index);
         if out.exists() {
             std::fs::remove_dir_all(&out).map_err(|e| StepError::io("cannot clear", &out, e))?;
         }
         std::fs::create_dir_all(&out).map_err(|e| StepError::io("cannot create", &out, e))?;
-        let members = extract_set(set, &volumes, &out)?;
+        let members = extract_set(set, &volumes, &out, &mut budget)?;
         tracing::info!(
             torrent.info_hash = %work.plan.torrent,
             archive = %set.volumes.first().map(String::as_str).unwrap_or_default(),
@@ -67,8 +98,14 @@ pub fn run(work: &mut Work) -> StepResult<StepStatus> {
     Ok(StepStatus::Done)
 }
 
-/// Extracts one set into `out`; returns the number of files written.
-pub fn extract_set(set: &ArchiveSet, volumes: &[PathBuf], out: &Path) -> StepResult<usize> {
+/// Extracts one set into `out` within `budget`; returns the number of files
+/// written.
+pub fn extract_set(
+    set: &ArchiveSet,
+    volumes: &[PathBuf],
+    out: &Path,
+    budget: &mut Budget,
+) -> StepResult<usize> {
     let name = set.volumes.first().cloned().unwrap_or_default();
     let reader = VolumeReader::open(volumes).map_err(|e| StepError::Io {
         context: format!("cannot open archive {name}"),
@@ -84,16 +121,14 @@ pub fn extract_set(set: &ArchiveSet, volumes: &[PathBuf], out: &Path) -> StepRes
                     continue;
                 };
                 let target = out.join(&rel);
+                let clash = |path: &Path, e| member_error(&name, &member, path, e);
                 match stat.st_mode & S_IFMT {
-                    S_IFDIR => std::fs::create_dir_all(&target)
-                        .map_err(|e| StepError::io("cannot create", &target, e))?,
+                    S_IFDIR => std::fs::create_dir_all(&target).map_err(|e| clash(&target, e))?,
                     S_IFREG => {
                         if let Some(parent) = target.parent() {
-                            std::fs::create_dir_all(parent)
-                                .map_err(|e| StepError::io("cannot create", parent, e))?;
+                            std::fs::create_dir_all(parent).map_err(|e| clash(parent, e))?;
                         }
-                        let file = File::create(&target)
-                            .map_err(|e| StepError::io("cannot create", &target, e))?;
+                        let file = File::create(&target).map_err(|e| clash(&target, e))?;
                         current = Some((file, target));
                         files += 1;
                     }
@@ -110,6 +145,7 @@ pub fn extract_set(set: &ArchiveSet, volumes: &[PathBuf], out: &Path) -> StepRes
                 }
             }
             ArchiveContents::DataChunk(chunk) => {
+                budget.spend(chunk.len() as u64, &name)?;
                 if let Some((file, path)) = current.as_mut() {
                     file.write_all(&chunk)
                         .map_err(|e| StepError::io("cannot write", path, e))?;
@@ -126,6 +162,21 @@ pub fn extract_set(set: &ArchiveSet, volumes: &[PathBuf], out: &Path) -> StepRes
     }
     iter.close().map_err(|e| archive_error(&name, e))?;
     Ok(files)
+}
+
+/// Creating a member's file or folder failed: when the archive itself is in
+/// the way (a member where an earlier one left a file, or the reverse) it is
+/// an archive error, the same on every attempt; anything else is I/O.
+fn member_error(archive: &str, member: &str, path: &Path, err: std::io::Error) -> StepError {
+    use std::io::ErrorKind::{AlreadyExists, IsADirectory, NotADirectory};
+    if matches!(err.kind(), AlreadyExists | NotADirectory | IsADirectory) {
+        StepError::Archive {
+            archive: archive.to_string(),
+            detail: format!("member {member:?} clashes with an earlier member ({err})"),
+        }
+    } else {
+        StepError::io("cannot create", path, err)
+    }
 }
 
 /// The member's path relative to the extraction folder; `None` for names

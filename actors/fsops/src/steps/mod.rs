@@ -5,6 +5,7 @@
 //! touches anything, and returns whether it did something or had nothing to
 //! do. Recording the step as completed is the caller's job (`runner`).
 
+pub mod budget;
 pub mod cleanup;
 pub mod extract;
 pub mod flatten;

@@ -84,6 +84,11 @@ impl Sandbox {
             group: None,
             umask: None,
             allow_paths: vec![self.root.to_string_lossy().into_owned()],
+            allow_special_modes: false,
+            extract_max_ratio: 4,
+            // No free-space margin: a small CI disk must not fail the
+            // tests that are not about it.
+            extract_min_free_bytes: 0,
         }
     }
 

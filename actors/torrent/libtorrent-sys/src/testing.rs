@@ -222,3 +222,32 @@ impl Seeder {
         })
     }
 }
+
+/// A v1 .torrent with `count` one-byte files named
+/// `<name>/d<i / 1000>/f<i>.<ext>` (`ext` cycling through `mkv`, `nfo`,
+/// `srt`, `txt`), bencoded directly instead of hashed from files on disk, so
+/// torrents with hundreds of thousands of files cost milliseconds. The
+/// piece hashes are made up: the torrent parses and adds like any other,
+/// but its data can never verify (add it paused, or never seed it).
+pub fn many_files_torrent(name: &str, count: usize) -> Vec<u8> {
+    const PIECE: usize = 16 * 1024;
+    const EXTS: [&str; 4] = ["mkv", "nfo", "srt", "txt"];
+    fn text(out: &mut Vec<u8>, value: &str) {
+        out.extend_from_slice(format!("{}:{value}", value.len()).as_bytes());
+    }
+    let mut out = b"d4:infod5:filesl".to_vec();
+    for i in 0..count {
+        out.extend_from_slice(b"d6:lengthi1e4:pathl");
+        text(&mut out, &format!("d{}", i / 1000));
+        text(&mut out, &format!("f{i}.{}", EXTS[i % EXTS.len()]));
+        out.extend_from_slice(b"ee");
+    }
+    out.extend_from_slice(b"e4:name");
+    text(&mut out, name);
+    out.extend_from_slice(format!("12:piece lengthi{PIECE}e6:pieces").as_bytes());
+    let pieces = count.div_ceil(PIECE).max(1);
+    out.extend_from_slice(format!("{}:", pieces * 20).as_bytes());
+    out.extend((0..pieces * 20).map(|i| (i % 251) as u8));
+    out.extend_from_slice(b"ee");
+    out
+}

@@ -7,10 +7,11 @@
 //! body, qBittorrent's answer that makes its clients log in (and that
 //! Sonarr's detection reads as "WebAPI v2 present"): never `401`.
 //!
-//! Like `/v1`, a request the key cache cannot decide (no or bad
-//! credentials, an unverified key) and every failed login first takes a
-//! token from the client address's bucket, so guessing is throttled before
-//! any argon2 work; a login refused for that answers qBittorrent's ban text.
+//! Like `/v1`, every failed authentication (no or bad credentials, a wrong
+//! key, a failed login) takes a token from the client address's bucket, and
+//! argon2 work is done only while that bucket has a token, so guessing is
+//! throttled before it costs CPU; a login refused for that answers
+//! qBittorrent's ban text.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::ServiceRequest;
@@ -70,11 +71,11 @@ fn presented_key(headers: &HeaderMap) -> Option<Result<(String, String), ()>> {
 }
 
 /// The key behind a session cookie, re-confirmed against the database when
-/// the settings changed since it was last confirmed.
+/// the key cache moved on since it was last confirmed.
 async fn session_key(state: &ApiState, sid: &str) -> Option<AuthenticatedKey> {
-    let revision = state.snapshot().revision;
+    let generation = state.keys.generation();
     let sessions = &state.qbit.sessions;
-    match sessions.check(sid, revision, Instant::now()) {
+    match sessions.check(sid, generation, Instant::now()) {
         SessionCheck::Valid(key) => Some(key),
         SessionCheck::Invalid => None,
         SessionCheck::Reconfirm(key) => {
@@ -91,8 +92,9 @@ async fn session_key(state: &ApiState, sid: &str) -> Option<AuthenticatedKey> {
                         key_id: row.key_id,
                         burst: row.rate_burst,
                         per_seconds: row.rate_per_seconds,
+                        generation,
                     };
-                    sessions.confirm(sid, key.clone(), revision);
+                    sessions.confirm(sid, key.clone());
                     Some(key)
                 }
                 None => {
@@ -104,7 +106,8 @@ async fn session_key(state: &ApiState, sid: &str) -> Option<AuthenticatedKey> {
     }
 }
 
-/// Checks a key, charging the address's bucket before any argon2 work.
+/// Checks a key as `/v1` does: argon2 work only while the address's bucket
+/// has a token, and a failed authentication costs the address one.
 async fn check_key(
     state: &ApiState,
     peer: Option<IpAddr>,
@@ -114,13 +117,20 @@ async fn check_key(
     match auth::lookup(state, key_id, secret) {
         CacheLookup::Decided(outcome) => outcome.map_err(|_| QbitError::forbidden()),
         CacheLookup::Verify(unverified) => {
-            state
-                .rate_limits
-                .charge_ip(peer)
-                .map_err(|_| QbitError::new(StatusCode::FORBIDDEN, BANNED))?;
-            auth::verify(state, unverified)
-                .await
-                .map_err(|_| QbitError::forbidden())
+            if unverified.needs_argon2() {
+                state
+                    .rate_limits
+                    .check_ip(peer)
+                    .map_err(|_| QbitError::new(StatusCode::FORBIDDEN, BANNED))?;
+            }
+            let outcome = auth::verify(state, unverified).await;
+            if outcome
+                .as_ref()
+                .is_err_and(|err| err.status == StatusCode::UNAUTHORIZED)
+            {
+                let _ = state.rate_limits.charge_ip(peer);
+            }
+            outcome.map_err(|_| QbitError::forbidden())
         }
     }
 }
@@ -209,10 +219,7 @@ pub async fn login(
     };
     let sid = secrets::new_secret().map_err(QbitError::from)?;
     tracing::info!(auth.key_id = %key.key_id, "qBittorrent facade login");
-    state
-        .qbit
-        .sessions
-        .start(&sid, key, state.snapshot().revision, Instant::now());
+    state.qbit.sessions.start(&sid, key, Instant::now());
     let cookie = Cookie::build(SID, sid)
         .path("/")
         .http_only(true)

@@ -209,7 +209,8 @@ mod tests {
                 "http_port": 7070, "telemetry": false, "features": {}, "immutable_keys": []},
             "fs_policy": {"library_root": "/l", "extract": false, "flatten": false,
                 "move_mode": "copy", "cleanup_keep": [], "cleanup_drop": [], "chmod_file": null,
-                "chmod_dir": null, "owner": null, "group": null, "umask": null, "allow_paths": []},
+                "chmod_dir": null, "owner": null, "group": null, "umask": null, "allow_paths": [],
+                "allow_special_modes": false, "extract_max_ratio": 4, "extract_min_free_bytes": 0},
         });
         value["engine_profile"] = serde_json::to_value(engine)?;
         serde_json::from_value(value)

@@ -3,8 +3,8 @@
 //! Rules:
 //! - a session stands for the API key that logged in; it ends on logout,
 //!   after [`IDLE_TIMEOUT`] without use, or as soon as its key is disabled
-//!   or deleted (checked against the database once per settings revision,
-//!   since every key change is a revision);
+//!   or deleted (checked against the database whenever the key cache moved
+//!   to a new generation, which every key change causes);
 //! - session ids are 256 random bits; only their SHA-256 digest is kept, so
 //!   a memory dump does not hand out live cookies;
 //! - at most [`MAX_SESSIONS`] live at once: when full, expired ones are
@@ -26,8 +26,8 @@ pub const MAX_SESSIONS: usize = 10_000;
 struct Session {
     key: AuthenticatedKey,
     last_used: Instant,
-    /// Settings revision at which the key was last known valid.
-    revision: i64,
+    /// Key-cache generation at which the key was last known valid.
+    generation: u64,
 }
 
 /// What a session cookie is worth right now.
@@ -35,7 +35,7 @@ struct Session {
 pub enum SessionCheck {
     /// Valid, and the key was confirmed at the current revision.
     Valid(AuthenticatedKey),
-    /// Valid until the settings changed: confirm the key, then call
+    /// Valid until the key cache moved on: confirm the key, then call
     /// [`SessionStore::confirm`] (or [`SessionStore::end`]).
     Reconfirm(AuthenticatedKey),
     /// Unknown or expired.
@@ -61,7 +61,7 @@ impl SessionStore {
     }
 
     /// Starts a session for `key`; `sid` is the new cookie value.
-    pub fn start(&self, sid: &str, key: AuthenticatedKey, revision: i64, now: Instant) {
+    pub fn start(&self, sid: &str, key: AuthenticatedKey, now: Instant) {
         let mut sessions = self.lock();
         if sessions.len() >= MAX_SESSIONS {
             sessions.retain(|_, s| now.duration_since(s.last_used) < IDLE_TIMEOUT);
@@ -75,19 +75,20 @@ impl SessionStore {
                 sessions.remove(&id);
             }
         }
+        let generation = key.generation;
         sessions.insert(
             digest(sid),
             Session {
                 key,
                 last_used: now,
-                revision,
+                generation,
             },
         );
     }
 
-    /// Looks a cookie up at settings revision `revision`, refreshing its
-    /// idle timer when it is valid.
-    pub fn check(&self, sid: &str, revision: i64, now: Instant) -> SessionCheck {
+    /// Looks a cookie up at key-cache generation `generation`, refreshing
+    /// its idle timer when it is valid.
+    pub fn check(&self, sid: &str, generation: u64, now: Instant) -> SessionCheck {
         let mut sessions = self.lock();
         let id = digest(sid);
         let Some(session) = sessions.get_mut(&id) else {
@@ -98,19 +99,19 @@ impl SessionStore {
             return SessionCheck::Invalid;
         }
         session.last_used = now;
-        if session.revision >= revision {
+        if session.generation >= generation {
             SessionCheck::Valid(session.key.clone())
         } else {
             SessionCheck::Reconfirm(session.key.clone())
         }
     }
 
-    /// Records that the session's key is still valid at `revision` (with its
-    /// current rate limit).
-    pub fn confirm(&self, sid: &str, key: AuthenticatedKey, revision: i64) {
+    /// Records that the session's key is still valid (at `key.generation`,
+    /// with its current rate limit).
+    pub fn confirm(&self, sid: &str, key: AuthenticatedKey) {
         if let Some(session) = self.lock().get_mut(&digest(sid)) {
+            session.generation = session.generation.max(key.generation);
             session.key = key;
-            session.revision = session.revision.max(revision);
         }
     }
 
@@ -134,32 +135,39 @@ impl SessionStore {
 mod tests {
     use super::*;
 
-    fn key(id: &str) -> AuthenticatedKey {
+    fn key(id: &str, generation: u64) -> AuthenticatedKey {
         AuthenticatedKey {
             key_id: id.into(),
             burst: 10,
             per_seconds: 60,
+            generation,
         }
     }
 
     #[test]
-    fn sessions_expire_when_idle_and_reconfirm_after_a_revision() {
+    fn sessions_expire_when_idle_and_reconfirm_when_the_cache_moves() {
         let store = SessionStore::default();
         let t0 = Instant::now();
-        store.start("sid-a", key("a"), 5, t0);
-        assert_eq!(store.check("sid-a", 5, t0), SessionCheck::Valid(key("a")));
+        store.start("sid-a", key("a", 5), t0);
+        assert_eq!(
+            store.check("sid-a", 5, t0),
+            SessionCheck::Valid(key("a", 5))
+        );
         assert_eq!(store.check("sid-b", 5, t0), SessionCheck::Invalid);
         assert_eq!(
             store.check("sid-a", 6, t0),
-            SessionCheck::Reconfirm(key("a"))
+            SessionCheck::Reconfirm(key("a", 5))
         );
-        store.confirm("sid-a", key("a"), 6);
-        assert_eq!(store.check("sid-a", 6, t0), SessionCheck::Valid(key("a")));
+        store.confirm("sid-a", key("a", 6));
+        assert_eq!(
+            store.check("sid-a", 6, t0),
+            SessionCheck::Valid(key("a", 6))
+        );
 
         let later = t0 + IDLE_TIMEOUT - Duration::from_secs(1);
         assert_eq!(
             store.check("sid-a", 6, later),
-            SessionCheck::Valid(key("a"))
+            SessionCheck::Valid(key("a", 6))
         );
         let idle = later + IDLE_TIMEOUT;
         assert_eq!(store.check("sid-a", 6, idle), SessionCheck::Invalid);
@@ -170,7 +178,7 @@ mod tests {
     fn logout_ends_a_session() {
         let store = SessionStore::default();
         let now = Instant::now();
-        store.start("sid", key("a"), 1, now);
+        store.start("sid", key("a", 1), now);
         store.end("sid");
         assert_eq!(store.check("sid", 1, now), SessionCheck::Invalid);
     }

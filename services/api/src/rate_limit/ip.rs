@@ -1,59 +1,119 @@
-//! The per-IP bucket that throttles requests which cannot be authenticated
-//! from memory: missing or malformed credentials, unknown keys, wrong
-//! secrets, keys not yet verified since the last settings revision.
+//! The per-IP bucket that throttles failed authentication.
 //!
 //! Rules:
-//! - such a request takes a token *before* the database lookup and argon2
-//!   verification, so a brute-force client is throttled before it costs CPU
-//!   (every failed authentication is one of these requests);
+//! - only a *failed* authentication takes a token: missing or malformed
+//!   credentials, an unknown key, a wrong secret. A request whose key
+//!   verifies never does, so a client failing from the same address (a
+//!   NAT, a reverse proxy) cannot drain the bucket for the valid keys
+//!   behind it;
+//! - a request that needs an argon2 verification is let through only while
+//!   its address has a token left ([`IpBuckets::check`], which takes
+//!   nothing), so a brute-force client is throttled before it costs CPU;
+//!   a secret this process has already verified needs no argon2 and skips
+//!   that gate (see `crate::auth`);
 //! - the client is the TCP peer (forwarding headers are trivially forged);
 //!   IPv6 peers are grouped by /64, the smallest block one host usually
 //!   gets, so rotating addresses inside it does not refill the bucket;
-//! - idle entries are pruned now and then, so the table stays bounded by
-//!   the clients active within one refill period.
+//! - idle entries (full buckets) are pruned now and then, so the table
+//!   stays bounded by the clients that failed within one refill period.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
-use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-
-/// Prune idle entries after this many charges.
+/// Prune full buckets after this many charges.
 const PRUNE_EVERY: u64 = 1024;
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
 
 /// The per-IP buckets.
 #[derive(Debug)]
 pub(crate) struct IpBuckets {
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    burst: f64,
+    /// Time to earn one token.
+    per_token: Duration,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
     charges: AtomicU64,
 }
 
 impl IpBuckets {
     /// Buckets of `burst` tokens refilled evenly over `per`.
     pub(crate) fn new(burst: u32, per: Duration) -> Self {
-        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-        let period = (per / burst.get()).max(Duration::from_nanos(1));
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(burst);
+        let burst = burst.max(1);
         Self {
-            limiter: RateLimiter::keyed(quota),
+            burst: f64::from(burst),
+            per_token: (per / burst).max(Duration::from_nanos(1)),
+            buckets: Mutex::new(HashMap::new()),
             charges: AtomicU64::new(0),
+        }
+    }
+
+    /// `Err(wait)` when `peer` has no token left; takes nothing.
+    pub(crate) fn check(&self, peer: Option<IpAddr>) -> Result<(), Duration> {
+        let now = Instant::now();
+        let client = client_key(peer);
+        match self.lock().get(&client) {
+            Some(bucket) => self.wait(self.refilled(*bucket, now)),
+            None => Ok(()),
         }
     }
 
     /// Takes a token for `peer`; `Err(wait)` when its bucket is empty.
     pub(crate) fn charge(&self, peer: Option<IpAddr>) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut buckets = self.lock();
         if self.charges.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-            self.limiter.retain_recent();
-            self.limiter.shrink_to_fit();
+            buckets.retain(|_, bucket| self.refilled(*bucket, now).tokens < self.burst);
+            buckets.shrink_to_fit();
         }
         let client = client_key(peer);
-        self.limiter
-            .check_key(&client)
-            .map_err(|not_until| not_until.wait_time_from(self.limiter.clock().now()))
+        let bucket = buckets.get(&client).map_or(
+            Bucket {
+                tokens: self.burst,
+                at: now,
+            },
+            |bucket| self.refilled(*bucket, now),
+        );
+        self.wait(bucket)?;
+        buckets.insert(
+            client,
+            Bucket {
+                tokens: bucket.tokens - 1.0,
+                at: now,
+            },
+        );
+        Ok(())
+    }
+
+    fn refilled(&self, bucket: Bucket, now: Instant) -> Bucket {
+        let earned =
+            now.saturating_duration_since(bucket.at).as_secs_f64() / self.per_token.as_secs_f64();
+        Bucket {
+            tokens: (bucket.tokens + earned).min(self.burst),
+            at: now,
+        }
+    }
+
+    /// `Ok` with a whole token available, else the time until there is one.
+    fn wait(&self, bucket: Bucket) -> Result<(), Duration> {
+        if bucket.tokens >= 1.0 {
+            Ok(())
+        } else {
+            Err(self.per_token.mul_f64(1.0 - bucket.tokens))
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<IpAddr, Bucket>> {
+        match self.buckets.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 }
 
@@ -89,6 +149,30 @@ mod tests {
         let wait = buckets.charge(a).err().ok_or("third charge passed")?;
         assert!(wait > Duration::from_secs(29) && wait <= Duration::from_secs(30));
         assert!(buckets.charge(b).is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn checking_takes_nothing() -> TestResult {
+        let buckets = IpBuckets::new(1, Duration::from_secs(60));
+        let a = Some("192.0.2.1".parse()?);
+        for _ in 0..5 {
+            assert!(buckets.check(a).is_ok());
+        }
+        assert!(buckets.charge(a).is_ok());
+        assert!(buckets.check(a).is_err(), "empty after one charge");
+        assert!(buckets.charge(a).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_come_back_over_time() -> TestResult {
+        let buckets = IpBuckets::new(2, Duration::from_millis(20));
+        let a = Some("192.0.2.1".parse()?);
+        assert!(buckets.charge(a).is_ok() && buckets.charge(a).is_ok());
+        assert!(buckets.check(a).is_err());
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(buckets.check(a).is_ok());
         Ok(())
     }
 

@@ -141,6 +141,7 @@ mod tests {
             key_id: id.into(),
             burst,
             per_seconds,
+            generation: 0,
         }
     }
 

@@ -4,8 +4,9 @@
 //! - every authenticated request is charged to its API key's bucket, shaped
 //!   by the key's `burst`/`per_seconds` (see [`keys`]); an SSE connection is
 //!   one request, charged once at connect;
-//! - requests that cannot be authenticated from memory are charged to their
-//!   client IP's bucket before any argon2 work (see [`ip`]);
+//! - failed authentications are charged to their client IP's bucket, and a
+//!   request that needs argon2 work is refused while that bucket is empty
+//!   (see [`ip`]); a key that verifies is never charged there;
 //! - public routes (`/health*`, `/metrics`, `/docs`) and setup mode carry no
 //!   key and are not limited per key;
 //! - every authenticated response carries `X-RateLimit-Limit` (burst),
@@ -129,24 +130,36 @@ impl RateLimits {
         })
     }
 
-    /// Charges a request that needs verification (or has no usable
-    /// credentials) to its client's IP bucket; `Err` is the 429 to answer.
+    /// Charges a failed authentication (or a setup request) to its
+    /// client's IP bucket; `Err` is the 429 to answer.
     pub fn charge_ip(&self, peer: Option<IpAddr>) -> Result<(), ApiError> {
-        self.inner.ips.charge(peer).map_err(|wait| {
-            self.inner.throttled_ip.inc();
-            self.inner.watch.throttled(Instant::now());
-            // Why debug: under a flood this fires per request; the counter
-            // and the health component carry the signal.
-            tracing::debug!(
-                client.ip = %ip::client_key(peer),
-                retry_after_ms = wait.as_millis() as u64,
-                "unauthenticated requests throttled"
-            );
-            too_many(
-                wait,
-                "too many requests without a valid API key from this address",
-            )
-        })
+        self.inner
+            .ips
+            .charge(peer)
+            .map_err(|wait| self.ip_throttled(peer, wait))
+    }
+
+    /// Lets a request that needs an argon2 verification through while its
+    /// client's IP bucket has a token left, without taking it (only a
+    /// failure will); `Err` is the 429 to answer.
+    pub fn check_ip(&self, peer: Option<IpAddr>) -> Result<(), ApiError> {
+        self.inner
+            .ips
+            .check(peer)
+            .map_err(|wait| self.ip_throttled(peer, wait))
+    }
+
+    fn ip_throttled(&self, peer: Option<IpAddr>, wait: Duration) -> ApiError {
+        self.inner.throttled_ip.inc();
+        self.inner.watch.throttled(Instant::now());
+        // Why debug: under a flood this fires per request; the counter
+        // and the health component carry the signal.
+        tracing::debug!(
+            client.ip = %ip::client_key(peer),
+            retry_after_ms = wait.as_millis() as u64,
+            "failed authentications throttled"
+        );
+        too_many(wait, "too many failed authentications from this address")
     }
 
     /// Forgets the bucket of a deleted API key, so deleted keys do not pile

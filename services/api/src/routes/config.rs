@@ -52,7 +52,7 @@ pub async fn get_config(state: web::Data<ApiState>) -> HttpResponse {
 pub async fn patch_config(
     req: HttpRequest,
     state: web::Data<ApiState>,
-    body: web::Json<serde_json::Value>,
+    body: crate::extract::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     let reply = apply(&state, actor_of(&req), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(reply))

@@ -9,14 +9,18 @@
 //!   because browsers' `EventSource` sends the header on reconnect while the
 //!   URL (and its query) stays what the page first opened;
 //! - replay, gaps and duplicates are the hub's business: this handler only
-//!   subscribes and streams (see `crate::sse`).
+//!   subscribes and streams (see `crate::sse`);
+//! - a stream is bound to its key: it ends when the key is deleted,
+//!   disabled or given another rate limit (`crate::auth::revoked`).
 
 use actix_web::http::header::{HeaderMap, CACHE_CONTROL, CONTENT_TYPE};
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse};
+use futures_util::future::LocalBoxFuture;
 use revaer_messages::hub::{EventFilter, Subscribe};
 use revaer_messages::{InvalidParam, TorrentId};
 use revaer_wire::EventsQuery;
 
+use crate::auth::{self, AuthenticatedKey};
 use crate::error::{ApiError, Problem};
 use crate::sse;
 use crate::state::ApiState;
@@ -121,11 +125,19 @@ pub async fn events(
         tracing::error!(error = %err, "event hub did not answer a subscription");
         ApiError::unavailable("the event hub is unavailable")
     })?;
+    // Bound to the key that opened it (the guard put it there); a route
+    // without one cannot exist behind the guard, but would never be revoked.
+    let revoked: LocalBoxFuture<'static, ()> =
+        match req.extensions().get::<AuthenticatedKey>().cloned() {
+            Some(key) => Box::pin(auth::revoked(state.get_ref().clone(), key)),
+            None => Box::pin(std::future::pending()),
+        };
     let body = sse::body(
         subscription,
         state.unsubscribe.clone(),
         state.settings.sse_heartbeat,
         state.drain.clone(),
+        revoked,
     );
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/event-stream"))

@@ -2,7 +2,7 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use revaer_messages::InvalidParam;
-use revaer_schema::models::api_keys::{self, ApiKeyChanges, ApiKeyRow, NewApiKey};
+use revaer_schema::models::api_keys::{self, ApiKeyChanges, ApiKeyRow, KeyWrite, NewApiKey};
 use revaer_wire::{ApiKeyInfo, CreateKeyRequest, CreatedKey, RateLimit, UpdateKeyRequest};
 
 use crate::error::{ApiError, Problem};
@@ -169,9 +169,6 @@ pub async fn update_key(
     let id = key_id.clone();
     let updated = state
         .db(move |conn| {
-            if body.enabled == Some(false) {
-                refuse_last_enabled(conn, &id)?;
-            }
             let changes = ApiKeyChanges {
                 label: body.label.map(|l| l.trim().to_string()),
                 enabled: body.enabled,
@@ -181,12 +178,10 @@ pub async fn update_key(
             Ok(api_keys::update(conn, &id, &changes, &actor)?)
         })
         .await?;
-    let Some((row, revision)) = updated else {
-        return Err(ApiError::not_found(
-            "key_not_found",
-            format!("no API key with id {key_id}"),
-        ));
-    };
+    let (row, revision) = written(updated, &key_id)?;
+    // At once, not only when the watcher delivers the revision: the
+    // change holds for every request that starts after this one returns.
+    state.keys.clear();
     state.wait_for_revision(revision).await;
     Ok(HttpResponse::Ok().json(info(&row)))
 }
@@ -214,35 +209,29 @@ pub async fn delete_key(
     let actor = actor_of(&req);
     let id = key_id.clone();
     let deleted = state
-        .db(move |conn| {
-            refuse_last_enabled(conn, &id)?;
-            Ok(api_keys::delete(conn, &id, &actor)?)
-        })
+        .db(move |conn| Ok(api_keys::delete(conn, &id, &actor)?))
         .await?;
-    let Some(revision) = deleted else {
-        return Err(ApiError::not_found(
-            "key_not_found",
-            format!("no API key with id {key_id}"),
-        ));
-    };
+    let revision = written(deleted, &key_id)?;
+    state.keys.forget(&key_id);
+    state.keys.clear();
     state.rate_limits.forget_key(&key_id);
     state.wait_for_revision(revision).await;
     tracing::info!(auth.key_id = %key_id, "API key deleted");
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn refuse_last_enabled(
-    conn: &mut revaer_schema::PgConnection,
-    key_id: &str,
-) -> Result<(), ApiError> {
-    let keys = api_keys::list(conn)?;
-    let others_enabled = keys.iter().any(|k| k.enabled && k.key_id != key_id);
-    let target_enabled = keys.iter().any(|k| k.enabled && k.key_id == key_id);
-    if target_enabled && !others_enabled {
-        return Err(ApiError::conflict(
+/// The committed result, or the problem for a key that does not exist or
+/// would be the last enabled one.
+fn written<T>(write: KeyWrite<T>, key_id: &str) -> Result<T, ApiError> {
+    match write {
+        KeyWrite::Done(value) => Ok(value),
+        KeyWrite::NotFound => Err(ApiError::not_found(
+            "key_not_found",
+            format!("no API key with id {key_id}"),
+        )),
+        KeyWrite::LastEnabled => Err(ApiError::conflict(
             "last_enabled_key",
             "this is the last enabled API key; create another one first so the instance stays reachable",
-        ));
+        )),
     }
-    Ok(())
 }

@@ -11,8 +11,11 @@
 //! - every option is validated here first and all problems are reported
 //!   together (`422` with pointers); the engine re-checks what only it can
 //!   (the magnet or torrent itself, duplicates);
-//! - `save_path` must be absolute, free of `..`, and inside the download
-//!   root or one of `fs_policy.allow_paths`;
+//! - `save_path` must be absolute, free of `..` and control characters, and
+//!   inside the download root or one of `fs_policy.allow_paths`, also once
+//!   symlinks are resolved (`revaer_domain::rules::paths::contain`, which
+//!   the engine applies again); the category must be one plain folder name
+//!   (`revaer_domain::rules::category`);
 //! - the body types live in `revaer_wire` (shared with the CLI);
 //! - success is `201` with the summary and `Location: /v1/torrents/{id}`; a
 //!   torrent already present is `409 torrent_exists` with its id in
@@ -22,16 +25,17 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use bytes::BytesMut;
 use futures_util::StreamExt;
+use revaer_domain::rules::category::Category;
+use revaer_domain::rules::{self, paths, MAX_FILE_PRIORITY};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
 use revaer_messages::torrent::{TorrentLimits, TorrentSummary};
 use revaer_messages::InvalidParam;
 use revaer_wire::AddTorrentRequest;
-use std::path::{Component, Path};
 
 use crate::engine;
 use crate::error::{payload_too_large, unsupported_media_type, ApiError, Problem};
-use crate::extract::{json_error, ReqId};
+use crate::extract::{is_plain_json, json_error, ReqId};
 use crate::routes::torrents_upload::{self, UploadForm};
 use crate::state::ApiState;
 
@@ -40,22 +44,9 @@ pub const MAGNET_LIMIT: usize = 8 * 1024;
 /// Largest accepted JSON body of an add (the magnet plus options).
 pub const ADD_JSON_LIMIT: usize = 64 * 1024;
 /// Most tags on one torrent.
-const MAX_TAGS: usize = 64;
-/// Longest category or tag, in characters.
+pub(crate) const MAX_TAGS: usize = 64;
+/// Longest tag, in characters.
 const MAX_LABEL: usize = 128;
-
-/// True when `path` is absolute, has no `..`, and lies under one of `roots`
-/// (the same rule the engine applies).
-pub(crate) fn inside(path: &str, roots: &[&str]) -> bool {
-    let candidate = Path::new(path);
-    candidate.is_absolute()
-        && !candidate
-            .components()
-            .any(|c| matches!(c, Component::ParentDir))
-        && roots
-            .iter()
-            .any(|root| !root.is_empty() && candidate.starts_with(Path::new(root)))
-}
 
 fn check_label(errors: &mut Vec<InvalidParam>, pointer: String, label: &str) {
     if label.trim().is_empty()
@@ -69,26 +60,19 @@ fn check_label(errors: &mut Vec<InvalidParam>, pointer: String, label: &str) {
     }
 }
 
-/// Every problem with the options, pointing at their fields.
+/// Every problem with the options, pointing at their fields. Blocking: the
+/// save path is resolved on the filesystem (symlinks followed).
 pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<InvalidParam> {
     let mut errors = Vec::new();
     if let Some(path) = &options.save_path {
-        let mut roots: Vec<&str> = config
-            .fs_policy
-            .allow_paths
-            .iter()
-            .map(String::as_str)
-            .collect();
-        roots.push(config.engine_profile.download_root.as_str());
-        if !inside(path, &roots) {
-            errors.push(InvalidParam::new(
-                "/save_path",
-                "must be an absolute path without `..` inside the download root or fs_policy.allow_paths",
-            ));
+        if let Err(err) = paths::contain(path, &config.save_roots()) {
+            errors.push(InvalidParam::new("/save_path", err.to_string()));
         }
     }
     if let Some(category) = &options.category {
-        check_label(&mut errors, "/category".into(), category);
+        if let Err(err) = Category::parse(category) {
+            errors.push(InvalidParam::new("/category", err.to_string()));
+        }
     }
     if options.tags.len() > MAX_TAGS {
         errors.push(InvalidParam::new(
@@ -100,10 +84,10 @@ pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<In
         check_label(&mut errors, format!("/tags/{i}"), tag);
     }
     for (i, priority) in options.files.iter().flatten().enumerate() {
-        if *priority > 7 {
+        if *priority > MAX_FILE_PRIORITY {
             errors.push(InvalidParam::new(
                 format!("/files/{i}"),
-                "priority must be 0 to 7",
+                format!("priority must be 0 to {MAX_FILE_PRIORITY}"),
             ));
         }
     }
@@ -182,17 +166,9 @@ async fn magnet_source(
         err.detail = format!("the magnet link is longer than {MAGNET_LIMIT} bytes");
         return Err(err);
     }
-    if !magnet
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("magnet:?")
-    {
-        return Err(ApiError::validation(vec![InvalidParam::new(
-            "/magnet",
-            "must be a magnet link (magnet:?xt=urn:btih:...)",
-        )]));
-    }
-    Ok((TorrentSource::Magnet(magnet.trim().to_string()), options))
+    let magnet = rules::magnet::normalize(&magnet)
+        .map_err(|err| ApiError::validation(vec![InvalidParam::new("/magnet", err.to_string())]))?;
+    Ok((TorrentSource::Magnet(magnet), options))
 }
 
 /// Adds a torrent. Send either `application/json` ([`AddTorrentRequest`])
@@ -229,20 +205,26 @@ pub async fn add_torrent(
 ) -> Result<HttpResponse, ApiError> {
     let handles = state.engine()?;
     let (source, options) = match media_type(req.headers()).as_str() {
-        "application/json" => magnet_source(payload, req.headers()).await?,
+        "application/json" if is_plain_json(&req) => magnet_source(payload, req.headers()).await?,
         "multipart/form-data" => {
             let limit = state.settings.torrent_file_limit;
             torrents_upload::read(req.headers(), payload, limit).await?
         }
         _ => {
             let mut err = unsupported_media_type();
-            err.detail = "send application/json (magnet) or multipart/form-data (.torrent)".into();
+            err.detail =
+                "send application/json in UTF-8 (magnet) or multipart/form-data (.torrent)".into();
             return Err(err);
         }
     };
+    let snapshot = state.snapshot();
     let mut options = options;
-    crate::labels::apply_category_path(&mut options, &state.snapshot());
-    let errors = validate_options(&options, &state.snapshot());
+    crate::labels::apply_category_path(&mut options, &snapshot);
+    let (options, errors) = web::block(move || {
+        let errors = validate_options(&options, &snapshot);
+        (options, errors)
+    })
+    .await?;
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -258,20 +240,4 @@ pub async fn add_torrent(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/torrents/{}", summary.id)))
         .json(summary))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn save_paths_must_stay_inside_the_roots() {
-        let roots = ["/srv/dl", "/media/extra"];
-        assert!(inside("/srv/dl/movies", &roots));
-        assert!(inside("/media/extra", &roots));
-        assert!(!inside("/srv/dl/../etc", &roots));
-        assert!(!inside("/srv/dlx", &roots));
-        assert!(!inside("relative/path", &roots));
-        assert!(!inside("/srv/dl", &[""]));
-    }
 }

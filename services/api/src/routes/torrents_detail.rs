@@ -6,6 +6,7 @@
 
 use actix_web::{delete, get, web, HttpResponse};
 use revaer_messages::engine::{GetTorrent, RemoveTorrent};
+use revaer_messages::fsops::CancelFsops;
 use revaer_messages::fsops::GetFsopsState;
 use revaer_messages::torrent::{FsopsState, TorrentDetail, TorrentId};
 use revaer_messages::InvalidParam;
@@ -99,10 +100,18 @@ pub async fn delete_torrent(
     let id = engine::parse_id(&path)?;
     let delete_data = flag(params.delete_data.as_deref(), "/delete_data")?;
     let remove = RemoveTorrent {
-        id,
+        id: id.clone(),
         delete_data,
         request_id: request_id.0,
     };
     engine::call(&state.engine()?.remove, remove).await?;
+    // Gone from the engine: its post-processing stops and cleans up (a
+    // finished library copy stays).
+    if let Some(fsops) = &state.fsops {
+        fsops.cancel.do_send(CancelFsops {
+            torrent: id,
+            delete_data,
+        });
+    }
     Ok(HttpResponse::NoContent().finish())
 }

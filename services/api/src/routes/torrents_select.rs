@@ -9,29 +9,35 @@
 //!   0 (skip) to 7, index within the torrent's files and not repeated, glob
 //!   well-formed; all problems come back together with pointers such as
 //!   `/files/0/index` or `/rules/1/glob`;
+//! - at most [`MAX_RULES`] rules; a file index may be named once;
 //! - files not named by any entry keep their priority. A torrent without
-//!   metadata (a magnet still fetching it) has no files yet: `409`.
+//!   metadata (a magnet still fetching it) has no files yet: `409`;
+//! - the work is linear in the file count (the rules are compiled once into
+//!   one set that matches each path in a single pass) and runs on the
+//!   blocking pool, with the reply's serialisation, so a torrent with
+//!   hundreds of thousands of files never holds up the HTTP workers.
 
+use actix_web::http::header::ContentType;
 use actix_web::{post, web, HttpResponse};
 use revaer_messages::engine::{ControlTorrent, GetTorrent, TorrentCommand};
 use revaer_messages::torrent::{TorrentDetail, TorrentFile};
 use revaer_messages::InvalidParam;
 use revaer_wire::SelectRequest;
-use std::collections::BTreeMap;
 
 use crate::engine;
 use crate::error::{ApiError, Problem};
 use crate::extract::ReqId;
-use crate::glob::Glob;
+use crate::glob::{Glob, GlobSet};
 use crate::state::ApiState;
+use revaer_domain::rules::MAX_FILE_PRIORITY;
 
-/// Highest priority.
-const MAX_PRIORITY: i64 = 7;
+/// Most rules in one request.
+pub const MAX_RULES: usize = 64;
 
 /// The priority as the engine wants it, or a problem at `pointer`.
 fn priority(errors: &mut Vec<InvalidParam>, pointer: String, value: i64) -> u8 {
     match u8::try_from(value) {
-        Ok(p) if i64::from(p) <= MAX_PRIORITY => p,
+        Ok(p) if p <= MAX_FILE_PRIORITY => p,
         _ => {
             errors.push(InvalidParam::new(pointer, "must be 0 (skip) to 7"));
             0
@@ -39,7 +45,8 @@ fn priority(errors: &mut Vec<InvalidParam>, pointer: String, value: i64) -> u8 {
     }
 }
 
-/// The `(index, priority)` pairs to apply, or the `422`.
+/// The `(index, priority)` pairs to apply, or the `422`. Linear in the
+/// number of files and entries.
 pub fn plan(request: &SelectRequest, files: &[TorrentFile]) -> Result<Vec<(u32, u8)>, ApiError> {
     let mut errors = Vec::new();
     if request.files.is_empty() && request.rules.is_empty() {
@@ -48,29 +55,77 @@ pub fn plan(request: &SelectRequest, files: &[TorrentFile]) -> Result<Vec<(u32, 
             "name at least one file or rule",
         ));
     }
+    if request.rules.len() > MAX_RULES {
+        return Err(ApiError::validation(vec![InvalidParam::new(
+            "/rules",
+            format!("at most {MAX_RULES} rules"),
+        )]));
+    }
     let mut globs = Vec::new();
+    let mut levels = Vec::new();
     for (i, rule) in request.rules.iter().enumerate() {
-        let level = priority(&mut errors, format!("/rules/{i}/priority"), rule.priority);
+        levels.push(priority(
+            &mut errors,
+            format!("/rules/{i}/priority"),
+            rule.priority,
+        ));
         match Glob::parse(&rule.glob) {
-            Ok(glob) => globs.push((glob, level)),
+            Ok(glob) => globs.push(glob),
             Err(message) => errors.push(InvalidParam::new(format!("/rules/{i}/glob"), message)),
         }
     }
-    let count = files.len();
-    let mut by_index = Vec::new();
+    let by_index = indices(request, files.len(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let set = GlobSet::new(&globs)
+        .map_err(|message| ApiError::validation(vec![InvalidParam::new("/rules", message)]))?;
+    let mut chosen: Vec<Option<u8>> = vec![None; files.len()];
+    if !globs.is_empty() {
+        let mut scratch = String::new();
+        for (position, file) in files.iter().enumerate() {
+            if let Some(rule) = set.last_match(&file.path, &mut scratch) {
+                chosen[position] = levels.get(rule).copied();
+            }
+        }
+    }
+    for (index, level) in by_index {
+        if let Some(slot) = chosen.get_mut(index as usize) {
+            *slot = Some(level);
+        }
+    }
+    Ok(files
+        .iter()
+        .zip(chosen)
+        .filter_map(|(file, level)| Some((file.index, level?)))
+        .collect())
+}
+
+/// The `files` entries as `(index, priority)`, each index checked against
+/// the file count and named once (a bitmap, not a search per entry).
+fn indices(
+    request: &SelectRequest,
+    count: usize,
+    errors: &mut Vec<InvalidParam>,
+) -> Vec<(u32, u8)> {
+    let mut seen = vec![false; count];
+    let mut by_index = Vec::with_capacity(request.files.len().min(count));
     for (i, entry) in request.files.iter().enumerate() {
-        let level = priority(&mut errors, format!("/files/{i}/priority"), entry.priority);
-        match u32::try_from(entry.index) {
-            Ok(index) if (index as usize) < count => {
-                if by_index.iter().any(|(seen, _)| *seen == index) {
+        let level = priority(errors, format!("/files/{i}/priority"), entry.priority);
+        match usize::try_from(entry.index)
+            .ok()
+            .filter(|index| *index < count)
+        {
+            Some(index) => {
+                if std::mem::replace(&mut seen[index], true) {
                     errors.push(InvalidParam::new(
                         format!("/files/{i}/index"),
                         "named twice",
                     ));
                 }
-                by_index.push((index, level));
+                by_index.push((index as u32, level));
             }
-            _ => errors.push(InvalidParam::new(
+            None => errors.push(InvalidParam::new(
                 format!("/files/{i}/index"),
                 format!(
                     "out of range: the torrent has {count} files (0 to {})",
@@ -79,25 +134,24 @@ pub fn plan(request: &SelectRequest, files: &[TorrentFile]) -> Result<Vec<(u32, 
             )),
         }
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let mut chosen = BTreeMap::new();
-    for (glob, priority) in &globs {
-        for file in files.iter().filter(|f| glob.matches(&f.path)) {
-            chosen.insert(file.index, *priority);
-        }
-    }
-    chosen.extend(by_index);
-    Ok(chosen.into_iter().collect())
+    by_index
 }
 
 /// The detail with the new priorities in place. Why not ask the engine
 /// again: libtorrent applies priorities on its disk thread, so a read right
 /// after the command may still show the previous ones for a moment.
 fn applied(mut detail: TorrentDetail, pairs: &[(u32, u8)]) -> TorrentDetail {
+    // Files are listed by index; look each one up by position, not by a
+    // search (that was quadratic in the file count).
+    let mut position = vec![usize::MAX; detail.files.len()];
+    for (at, file) in detail.files.iter().enumerate() {
+        if let Some(slot) = position.get_mut(file.index as usize) {
+            *slot = at;
+        }
+    }
     for (index, priority) in pairs {
-        if let Some(file) = detail.files.iter_mut().find(|f| f.index == *index) {
+        let at = position.get(*index as usize).copied().unwrap_or(usize::MAX);
+        if let Some(file) = detail.files.get_mut(at) {
             file.priority = *priority;
             file.selected = *priority > 0;
         }
@@ -137,7 +191,10 @@ pub async fn select_files(
             revaer_messages::engine::EngineError::NoMetadata(id),
         ));
     }
-    let pairs = plan(&body, &detail.files)?;
+    let request = body.into_inner();
+    // CPU work (globs over every path) off the async workers.
+    let (pairs, detail) =
+        web::block(move || plan(&request, &detail.files).map(|pairs| (pairs, detail))).await??;
     if !pairs.is_empty() {
         let command = ControlTorrent {
             id,
@@ -146,7 +203,13 @@ pub async fn select_files(
         };
         engine::call(&handles.control, command).await?;
     }
-    Ok(HttpResponse::Ok().json(applied(detail, &pairs)))
+    // The reply lists every file: serialised off the async workers too.
+    let body = web::block(move || serde_json::to_vec(&applied(detail, &pairs)))
+        .await?
+        .map_err(|err| ApiError::internal(&err))?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body))
 }
 
 #[cfg(test)]

@@ -4,25 +4,37 @@
 //! Rules: the file field is `torrent` (exactly one); options come either as
 //! one JSON field `options` or as plain fields (`save_path`, `category`,
 //! `tags`, `paused`, `sequential`), never both; any other field is a `422`
-//! pointing at it. The file is read chunk by chunk and refused with `413`
-//! the moment it passes the limit, so an oversize upload is never buffered.
+//! pointing at it. Bounds, checked while the body streams, so nothing piles
+//! up before it is refused: the whole body (any framing, chunked included)
+//! is counted against the file limit plus [`FORM_OVERHEAD`] (`413`), the
+//! file against the file limit and every other field against
+//! [`FIELD_LIMIT`] (`413`), at most [`MAX_FIELDS`] fields (`413`), one file
+//! (`422` as soon as a second one starts) and at most 64 tags (`422` as soon
+//! as the 65th is split off).
 
 use actix_multipart::{Field, Multipart};
+use actix_web::error::PayloadError;
 use actix_web::http::header::HeaderMap;
 use actix_web::web;
-use bytes::BytesMut;
-use futures_util::StreamExt;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use revaer_messages::engine::{AddOptions, TorrentSource};
 use revaer_messages::InvalidParam;
+use std::cell::Cell;
+use std::rc::Rc;
 use utoipa::ToSchema;
 
 use crate::error::{payload_too_large, ApiError};
-use crate::routes::torrents_add::refuse_declared_length;
+use crate::routes::torrents_add::{refuse_declared_length, MAX_TAGS};
 
-/// Room for the form's boundaries, headers and option fields.
+/// Room for the form's boundaries, headers and option fields: the whole
+/// body may be at most the file limit plus this, counted as it streams.
 const FORM_OVERHEAD: usize = 64 * 1024;
 /// Largest option field.
 const FIELD_LIMIT: usize = 16 * 1024;
+/// Most form fields: the file, `options`, four plain fields and one `tags`
+/// field per tag (more is refused with `413` before it is read).
+const MAX_FIELDS: usize = 6 + MAX_TAGS;
 
 /// The multipart form (documentation of the fields).
 #[derive(Debug, ToSchema)]
@@ -44,24 +56,74 @@ pub struct UploadForm {
     pub sequential: Option<bool>,
 }
 
-fn bad_form(err: impl std::fmt::Display) -> ApiError {
-    ApiError::bad_request(
-        "invalid_multipart",
-        format!("cannot read the multipart body: {err}"),
-    )
+/// The request body, failing with `Overflow` once more than `limit` bytes
+/// came through, whatever the framing (a chunked body declares no length).
+fn counted(
+    payload: web::Payload,
+    limit: usize,
+    overflowed: Rc<Cell<bool>>,
+) -> impl Stream<Item = Result<Bytes, PayloadError>> + 'static {
+    let mut seen = 0usize;
+    payload.map(move |chunk| {
+        let chunk = chunk?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > limit {
+            overflowed.set(true);
+            return Err(PayloadError::Overflow);
+        }
+        Ok(chunk)
+    })
 }
 
-/// Reads one field, refusing it with `413` once it passes `limit`.
-async fn read_field(field: &mut Field, limit: usize) -> Result<BytesMut, ApiError> {
-    let mut data = BytesMut::new();
-    while let Some(chunk) = field.next().await {
-        let chunk = chunk.map_err(bad_form)?;
-        if data.len() + chunk.len() > limit {
-            return Err(payload_too_large());
+/// Turns a multipart error into the problem: `413` when the body passed its
+/// limit, else `400`.
+struct FormErrors {
+    overflowed: Rc<Cell<bool>>,
+}
+
+impl FormErrors {
+    fn problem(&self, err: impl std::fmt::Display) -> ApiError {
+        if self.overflowed.get() {
+            return payload_too_large();
         }
-        data.extend_from_slice(&chunk);
+        ApiError::bad_request(
+            "invalid_multipart",
+            format!("cannot read the multipart body: {err}"),
+        )
     }
-    Ok(data)
+
+    /// Reads one field, refusing it with `413` once it passes `limit`.
+    ///
+    /// Why the whole `limit` is reserved up front: a growing buffer is
+    /// copied each time it doubles (old and new copy alive at once), while
+    /// pages of a large allocation that are never written are never made
+    /// resident. The field then costs its own size, once.
+    async fn read_field(&self, field: &mut Field, limit: usize) -> Result<Vec<u8>, ApiError> {
+        let mut data = Vec::with_capacity(limit);
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|err| self.problem(err))?;
+            if data.len() + chunk.len() > limit {
+                return Err(payload_too_large());
+            }
+            data.extend_from_slice(&chunk);
+        }
+        Ok(data)
+    }
+}
+
+/// Splits comma-separated tags into `tags`; `Err` as soon as there are more
+/// than [`MAX_TAGS`] (before the rest of the text becomes strings).
+fn add_tags(tags: &mut Vec<String>, text: &str) -> Result<(), ApiError> {
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if tags.len() == MAX_TAGS {
+            return Err(ApiError::validation(vec![InvalidParam::new(
+                "/tags",
+                format!("at most {MAX_TAGS} tags"),
+            )]));
+        }
+        tags.push(tag.to_string());
+    }
+    Ok(())
 }
 
 fn text(pointer: &str, data: &[u8], errors: &mut Vec<InvalidParam>) -> Option<String> {
@@ -91,28 +153,41 @@ pub async fn read(
     payload: web::Payload,
     file_limit: usize,
 ) -> Result<(TorrentSource, AddOptions), ApiError> {
-    refuse_declared_length(headers, file_limit.saturating_add(FORM_OVERHEAD))?;
-    let mut form = Multipart::new(headers, payload);
+    let body_limit = file_limit.saturating_add(FORM_OVERHEAD);
+    refuse_declared_length(headers, body_limit)?;
+    let overflowed = Rc::new(Cell::new(false));
+    let errors_of = FormErrors {
+        overflowed: overflowed.clone(),
+    };
+    let mut form = Multipart::new(headers, counted(payload, body_limit, overflowed));
     let mut torrent: Option<Vec<u8>> = None;
     let mut json_options: Option<AddOptions> = None;
     let mut plain = AddOptions::default();
     let mut plain_used = false;
     let mut errors = Vec::new();
+    let mut fields = 0usize;
     while let Some(field) = form.next().await {
-        let mut field = field.map_err(bad_form)?;
+        let mut field = field.map_err(|err| errors_of.problem(err))?;
+        fields += 1;
+        if fields > MAX_FIELDS {
+            let mut err = payload_too_large();
+            err.detail = format!("the form has more than {MAX_FIELDS} fields");
+            return Err(err);
+        }
         let name = field.name().unwrap_or_default().to_string();
         let pointer = format!("/{name}");
         if name == "torrent" {
-            let data = read_field(&mut field, file_limit).await?;
-            if torrent.replace(data.to_vec()).is_some() {
-                errors.push(InvalidParam::new(
+            if torrent.is_some() {
+                // Refused before a second file is read.
+                return Err(ApiError::validation(vec![InvalidParam::new(
                     "/torrent",
                     "send exactly one torrent file",
-                ));
+                )]));
             }
+            torrent = Some(errors_of.read_field(&mut field, file_limit).await?);
             continue;
         }
-        let data = read_field(&mut field, FIELD_LIMIT).await?;
+        let data = errors_of.read_field(&mut field, FIELD_LIMIT).await?;
         match name.as_str() {
             "options" => match serde_json::from_slice::<AddOptions>(&data) {
                 Ok(options) => json_options = Some(options),
@@ -125,12 +200,7 @@ pub async fn read(
             "category" => plain.category = text(&pointer, &data, &mut errors),
             "tags" => {
                 let tags = text(&pointer, &data, &mut errors).unwrap_or_default();
-                plain.tags.extend(
-                    tags.split(',')
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(str::to_string),
-                );
+                add_tags(&mut plain.tags, &tags)?;
             }
             "paused" => plain.paused = boolean(&pointer, &data, &mut errors).unwrap_or(false),
             "sequential" => plain.sequential = boolean(&pointer, &data, &mut errors),

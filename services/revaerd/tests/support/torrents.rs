@@ -34,7 +34,15 @@ impl TorrentServer {
     /// Setup completed with `root/downloads` as download root and
     /// `root/extra` as an additional allowed path.
     pub async fn start() -> Result<Self, Error> {
-        let server = TestServer::start().await?;
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like `start`, with the server options adjusted by `tune`.
+    pub async fn start_with(tune: impl FnOnce(&mut revaerd::boot::Options)) -> Result<Self, Error> {
+        let db = super::loopback_database()?;
+        let mut options = super::fast_options(&db);
+        tune(&mut options);
+        let server = TestServer::start_with(db, options).await?;
         let root = tempfile::tempdir()?;
         let token = server.setup_token().await?;
         let path = |name: &str| root.path().join(name).to_string_lossy().into_owned();
@@ -56,6 +64,7 @@ impl TorrentServer {
             .as_str()
             .ok_or("api_key")?
             .to_string();
+        server.wait_engine_ready().await?;
         let res = server
             .patch_json(
                 "/v1/config",

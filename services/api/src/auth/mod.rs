@@ -2,21 +2,28 @@
 //!
 //! Clients send `x-api-key: KEY_ID:SECRET` or `Authorization: Bearer
 //! KEY_ID:SECRET`. A key is verified against its argon2id hash once; after
-//! that a SHA-256 digest of the secret is cached in memory so a request does
-//! not pay argon2 again. The cache is cleared on every settings revision
-//! (key changes bump the revision), so a disabled or deleted key stops
-//! working as soon as the watcher delivers the change.
+//! that the process remembers it (see [`cache`]): a remembered decision
+//! answers without the database, and after a settings revision cleared the
+//! decisions a remembered proof of the secret needs one database read but
+//! no argon2. A disabled or deleted key stops working as soon as the
+//! watcher delivers the change, and at once for requests that start after
+//! `PATCH`/`DELETE /v1/keys/{id}` returned (those routes clear the cache on
+//! commit).
 //!
 //! Authentication is two steps, [`from_cache`] (cheap) and [`verify`]
-//! (database and argon2), so the access guard can charge the client's IP
-//! bucket in between and throttle brute force before it costs CPU.
+//! (database, and argon2 unless the secret is proven), so the access guard
+//! can refuse argon2 work to an address that keeps failing before it costs
+//! CPU, and charge only failures to that address.
+
+pub mod cache;
 
 use actix_web::http::header::{HeaderMap, AUTHORIZATION};
 use revaer_schema::models::api_keys;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+pub use cache::KeyCache;
+use cache::{CachedKey, Proof};
 
 use crate::error::ApiError;
 use crate::secrets;
@@ -34,35 +41,9 @@ pub struct AuthenticatedKey {
     pub burst: i32,
     /// Refill period in seconds.
     pub per_seconds: i32,
-}
-
-#[derive(Debug, Clone)]
-struct CachedKey {
-    digest: [u8; 32],
-    enabled: bool,
-    burst: i32,
-    per_seconds: i32,
-    touched: Instant,
-}
-
-/// Verified keys by id.
-#[derive(Debug, Clone, Default)]
-pub struct KeyCache {
-    inner: Arc<Mutex<HashMap<String, CachedKey>>>,
-}
-
-impl KeyCache {
-    /// Forgets every verified key.
-    pub fn clear(&self) {
-        self.lock().clear();
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedKey>> {
-        match self.inner.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        }
-    }
+    /// The key-cache generation the key was checked at: a stream opened
+    /// with it re-checks the key once the cache has moved on.
+    pub generation: u64,
 }
 
 fn digest(secret: &str) -> [u8; 32] {
@@ -138,6 +119,16 @@ fn check_enabled(key: AuthenticatedKey, enabled: bool) -> Result<AuthenticatedKe
 pub struct Unverified {
     key_id: String,
     secret: String,
+    /// The hash this secret already passed argon2 against, if it did.
+    proven: Option<String>,
+}
+
+impl Unverified {
+    /// Whether deciding needs an argon2 verification (the expensive part
+    /// that the per-address gate protects).
+    pub fn needs_argon2(&self) -> bool {
+        self.proven.is_none()
+    }
 }
 
 /// What the key cache says about a request, without database or argon2 work.
@@ -145,16 +136,13 @@ pub struct Unverified {
 pub enum CacheLookup {
     /// The cache knows this key and secret: the outcome (ok, or disabled).
     Decided(Result<AuthenticatedKey, ApiError>),
-    /// Unknown key, uncached since the last revision, or another secret:
+    /// Unknown key, undecided since the last revision, or another secret:
     /// only [`verify`] can tell.
     Verify(Unverified),
 }
 
 /// The cheap first step: parses the credentials (`Err` is the 401 for
 /// missing or malformed ones) and answers from the cache when it can.
-///
-/// Why split from [`verify`]: the caller charges the client's IP bucket
-/// between the two, so only the expensive path is throttled per address.
 pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, ApiError> {
     let (key_id, secret) = credentials(headers)?;
     Ok(lookup(state, key_id, secret))
@@ -164,44 +152,91 @@ pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, 
 /// qBittorrent facade's login form and Basic authentication).
 pub fn lookup(state: &ApiState, key_id: String, secret: String) -> CacheLookup {
     let presented = digest(&secret);
-    let cached = state.keys.lock().get(&key_id).cloned();
-    if let Some(cached) = cached {
-        if same(&cached.digest, &presented) {
-            let key = AuthenticatedKey {
-                key_id: key_id.clone(),
-                burst: cached.burst,
-                per_seconds: cached.per_seconds,
-            };
-            if cached.touched.elapsed() >= TOUCH_INTERVAL {
-                touch(state, &key_id);
-            }
-            return CacheLookup::Decided(check_enabled(key, cached.enabled));
+    let (decided, generation) = state.keys.decision(&key_id);
+    if let Some(cached) = decided.filter(|c| same(&c.digest, &presented)) {
+        let key = AuthenticatedKey {
+            key_id: key_id.clone(),
+            burst: cached.burst,
+            per_seconds: cached.per_seconds,
+            generation,
+        };
+        if cached.touched.elapsed() >= TOUCH_INTERVAL {
+            touch(state, &key_id);
         }
+        return CacheLookup::Decided(check_enabled(key, cached.enabled));
     }
-    CacheLookup::Verify(Unverified { key_id, secret })
+    let proven = state
+        .keys
+        .proof(&key_id)
+        .filter(|proof| same(&proof.digest, &presented))
+        .map(|proof| proof.secret_hash);
+    CacheLookup::Verify(Unverified {
+        key_id,
+        secret,
+        proven,
+    })
+}
+
+/// What the database says about presented credentials.
+enum Found {
+    Key(api_keys::ApiKeyRow),
+    WrongSecret,
+    NoKey,
 }
 
 /// The expensive step: looks the key up and verifies the secret against its
-/// argon2id hash, then caches the outcome.
+/// argon2id hash (unless it passed against that very hash before), then
+/// remembers the outcome. `Err` with status 401 is a failed authentication.
 pub async fn verify(
     state: &ApiState,
     unverified: Unverified,
 ) -> Result<AuthenticatedKey, ApiError> {
-    let Unverified { key_id, secret } = unverified;
+    let Unverified {
+        key_id,
+        secret,
+        proven,
+    } = unverified;
     let presented = digest(&secret);
+    // Read before the lookup: a clear after this point (a revocation
+    // committing) keeps this outcome out of the cache.
+    let generation = state.keys.generation();
     let lookup_id = key_id.clone();
-    let row = state
+    let found = state
         .db(move |conn| {
-            let row = api_keys::find(conn, &lookup_id)?;
-            Ok(row.filter(|row| secrets::verify(&secret, &row.secret_hash)))
+            Ok(match api_keys::find(conn, &lookup_id)? {
+                Some(row) if proven.as_deref() == Some(row.secret_hash.as_str()) => Found::Key(row),
+                Some(row) if secrets::verify(&secret, &row.secret_hash) => Found::Key(row),
+                Some(_) => Found::WrongSecret,
+                // As slow as a wrong secret, so timing does not tell
+                // unknown ids from known ones.
+                None => {
+                    secrets::verify_nothing(&secret);
+                    Found::NoKey
+                }
+            })
         })
         .await?;
-    let Some(row) = row else {
-        tracing::info!(auth.key_id = %key_id, "rejected API key");
-        return Err(ApiError::unauthorized("the API key is not valid"));
+    let row = match found {
+        Found::Key(row) => row,
+        Found::WrongSecret | Found::NoKey => {
+            if matches!(found, Found::NoKey) {
+                // Deleted: a proof of its secret is worth nothing now.
+                state.keys.forget(&key_id);
+            }
+            tracing::info!(auth.key_id = %key_id, "rejected API key");
+            return Err(ApiError::unauthorized("the API key is not valid"));
+        }
     };
-    state.keys.lock().insert(
-        key_id.clone(),
+    state.keys.prove(
+        &key_id,
+        Proof {
+            digest: presented,
+            secret_hash: row.secret_hash.clone(),
+        },
+    );
+    let cached = state.keys.decide(
+        generation,
+        &key_id,
         CachedKey {
             digest: presented,
             enabled: row.enabled,
@@ -210,7 +245,7 @@ pub async fn verify(
             touched: Instant::now(),
         },
     );
-    if row.enabled {
+    if row.enabled && cached {
         touch(state, &key_id);
     }
     check_enabled(
@@ -218,16 +253,47 @@ pub async fn verify(
             key_id,
             burst: row.rate_burst,
             per_seconds: row.rate_per_seconds,
+            generation,
         },
         row.enabled,
     )
 }
 
+/// Completes once `key` no longer authorises what was opened with it: the
+/// key was deleted, disabled or given another rate limit (an event stream
+/// then ends; its client reconnects and is authenticated and charged
+/// afresh). Checked whenever the key cache moves to a new generation, which
+/// every settings revision and every key change causes, so a revocation
+/// reaches open streams as promptly as it reaches new requests. A failed
+/// check (database unavailable) also completes it: fail closed.
+pub async fn revoked(state: ApiState, key: AuthenticatedKey) {
+    let mut generations = state.keys.watch();
+    let mut checked = key.generation;
+    loop {
+        let current = *generations.borrow_and_update();
+        if current == checked {
+            if generations.changed().await.is_err() {
+                // The cache is gone with the server: nothing left to revoke.
+                std::future::pending::<()>().await;
+            }
+            continue;
+        }
+        checked = current;
+        let id = key.key_id.clone();
+        let row = state.db(move |conn| Ok(api_keys::find(conn, &id)?)).await;
+        let holds = matches!(&row, Ok(Some(row)) if row.enabled
+            && row.rate_burst == key.burst
+            && row.rate_per_seconds == key.per_seconds);
+        if !holds {
+            tracing::info!(auth.key_id = %key.key_id, "key changed or revoked; ending its stream");
+            return;
+        }
+    }
+}
+
 /// Records `last_used_at` in the background; a failure only costs the timestamp.
 fn touch(state: &ApiState, key_id: &str) {
-    if let Some(entry) = state.keys.lock().get_mut(key_id) {
-        entry.touched = Instant::now();
-    }
+    state.keys.touched(key_id);
     let state = state.clone();
     let key_id = key_id.to_string();
     actix_web::rt::spawn(async move {
