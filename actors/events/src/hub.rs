@@ -145,7 +145,7 @@ impl EventHub {
         self.next_subscriber_id += 1;
         tracing::debug!(
             subscriber.id = subscriber_id,
-            last_event_id = ?msg.last_event_id,
+            last_event_id = msg.last_event_id,
             replayed = backlog.len(),
             latest_id,
             "sse subscriber attached"

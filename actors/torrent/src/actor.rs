@@ -49,6 +49,11 @@ pub struct TorrentSession {
     /// In setup mode the engine waits: no session, no listening socket, no
     /// DHT, until setup has written the operator's paths and settings.
     pub(crate) dormant: bool,
+    /// Set by `RestartEngine`: the coming restart is routine, not a failure.
+    pub(crate) restart_requested: bool,
+    /// The last error of each (torrent, tracker), so a retry failing the
+    /// same way is not logged again at info.
+    pub(crate) tracker_errors: HashMap<(String, String), String>,
 }
 
 impl TorrentSession {
@@ -78,6 +83,8 @@ impl TorrentSession {
             ready: false,
             restore_attempts: 0,
             dormant: false,
+            restart_requested: false,
+            tracker_errors: HashMap::new(),
         }
     }
 
@@ -213,6 +220,7 @@ impl TorrentSession {
         self.listening = false;
         // Queries answer `Unavailable` and the snapshot lets go of the session.
         self.sync_view();
+        self.tracker_errors.clear();
     }
 }
 
@@ -263,7 +271,13 @@ impl TorrentSession {
 
 impl Supervised for TorrentSession {
     fn restarting(&mut self, _ctx: &mut Context<Self>) {
-        tracing::warn!("torrent engine restarting; reattaching from the catalogue and resume data");
+        if std::mem::take(&mut self.restart_requested) {
+            tracing::info!("torrent engine restarting as requested");
+        } else {
+            tracing::warn!(
+                "torrent engine restarting; reattaching from the catalogue and resume data"
+            );
+        }
         self.reset();
     }
 }

@@ -83,19 +83,11 @@ impl TorrentSession {
                     self.torrent_error(&id, format!("{error} ({file})"));
                 }
             }
-            AlertKind::ListenSucceeded { address, port, .. } => {
-                tracing::info!(engine.address = %address, engine.port = port, "engine listening");
-                if !self.listening
-                    || self
-                        .last_error
-                        .as_deref()
-                        .is_some_and(|e| e.starts_with("listen"))
-                {
-                    self.listening = true;
-                    self.last_error = None;
-                    self.report_health();
-                }
-            }
+            AlertKind::ListenSucceeded {
+                address,
+                port,
+                socket,
+            } => self.listen_succeeded(&address, port, &socket),
             AlertKind::ListenFailed {
                 address,
                 port,
@@ -113,7 +105,7 @@ impl TorrentSession {
             }
             AlertKind::TrackerError { url, error } => {
                 self.options.metrics.tracker_errors.inc();
-                tracing::info!(torrent.info_hash = ?id, tracker.url = %url, error = %error, "tracker error");
+                self.log_tracker_error(id.as_deref().unwrap_or_default(), url, error);
             }
             AlertKind::PerformanceWarning => {
                 tracing::warn!(message = %alert.message, "libtorrent performance warning");
@@ -129,7 +121,7 @@ impl TorrentSession {
                 }
             }
             AlertKind::FastresumeRejected { error, .. } => {
-                tracing::warn!(torrent.info_hash = ?id, error = %error, "fast-resume data rejected; rechecking");
+                tracing::warn!(torrent.info_hash = id.as_deref(), error = %error, "fast-resume data rejected; rechecking");
             }
             _ => {}
         }

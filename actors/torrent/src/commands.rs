@@ -376,7 +376,11 @@ impl Handler<ControlTorrent> for TorrentSession {
     fn handle(&mut self, msg: ControlTorrent, _ctx: &mut Self::Context) -> Self::Result {
         let outcome = self.control(&msg.id, msg.command.clone());
         self.sync_view();
-        tracing::info!(command = ?msg.command, ok = outcome.is_ok(), "torrent command");
+        tracing::info!(
+            command = mapping::command_name(&msg.command),
+            ok = outcome.is_ok(),
+            "torrent command"
+        );
         outcome
     }
 }
@@ -453,6 +457,8 @@ impl Handler<RestartEngine> for TorrentSession {
             ))));
         }
         tracing::info!("engine restart requested");
+        // The supervisor's restart that follows is routine, not a failure.
+        self.restart_requested = true;
         let stopped = self.save_and_stop(true, ctx);
         self.stop_reply(stopped)
     }

@@ -27,6 +27,9 @@ impl TorrentSession {
         let status = self.status();
         metrics.listening.set(i64::from(status.listening));
         metrics.dht_nodes.set(status.dht_nodes);
+        metrics
+            .dht_enabled
+            .set(i64::from(self.config.engine_profile.dht));
         let free = free_bytes(Path::new(&self.config.engine_profile.download_root));
         metrics.download_root_free.set(free.unwrap_or(0));
     }

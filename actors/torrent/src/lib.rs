@@ -15,6 +15,7 @@ mod gauges;
 mod internal;
 mod labels;
 mod ledger;
+mod listen;
 mod listing;
 mod mapping;
 mod metrics;
@@ -25,6 +26,7 @@ mod resume;
 mod saving;
 mod share_limits;
 mod shutdown;
+mod trackers;
 mod view;
 mod writer;
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use libtorrent_sys::{
     Error as LtError, FileStatus, TorrentState as LtState, TorrentStatus, TrackerStatus,
 };
-use revaer_messages::engine::{Argument, EngineError};
+use revaer_messages::engine::{Argument, EngineError, TorrentCommand};
 use revaer_messages::listing::Facets;
 use revaer_messages::share_limits::ShareLimits;
 use revaer_messages::torrent::{
@@ -193,5 +193,18 @@ pub fn engine_error(err: LtError, id: &TorrentId) -> EngineError {
         LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
         LtError::InvalidArgument(message) => EngineError::invalid(Argument::Other, message),
         other => EngineError::Internal(other.to_string()),
+    }
+}
+
+/// The command's name for logs (its payload stays out of them).
+pub fn command_name(command: &TorrentCommand) -> &'static str {
+    match command {
+        TorrentCommand::Pause => "pause",
+        TorrentCommand::Resume => "resume",
+        TorrentCommand::Recheck => "recheck",
+        TorrentCommand::Reannounce => "reannounce",
+        TorrentCommand::Sequential(_) => "sequential",
+        TorrentCommand::Limits(_) => "limits",
+        TorrentCommand::FilePriorities(_) => "file_priorities",
     }
 }

@@ -28,6 +28,9 @@ pub struct EngineMetrics {
     pub peers: IntGauge,
     /// DHT routing-table nodes (0 with DHT off).
     pub dht_nodes: IntGauge,
+    /// 1 when `engine_profile.dht` is on (so "no DHT nodes" can be told
+    /// from "DHT off").
+    pub dht_enabled: IntGauge,
     /// 1 while the peer port is open.
     pub listening: IntGauge,
     /// Tracker announces or scrapes that failed.
@@ -84,6 +87,10 @@ impl EngineMetrics {
         )?;
         let peers = IntGauge::new("revaer_engine_peers", "Connected peers, all torrents")?;
         let dht_nodes = IntGauge::new("revaer_engine_dht_nodes", "DHT routing table nodes")?;
+        let dht_enabled = IntGauge::new(
+            "revaer_engine_dht_enabled",
+            "1 when engine_profile.dht is on",
+        )?;
         let listening = IntGauge::new(
             "revaer_engine_listening",
             "1 while the engine's peer port is open",
@@ -112,6 +119,7 @@ impl EngineMetrics {
             Box::new(config_apply.clone()),
             Box::new(peers.clone()),
             Box::new(dht_nodes.clone()),
+            Box::new(dht_enabled.clone()),
             Box::new(listening.clone()),
             Box::new(tracker_errors.clone()),
             Box::new(download_root_free.clone()),
@@ -130,6 +138,7 @@ impl EngineMetrics {
             config_apply,
             peers,
             dht_nodes,
+            dht_enabled,
             listening,
             tracker_errors,
             download_root_free,

@@ -38,6 +38,15 @@ pub(crate) enum Reached {
     InactiveTime(i64),
 }
 
+impl std::fmt::Display for Reached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reached::Ratio(ratio) => write!(f, "ratio {ratio:.2}"),
+            Reached::SeedingTime(secs) => write!(f, "seeding time {secs} s"),
+        }
+    }
+}
+
 /// The ratio the limit compares (see the module rules).
 pub(crate) fn share_ratio(status: &TorrentStatus) -> f64 {
     let upload = status.all_time_upload.max(0) as f64;
@@ -109,7 +118,7 @@ impl TorrentSession {
             .filter_map(|t| Some((t.id.clone(), due(t, profile, now)?)))
             .collect();
         for (id, why) in due {
-            tracing::info!(torrent.info_hash = %id, reached = ?why, action = action.as_str(), "share limit reached");
+            tracing::info!(torrent.info_hash = %id, reached = %why, action = action.as_str(), "share limit reached");
             // Why mark it now: the command is handled after this tick, and
             // the next tick must not send it again (the pause handler sets
             // the same flag; a removed torrent is gone either way).

@@ -1,6 +1,9 @@
 //! Last line of the error policy: whatever produced an error response (a
 //! handler, an extractor, the router's own 404/405, a middleware), the client
 //! receives a problem document with `instance` and `request_id` filled in.
+//! The one exception is a JSON body a handler chose to send with an error
+//! status: `/health` and `/health/full` answer `503` with their report,
+//! which monitors read.
 //! Headers the inner layers set (rate-limit headers, `Allow`, ...) survive
 //! the re-rendering; only the body and its content type are replaced.
 
@@ -47,12 +50,14 @@ pub async fn render(
     let api = match res.response().error() {
         Some(err) => api_error_of(err),
         None => {
-            let is_problem = res
+            let content_type = res
                 .headers()
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-            if is_problem {
+                .unwrap_or_default();
+            if content_type.starts_with(PROBLEM_JSON)
+                || content_type.starts_with("application/json")
+            {
                 return Ok(res.map_into_left_body());
             }
             ApiError::from_status(status)
@@ -85,5 +90,47 @@ fn api_error_of(err: &actix_web::Error) -> ApiError {
             }
             ApiError::from_status(status)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::StatusCode;
+    use actix_web::middleware::from_fn;
+    use actix_web::{test, web, App, HttpResponse};
+
+    #[actix_rt::test]
+    async fn a_json_report_with_an_error_status_is_kept_and_bare_errors_are_rendered() {
+        let app = test::init_service(
+            App::new()
+                .route(
+                    "/report",
+                    web::get().to(|| async {
+                        HttpResponse::ServiceUnavailable()
+                            .json(serde_json::json!({"status": "unavailable"}))
+                    }),
+                )
+                .route(
+                    "/bare",
+                    web::get().to(|| async { HttpResponse::ServiceUnavailable().finish() }),
+                )
+                .wrap(from_fn(render)),
+        )
+        .await;
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/report").to_request()).await;
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body: serde_json::Value = test::read_body_json(res).await;
+        assert_eq!(body, serde_json::json!({"status": "unavailable"}));
+
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/bare").to_request()).await;
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let content_type = res.headers().get(header::CONTENT_TYPE).cloned();
+        assert_eq!(
+            content_type.as_ref().and_then(|v| v.to_str().ok()),
+            Some(PROBLEM_JSON)
+        );
     }
 }

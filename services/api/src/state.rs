@@ -117,6 +117,8 @@ pub struct ApiSettings {
     /// Largest accepted `.torrent` upload in bytes (bigger ones get `413`
     /// as soon as the excess is seen, before the rest is read).
     pub torrent_file_limit: usize,
+    /// Log one line per request (target `revaer::access`).
+    pub access_log: bool,
 }
 
 impl Default for ApiSettings {
@@ -127,6 +129,7 @@ impl Default for ApiSettings {
             sse_heartbeat: HEARTBEAT_INTERVAL,
             rate_limit: RateLimitSettings::default(),
             torrent_file_limit: DEFAULT_TORRENT_FILE_LIMIT,
+            access_log: false,
         }
     }
 }

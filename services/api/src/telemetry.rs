@@ -2,7 +2,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry};
@@ -12,6 +12,9 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
 
 use crate::request_id::RequestId;
 use crate::state::ApiState;
+
+/// Target of the access log lines (filter with `RUST_LOG=revaer::access=off`).
+pub const ACCESS_LOG_TARGET: &str = "revaer::access";
 
 /// HTTP request counters and latency, by route pattern (not raw path, to
 /// keep label cardinality bounded) and status.
@@ -47,31 +50,54 @@ impl HttpMetrics {
     }
 }
 
-/// Middleware: count and time every request.
+/// Middleware: count and time every request; log refused credentials (with
+/// the client address, for fail2ban or CrowdSec) and, when enabled, one
+/// access line per request.
 pub async fn measure(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let metrics = req
-        .app_data::<web::Data<ApiState>>()
-        .map(|state| state.http_metrics.clone());
+    let state = req.app_data::<web::Data<ApiState>>().cloned();
     let method = method_label(req.method());
     let res = next.call(req).await?;
-    if let Some(metrics) = metrics {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_string());
-        let status = res.status().as_u16().to_string();
-        metrics
-            .requests
-            .with_label_values(&[method, route.as_str(), status.as_str()])
-            .inc();
-        metrics
-            .duration
-            .with_label_values(&[method, route.as_str()])
-            .observe(started.elapsed().as_secs_f64());
+    let Some(state) = state else {
+        return Ok(res);
+    };
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_string());
+    let status = res.status();
+    let elapsed = started.elapsed();
+    let status_label = status.as_u16().to_string();
+    let metrics = &state.http_metrics;
+    metrics
+        .requests
+        .with_label_values(&[method, route.as_str(), status_label.as_str()])
+        .inc();
+    metrics
+        .duration
+        .with_label_values(&[method, route.as_str()])
+        .observe(elapsed.as_secs_f64());
+    let client = res.request().peer_addr().map(|addr| addr.ip());
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        tracing::warn!(
+            client.address = client.map(tracing::field::display),
+            http.route = %route,
+            http.status_code = status.as_u16(),
+            "authentication failed"
+        );
+    }
+    if state.settings.access_log {
+        tracing::info!(
+            target: ACCESS_LOG_TARGET,
+            duration_ms = elapsed.as_secs_f64() * 1000.0,
+            client.address = client.map(tracing::field::display),
+            http.route = %route,
+            http.status_code = status.as_u16(),
+            "request"
+        );
     }
     Ok(res)
 }

@@ -6,5 +6,6 @@ pub mod boot;
 pub mod cli;
 pub mod components;
 pub mod env;
+pub mod healthcheck;
 pub mod logging;
 pub mod shutdown;

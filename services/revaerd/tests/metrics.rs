@@ -69,6 +69,8 @@ async fn every_family_is_namespaced_and_the_build_is_named() -> TestResult {
     // The engine gauges exist from the start.
     wait_metric(&server, "revaer_engine_listening", |v| v == 1.0).await?;
     assert_eq!(server.metric("revaer_engine_dht_nodes").await?, 0.0);
+    // The test database turns DHT off.
+    assert_eq!(server.metric("revaer_engine_dht_enabled").await?, 0.0);
     assert!(server.metric("revaer_download_root_free_bytes").await? > 0.0);
     assert_eq!(
         server

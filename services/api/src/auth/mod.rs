@@ -223,7 +223,9 @@ pub async fn verify(
                 // Deleted: a proof of its secret is worth nothing now.
                 state.keys.forget(&key_id);
             }
-            tracing::info!(auth.key_id = %key_id, "rejected API key");
+            // The refusal itself is logged at WARN with the client address
+            // by telemetry.
+            tracing::debug!(auth.key_id = %key_id, "rejected API key");
             return Err(ApiError::unauthorized("the API key is not valid"));
         }
     };

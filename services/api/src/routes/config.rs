@@ -87,7 +87,7 @@ pub async fn apply(
         .await?;
     state.wait_for_revision(revision).await;
     if !changed.is_empty() {
-        tracing::info!(config.revision = revision, config.sections = ?changed, "configuration patched");
+        tracing::info!(config.revision = revision, config.sections = %changed.join(","), "configuration patched");
     }
     Ok(ConfigPatchResponse { revision, changed })
 }
