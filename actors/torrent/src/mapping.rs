@@ -206,5 +206,10 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
         TorrentCommand::Sequential(_) => "sequential",
         TorrentCommand::Limits(_) => "limits",
         TorrentCommand::FilePriorities(_) => "file_priorities",
+        TorrentCommand::Category(_) => "category",
+        TorrentCommand::AddTags(_) => "add_tags",
+        TorrentCommand::RemoveTags(_) => "remove_tags",
+        TorrentCommand::Rename(_) => "rename",
+        TorrentCommand::ShareLimits(_) => "share_limits",
     }
 }

@@ -43,6 +43,7 @@ impl std::fmt::Display for Reached {
         match self {
             Reached::Ratio(ratio) => write!(f, "ratio {ratio:.2}"),
             Reached::SeedingTime(secs) => write!(f, "seeding time {secs} s"),
+            Reached::InactiveTime(secs) => write!(f, "inactive for {secs} s"),
         }
     }
 }
