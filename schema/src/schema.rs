@@ -28,6 +28,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    categories (name) {
+        name -> Text,
+        save_path -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     engine_profile (id) {
         id -> Int2,
         listen_port -> Int4,
@@ -48,6 +57,7 @@ diesel::table! {
         share_ratio_limit -> Nullable<Float8>,
         share_time_limit_minutes -> Nullable<Int4>,
         share_limit_action -> Text,
+        share_inactive_limit_minutes -> Nullable<Int4>,
     }
 }
 
@@ -129,6 +139,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    tags (name) {
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     torrents (id) {
         id -> Text,
         name -> Text,
@@ -149,17 +166,22 @@ diesel::table! {
         added_at -> Timestamptz,
         completed_at -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
+        share_ratio_limit -> Float8,
+        share_seeding_minutes -> Int4,
+        share_inactive_minutes -> Int4,
     }
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     app_profile,
+    categories,
     engine_profile,
     fs_jobs,
     fs_policy,
     settings_history,
     settings_revision,
     setup_tokens,
+    tags,
     torrents,
 );

@@ -12,15 +12,17 @@ struct Table {
 
 /// Every table the migrations create, in name order. A migration that adds
 /// or drops a table updates this list.
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 11] = [
     "api_keys",
     "app_profile",
+    "categories",
     "engine_profile",
     "fs_jobs",
     "fs_policy",
     "settings_history",
     "settings_revision",
     "setup_tokens",
+    "tags",
     "torrents",
 ];
 

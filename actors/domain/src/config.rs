@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::labels::Category;
+
 /// Whether the instance still waits for its first-run setup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -222,6 +224,10 @@ pub struct EngineProfile {
     pub share_ratio_limit: Option<f64>,
     /// Stop seeding after this many minutes of seeding (`null`: no limit).
     pub share_time_limit_minutes: Option<i32>,
+    /// Stop seeding after this many minutes without any transfer
+    /// (`null`: no limit).
+    #[serde(default)]
+    pub share_inactive_limit_minutes: Option<i32>,
     /// What reaching a share limit does.
     pub share_limit_action: ShareLimitAction,
 }
@@ -247,6 +253,7 @@ impl Default for EngineProfile {
             tracker_user_agent: "Revaer/0.1".into(),
             share_ratio_limit: None,
             share_time_limit_minutes: None,
+            share_inactive_limit_minutes: None,
             share_limit_action: ShareLimitAction::Pause,
         }
     }
@@ -310,6 +317,19 @@ pub struct ConfigSnapshot {
     pub engine_profile: EngineProfile,
     /// Post-processing policy.
     pub fs_policy: FsPolicy,
+    /// Named categories, by name.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Named tags, sorted.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl ConfigSnapshot {
+    /// The category named `name`, if it exists.
+    pub fn category(&self, name: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.name == name)
+    }
 }
 
 impl ConfigSnapshot {

@@ -295,14 +295,22 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
             "must be null (no limit) or between 0 and 10000",
         ));
     }
-    if engine
-        .share_time_limit_minutes
-        .is_some_and(|m| !(0..=5_256_000).contains(&m))
-    {
-        errors.push(InvalidParam::new(
+    for (pointer, minutes) in [
+        (
             "/engine_profile/share_time_limit_minutes",
-            "must be null (no limit) or between 0 and 5256000 (ten years)",
-        ));
+            engine.share_time_limit_minutes,
+        ),
+        (
+            "/engine_profile/share_inactive_limit_minutes",
+            engine.share_inactive_limit_minutes,
+        ),
+    ] {
+        if minutes.is_some_and(|m| !(0..=5_256_000).contains(&m)) {
+            errors.push(InvalidParam::new(
+                pointer,
+                "must be null (no limit) or between 0 and 5256000 (ten years)",
+            ));
+        }
     }
     if engine.tracker_user_agent.len() > 256
         || engine.tracker_user_agent.chars().any(char::is_control)
@@ -474,6 +482,8 @@ mod tests {
                 extract_max_ratio: 4,
                 extract_min_free_bytes: 1 << 30,
             },
+            categories: Vec::new(),
+            tags: Vec::new(),
         }
     }
 

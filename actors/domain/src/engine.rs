@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::share_limits::ShareLimits;
 use crate::torrent::{TorrentId, TorrentLimits};
 
 /// Why an engine command failed.
@@ -127,6 +128,35 @@ pub enum TorrentCommand {
     Limits(TorrentLimits),
     /// Set file priorities: `(index, priority)` pairs, other files unchanged.
     FilePriorities(Vec<(u32, u8)>),
+    /// Set (`Some`) or clear the category.
+    Category(Option<String>),
+    /// Add tags (those already present stay once).
+    AddTags(Vec<String>),
+    /// Remove tags (absent ones are ignored).
+    RemoveTags(Vec<String>),
+    /// Change the display name.
+    Rename(String),
+    /// Set the per-torrent share limits.
+    ShareLimits(ShareLimits),
+}
+
+impl TorrentCommand {
+    /// Whether the command changes the torrent's settings or labels
+    /// (announced as `torrent_updated`) rather than its transfer state
+    /// (announced by the state and progress events that follow).
+    pub fn updates_settings(&self) -> bool {
+        matches!(
+            self,
+            Self::Sequential(_)
+                | Self::Limits(_)
+                | Self::FilePriorities(_)
+                | Self::Category(_)
+                | Self::AddTags(_)
+                | Self::RemoveTags(_)
+                | Self::Rename(_)
+                | Self::ShareLimits(_)
+        )
+    }
 }
 
 /// Engine health facts for `/health/full`.
@@ -142,4 +172,19 @@ pub struct EngineStatus {
     pub dht_nodes: i64,
     /// Last session-level error.
     pub last_error: Option<String>,
+    /// Payload download rate of every torrent together, bytes/s.
+    #[serde(default)]
+    pub download_bps: i64,
+    /// Payload upload rate of every torrent together, bytes/s.
+    #[serde(default)]
+    pub upload_bps: i64,
+    /// Payload bytes received since the engine started.
+    #[serde(default)]
+    pub session_downloaded: i64,
+    /// Payload bytes sent since the engine started.
+    #[serde(default)]
+    pub session_uploaded: i64,
+    /// Bytes free on the filesystem of the download root.
+    #[serde(default)]
+    pub free_bytes: Option<i64>,
 }

@@ -44,6 +44,9 @@ pub enum Event {
         torrent: TorrentId,
         save_path: String,
     },
+    /// A torrent's settings or labels changed (category, tags, name,
+    /// limits, share limits, priorities, sequential).
+    TorrentUpdated { torrent: TorrentId },
     /// The torrent left the engine.
     Removed {
         torrent: TorrentId,
@@ -85,13 +88,14 @@ pub enum Event {
 
 impl Event {
     /// Every event type name, for validating `types=` filters.
-    pub const TYPES: [&'static str; 14] = [
+    pub const TYPES: [&'static str; 15] = [
         "torrent_added",
         "metadata_received",
         "files_discovered",
         "progress",
         "state_changed",
         "completed",
+        "torrent_updated",
         "removed",
         "torrent_error",
         "health_changed",
@@ -111,6 +115,7 @@ impl Event {
             Event::Progress { .. } => "progress",
             Event::StateChanged { .. } => "state_changed",
             Event::Completed { .. } => "completed",
+            Event::TorrentUpdated { .. } => "torrent_updated",
             Event::Removed { .. } => "removed",
             Event::TorrentError { .. } => "torrent_error",
             Event::HealthChanged { .. } => "health_changed",
@@ -131,6 +136,7 @@ impl Event {
             | Event::Progress { torrent, .. }
             | Event::StateChanged { torrent, .. }
             | Event::Completed { torrent, .. }
+            | Event::TorrentUpdated { torrent }
             | Event::Removed { torrent, .. }
             | Event::TorrentError { torrent, .. }
             | Event::FsopsStarted { torrent, .. }

@@ -13,8 +13,10 @@ pub mod event_filter;
 pub mod events;
 pub mod fsops;
 pub mod health;
+pub mod labels;
 pub mod listing;
 pub mod rules;
+pub mod share_limits;
 pub mod torrent;
 
 pub use config::{

@@ -6,6 +6,7 @@ use std::fmt;
 use utoipa::ToSchema;
 
 use crate::fsops::JobStatus;
+use crate::share_limits::ShareLimits;
 
 /// A torrent's identity: its v1 info hash (or the truncated v2 hash for a
 /// v2-only torrent) as 40 lowercase hex characters.
@@ -164,6 +165,33 @@ pub struct TorrentSummary {
     pub completed_at: Option<DateTime<Utc>>,
     /// Last error message, if the state is `error`.
     pub error: Option<String>,
+    /// Bytes of the files chosen for download (the size minus skipped files).
+    pub wanted_size: i64,
+    /// Bytes of the chosen files still missing.
+    pub remaining: i64,
+    /// Where the content is: the file of a single-file torrent or its top
+    /// folder, under the save path (follows the data after a move); the save
+    /// path itself before metadata.
+    pub content_path: String,
+    /// Connected peers.
+    pub peers: i64,
+    /// Connected seeds.
+    pub seeds: i64,
+    /// Per-torrent rate limits.
+    pub limits: TorrentLimits,
+    /// Per-torrent share limits (each `global`, `none` or a value).
+    pub share_limits: ShareLimits,
+    /// Seconds spent seeding, all time.
+    pub seeding_secs: i64,
+    /// Seconds spent active (downloading or seeding), all time.
+    pub active_secs: i64,
+    /// Last time payload was sent or received (since the engine started:
+    /// when it restarts, the clock restarts with it).
+    pub last_activity_at: DateTime<Utc>,
+    /// The tracker last announced to, if any.
+    pub tracker: Option<String>,
+    /// Position in the download queue (`null` when not queued).
+    pub queue_position: Option<i32>,
 }
 
 /// One file of a torrent.
@@ -217,12 +245,6 @@ pub struct TorrentDetail {
     pub files: Vec<TorrentFile>,
     /// Trackers with status.
     pub trackers: Vec<TrackerInfo>,
-    /// Connected peers.
-    pub peers: i64,
-    /// Connected seeds.
-    pub seeds: i64,
-    /// Per-torrent limits.
-    pub limits: TorrentLimits,
     /// Post-processing state, once the torrent completed.
     pub fsops: Option<FsopsState>,
 }

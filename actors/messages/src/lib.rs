@@ -16,6 +16,7 @@ pub mod listing;
 pub mod watch;
 
 pub use revaer_domain::{
-    config, config_patch, torrent, AppProfile, ConfigSnapshot, EncryptionPolicy, EngineProfile,
-    Event, EventEnvelope, FsPolicy, InvalidParam, Mode, MoveMode, TorrentId, TorrentState,
+    config, config_patch, labels, share_limits, torrent, AppProfile, ConfigSnapshot,
+    EncryptionPolicy, EngineProfile, Event, EventEnvelope, FsPolicy, InvalidParam, Mode, MoveMode,
+    TorrentId, TorrentState,
 };

@@ -178,7 +178,24 @@ impl TorrentSession {
                 0
             },
             last_error: self.last_error.clone(),
+            ..self.transfer_totals()
         }
+    }
+
+    /// Rates and session byte counts of every torrent together, and the
+    /// free space of the download root.
+    fn transfer_totals(&self) -> EngineStatus {
+        let mut totals = EngineStatus::default();
+        for status in self.torrents.values().filter_map(|t| t.status.as_ref()) {
+            totals.download_bps += status.download_rate;
+            totals.upload_bps += status.upload_rate;
+            totals.session_downloaded += status.total_payload_download;
+            totals.session_uploaded += status.total_payload_upload;
+        }
+        totals.free_bytes = crate::gauges::free_bytes(std::path::Path::new(
+            &self.config.engine_profile.download_root,
+        ));
+        totals
     }
 
     fn start_session(&mut self) -> Result<(), EngineError> {

@@ -137,6 +137,9 @@ impl TorrentSession {
         let delta_out = (status.total_payload_upload - tracked.counted_out).max(0);
         tracked.counted_in = status.total_payload_download;
         tracked.counted_out = status.total_payload_upload;
+        if delta_in > 0 || delta_out > 0 {
+            tracked.last_activity = Utc::now();
+        }
         self.options
             .metrics
             .bytes_in

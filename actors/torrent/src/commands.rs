@@ -29,6 +29,40 @@ fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
     }
 }
 
+/// A torrent's file priorities with `(index, priority)` pairs applied;
+/// every pair is checked first (no metadata yet, index or priority out of
+/// range), so a bad one changes nothing.
+fn merged_priorities(
+    id: &TorrentId,
+    mut priorities: Vec<u8>,
+    pairs: &[(u32, u8)],
+) -> Result<Vec<u8>, EngineError> {
+    if priorities.is_empty() {
+        return Err(EngineError::NoMetadata(id.clone()));
+    }
+    let count = u32::try_from(priorities.len()).unwrap_or(u32::MAX);
+    for (index, priority) in pairs {
+        if *index >= count {
+            return Err(EngineError::InvalidFileIndex {
+                index: *index,
+                count,
+            });
+        }
+        if *priority > MAX_FILE_PRIORITY {
+            return Err(EngineError::invalid(
+                Argument::FilePriorities,
+                format!("file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"),
+            ));
+        }
+    }
+    for (index, priority) in pairs {
+        if let Some(slot) = priorities.get_mut(*index as usize) {
+            *slot = *priority;
+        }
+    }
+    Ok(priorities)
+}
+
 impl TorrentSession {
     pub(crate) fn tracked(&self, id: &TorrentId) -> Result<&Tracked, EngineError> {
         self.torrents
@@ -173,6 +207,8 @@ impl TorrentSession {
                 counted_in: 0,
                 counted_out: 0,
                 facets: crate::listing::facets(&session, id.as_str()),
+                share_limits: Default::default(),
+                last_activity: Utc::now(),
                 resume: crate::saving::ResumeMark::default(),
             },
         );
@@ -205,6 +241,7 @@ impl TorrentSession {
         let key = id.as_str();
         let lt = |result: Result<(), LtError>| result.map_err(|err| engine_error(err, id));
         let mut changes = TorrentChanges::default();
+        let announce = command.updates_settings();
         match command {
             TorrentCommand::Pause => {
                 lt(session.pause(key))?;
@@ -242,37 +279,26 @@ impl TorrentSession {
             }
             TorrentCommand::FilePriorities(pairs) => {
                 let files = session.files(key).map_err(|err| engine_error(err, id))?;
-                if files.is_empty() {
-                    return Err(EngineError::NoMetadata(id.clone()));
-                }
-                let count = u32::try_from(files.len()).unwrap_or(u32::MAX);
-                let mut priorities: Vec<u8> = files.iter().map(|f| f.priority).collect();
-                for (index, priority) in &pairs {
-                    if *index >= count {
-                        return Err(EngineError::InvalidFileIndex {
-                            index: *index,
-                            count,
-                        });
-                    }
-                    if *priority > MAX_FILE_PRIORITY {
-                        return Err(EngineError::invalid(
-                            Argument::FilePriorities,
-                            format!(
-                                "file priority {priority} is out of range 0..={MAX_FILE_PRIORITY}"
-                            ),
-                        ));
-                    }
-                }
-                for (index, priority) in pairs {
-                    if let Some(slot) = priorities.get_mut(index as usize) {
-                        *slot = priority;
-                    }
-                }
+                let current: Vec<u8> = files.iter().map(|f| f.priority).collect();
+                let priorities = merged_priorities(id, current, &pairs)?;
                 lt(session.set_file_priorities(key, &priorities))?;
                 changes.file_priorities = Some(Value::from(priorities));
             }
+            label @ (TorrentCommand::Category(_)
+            | TorrentCommand::AddTags(_)
+            | TorrentCommand::RemoveTags(_)
+            | TorrentCommand::Rename(_)
+            | TorrentCommand::ShareLimits(_)) => self.relabel(id, label, &mut changes),
         }
         self.persist(id.clone(), changes);
+        if announce {
+            self.publish(
+                Event::TorrentUpdated {
+                    torrent: id.clone(),
+                },
+                None,
+            );
+        }
         Ok(())
     }
 }

@@ -38,7 +38,7 @@ impl TorrentSession {
 /// Bytes available to unprivileged users on the filesystem that holds
 /// `path`, or would hold it: a download root not created yet (the engine
 /// creates it on the first add) reports its nearest existing ancestor.
-fn free_bytes(path: &Path) -> Option<i64> {
+pub(crate) fn free_bytes(path: &Path) -> Option<i64> {
     let stats = path.ancestors().find_map(|dir| statvfs(dir).ok())?;
     let bytes = u128::from(stats.blocks_available()) * u128::from(stats.fragment_size());
     Some(i64::try_from(bytes).unwrap_or(i64::MAX))

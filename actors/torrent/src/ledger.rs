@@ -122,6 +122,11 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         progress,
         total_size,
         completed_at,
+        category,
+        tags,
+        share_ratio_limit,
+        share_seeding_minutes,
+        share_inactive_minutes,
     } = changes;
     name.is_none()
         && torrent_file.is_none()
@@ -135,6 +140,11 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         && progress.is_none()
         && total_size.is_none()
         && completed_at.is_none()
+        && category.is_none()
+        && tags.is_none()
+        && share_ratio_limit.is_none()
+        && share_seeding_minutes.is_none()
+        && share_inactive_minutes.is_none()
 }
 
 async fn answer(wait: oneshot::Receiver<Result<(), EngineError>>) -> Result<(), EngineError> {

@@ -13,6 +13,7 @@ mod catalogue;
 mod commands;
 mod gauges;
 mod internal;
+mod labels;
 mod ledger;
 mod listen;
 mod listing;

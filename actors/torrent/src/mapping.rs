@@ -7,9 +7,11 @@ use libtorrent_sys::{
 };
 use revaer_messages::engine::{Argument, EngineError, TorrentCommand};
 use revaer_messages::listing::Facets;
+use revaer_messages::share_limits::ShareLimits;
 use revaer_messages::torrent::{
     TorrentFile, TorrentId, TorrentLimits, TorrentState, TorrentSummary, TrackerInfo,
 };
+use std::path::Path;
 
 /// What the engine remembers about a torrent besides libtorrent's status.
 #[derive(Debug, Clone)]
@@ -42,8 +44,13 @@ pub struct Tracked {
     pub counted_in: i64,
     /// Totals already counted in the byte counters.
     pub counted_out: i64,
-    /// Tracker hosts and file extensions, for list filters.
+    /// Tracker hosts, file extensions and content root.
     pub facets: Facets,
+    /// Per-torrent share limits.
+    pub share_limits: ShareLimits,
+    /// Last time payload moved (set on add and restore, then whenever the
+    /// session's byte counters grow).
+    pub last_activity: DateTime<Utc>,
     /// Where its resume data stands.
     pub resume: crate::saving::ResumeMark,
 }
@@ -87,6 +94,14 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
     let download_bps = status.map_or(0, |s| s.download_rate);
     let wanted_left = status.map_or(0, |s| (s.total_wanted - s.total_wanted_done).max(0));
     let eta_seconds = (download_bps > 0 && wanted_left > 0).then(|| wanted_left / download_bps);
+    let save_path = status.map_or_else(|| tracked.save_path.clone(), |s| s.save_path.clone());
+    let content_path = match &tracked.facets.content_root {
+        Some(root) => Path::new(&save_path)
+            .join(root)
+            .to_string_lossy()
+            .into_owned(),
+        None => save_path.clone(),
+    };
     TorrentSummary {
         id: tracked.id.clone(),
         name: tracked.name.clone(),
@@ -105,7 +120,7 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
         eta_seconds,
         category: tracked.category.clone(),
         tags: tracked.tags.clone(),
-        save_path: status.map_or_else(|| tracked.save_path.clone(), |s| s.save_path.clone()),
+        save_path,
         sequential: status.is_some_and(|s| s.sequential),
         added_at: tracked.added_at,
         completed_at: tracked.completed_at,
@@ -113,6 +128,20 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
             .error
             .clone()
             .or_else(|| status.map(|s| s.error.clone()).filter(|e| !e.is_empty())),
+        wanted_size: status.map_or(0, |s| s.total_wanted),
+        remaining: wanted_left,
+        content_path,
+        peers: status.map_or(0, |s| i64::from(s.num_peers)),
+        seeds: status.map_or(0, |s| i64::from(s.num_seeds)),
+        limits: tracked.limits,
+        share_limits: tracked.share_limits,
+        seeding_secs: status.map_or(0, |s| s.seeding_secs),
+        active_secs: status.map_or(0, |s| s.active_duration),
+        last_activity_at: tracked.last_activity,
+        tracker: status
+            .map(|s| s.current_tracker.clone())
+            .filter(|t| !t.is_empty()),
+        queue_position: status.map(|s| s.queue_position).filter(|p| *p >= 0),
     }
 }
 
@@ -177,5 +206,10 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
         TorrentCommand::Sequential(_) => "sequential",
         TorrentCommand::Limits(_) => "limits",
         TorrentCommand::FilePriorities(_) => "file_priorities",
+        TorrentCommand::Category(_) => "category",
+        TorrentCommand::AddTags(_) => "add_tags",
+        TorrentCommand::RemoveTags(_) => "remove_tags",
+        TorrentCommand::Rename(_) => "rename",
+        TorrentCommand::ShareLimits(_) => "share_limits",
     }
 }

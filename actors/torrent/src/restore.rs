@@ -177,6 +177,8 @@ impl TorrentSession {
                 user_paused: entry.paused,
                 error,
                 facets: crate::listing::facets(&session, id.as_str()),
+                share_limits: row.share_limits(),
+                last_activity: chrono::Utc::now(),
                 resume,
             },
         );

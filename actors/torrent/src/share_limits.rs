@@ -1,11 +1,16 @@
-//! Share limits: stop seeding at an upload/download ratio or after a seeding
-//! time (`engine_profile.share_*`), then pause or remove the torrent.
+//! Share limits: stop seeding at an upload/download ratio, after a seeding
+//! time, or after a time without any transfer, then pause or remove the
+//! torrent (`engine_profile.share_*`, overridden per torrent).
 //!
 //! Rules (as qBittorrent, so its WebAPI facade can report the same):
+//! - each limit of a torrent is its own value, none, or the global one
+//!   (`revaer_domain::share_limits`);
 //! - only complete torrents that are seeding and not paused are checked;
 //! - the ratio is all-time upload over all-time download, except that a
 //!   torrent which downloaded (almost) nothing here, e.g. one added with its
 //!   data already on disk, divides by its completed size instead;
+//! - inactive seeding time is the time since payload last moved (tracked
+//!   since the engine started);
 //! - the limit is enforced whenever it holds: resuming a torrent past its
 //!   limit pauses it again, so raise the limit to keep seeding;
 //! - the action goes through the same messages as the API (`ControlTorrent`
@@ -13,11 +18,14 @@
 //!   and events follow as for a user's command.
 
 use actix::{AsyncContext, Context};
+use chrono::{DateTime, Utc};
 use libtorrent_sys::TorrentStatus;
 use revaer_messages::config::{EngineProfile, ShareLimitAction};
 use revaer_messages::engine::{ControlTorrent, RemoveTorrent, TorrentCommand};
+use revaer_messages::share_limits::ShareLimits;
 
 use crate::actor::TorrentSession;
+use crate::mapping::Tracked;
 
 /// Which limit a torrent reached.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,6 +34,8 @@ pub(crate) enum Reached {
     Ratio(f64),
     /// Its seeding time, in seconds.
     SeedingTime(i64),
+    /// Its time without transfer, in seconds.
+    InactiveTime(i64),
 }
 
 impl std::fmt::Display for Reached {
@@ -33,6 +43,7 @@ impl std::fmt::Display for Reached {
         match self {
             Reached::Ratio(ratio) => write!(f, "ratio {ratio:.2}"),
             Reached::SeedingTime(secs) => write!(f, "seeding time {secs} s"),
+            Reached::InactiveTime(secs) => write!(f, "inactive for {secs} s"),
         }
     }
 }
@@ -52,38 +63,60 @@ pub(crate) fn share_ratio(status: &TorrentStatus) -> f64 {
     }
 }
 
-/// Whether `status` is past a limit of `profile`.
-pub(crate) fn reached(status: &TorrentStatus, profile: &EngineProfile) -> Option<Reached> {
+/// Whether `status` is past one of the limits in force (`limits` under
+/// `profile`), `idle_secs` being the time since payload last moved.
+pub(crate) fn reached(
+    status: &TorrentStatus,
+    limits: &ShareLimits,
+    profile: &EngineProfile,
+    idle_secs: i64,
+) -> Option<Reached> {
     if !status.is_seeding || status.paused {
         return None;
     }
-    if let Some(limit) = profile.share_ratio_limit {
+    let (ratio_limit, seeding_minutes, inactive_minutes) = limits.effective(profile);
+    if let Some(limit) = ratio_limit {
         let ratio = share_ratio(status);
         if ratio >= limit {
             return Some(Reached::Ratio(ratio));
         }
     }
-    if let Some(minutes) = profile.share_time_limit_minutes {
-        if status.seeding_secs >= i64::from(minutes) * 60 {
+    if let Some(minutes) = seeding_minutes {
+        if status.seeding_secs as f64 >= minutes * 60.0 {
             return Some(Reached::SeedingTime(status.seeding_secs));
         }
     }
+    if let Some(minutes) = inactive_minutes {
+        if idle_secs as f64 >= minutes * 60.0 {
+            return Some(Reached::InactiveTime(idle_secs));
+        }
+    }
     None
+}
+
+fn due(tracked: &Tracked, profile: &EngineProfile, now: DateTime<Utc>) -> Option<Reached> {
+    if tracked.user_paused {
+        return None;
+    }
+    let idle = (now - tracked.last_activity).num_seconds().max(0);
+    reached(
+        tracked.status.as_ref()?,
+        &tracked.share_limits,
+        profile,
+        idle,
+    )
 }
 
 impl TorrentSession {
     /// Applies the share-limit action to every torrent past a limit.
     pub(crate) fn enforce_share_limits(&mut self, ctx: &mut Context<Self>) {
         let profile = &self.config.engine_profile;
-        if profile.share_ratio_limit.is_none() && profile.share_time_limit_minutes.is_none() {
-            return;
-        }
         let action = profile.share_limit_action;
+        let now = Utc::now();
         let due: Vec<_> = self
             .torrents
             .values()
-            .filter(|t| !t.user_paused)
-            .filter_map(|t| Some((t.id.clone(), reached(t.status.as_ref()?, profile)?)))
+            .filter_map(|t| Some((t.id.clone(), due(t, profile, now)?)))
             .collect();
         for (id, why) in due {
             tracing::info!(torrent.info_hash = %id, reached = %why, action = action.as_str(), "share limit reached");
@@ -141,34 +174,74 @@ mod tests {
         assert_eq!(share_ratio(&seeding(0, 0, 0, 0)), 0.0);
     }
 
+    fn global(status: &TorrentStatus, profile: &EngineProfile) -> Option<Reached> {
+        reached(status, &ShareLimits::default(), profile, 0)
+    }
+
     #[test]
     fn limits_apply_only_to_running_seeds() {
         let by_ratio = profile(Some(1.0), None);
         assert_eq!(
-            reached(&seeding(100, 100, 100, 0), &by_ratio),
+            global(&seeding(100, 100, 100, 0), &by_ratio),
             Some(Reached::Ratio(1.0))
         );
-        assert_eq!(reached(&seeding(100, 99, 100, 0), &by_ratio), None);
+        assert_eq!(global(&seeding(100, 99, 100, 0), &by_ratio), None);
         let paused = TorrentStatus {
             paused: true,
             ..seeding(100, 500, 100, 0)
         };
-        assert_eq!(reached(&paused, &by_ratio), None);
+        assert_eq!(global(&paused, &by_ratio), None);
         let downloading = TorrentStatus {
             is_seeding: false,
             ..seeding(100, 500, 100, 0)
         };
-        assert_eq!(reached(&downloading, &by_ratio), None);
+        assert_eq!(global(&downloading, &by_ratio), None);
 
         let by_time = profile(None, Some(2));
-        assert_eq!(reached(&seeding(1, 0, 1, 119), &by_time), None);
+        assert_eq!(global(&seeding(1, 0, 1, 119), &by_time), None);
         assert_eq!(
-            reached(&seeding(1, 0, 1, 120), &by_time),
+            global(&seeding(1, 0, 1, 120), &by_time),
             Some(Reached::SeedingTime(120))
         );
         assert_eq!(
-            reached(&seeding(1, 1000, 1, 10_000), &profile(None, None)),
+            global(&seeding(1, 1000, 1, 10_000), &profile(None, None)),
             None
+        );
+    }
+
+    #[test]
+    fn a_torrent_overrides_or_drops_the_global_limits() {
+        use revaer_messages::share_limits::{LimitMode, ShareLimit};
+        let by_ratio = profile(Some(1.0), None);
+        let none = ShareLimits {
+            ratio: ShareLimit::Mode(LimitMode::None),
+            ..ShareLimits::default()
+        };
+        assert_eq!(
+            reached(&seeding(100, 500, 100, 0), &none, &by_ratio, 0),
+            None
+        );
+        let own = ShareLimits {
+            ratio: ShareLimit::Value(3.0),
+            ..ShareLimits::default()
+        };
+        assert_eq!(
+            reached(&seeding(100, 200, 100, 0), &own, &by_ratio, 0),
+            None
+        );
+        assert_eq!(
+            reached(&seeding(100, 300, 100, 0), &own, &profile(None, None), 0),
+            Some(Reached::Ratio(3.0))
+        );
+        let idle = ShareLimits {
+            inactive_minutes: ShareLimit::Value(1.0),
+            ..ShareLimits::default()
+        };
+        let quiet = profile(None, None);
+        assert_eq!(reached(&seeding(1, 0, 1, 0), &idle, &quiet, 59), None);
+        assert_eq!(
+            reached(&seeding(1, 0, 1, 0), &idle, &quiet, 60),
+            Some(Reached::InactiveTime(60))
         );
     }
 }

@@ -143,14 +143,10 @@ impl EngineView {
         let trackers = session
             .trackers(id.as_str())
             .map_err(|err| mapping::engine_error(err, id))?;
-        let status = tracked.status.as_ref();
         Ok(TorrentDetail {
             summary: summary(&tracked),
             files: files.iter().map(mapping::file).collect(),
             trackers: trackers.iter().map(mapping::tracker).collect(),
-            peers: status.map_or(0, |s| i64::from(s.num_peers)),
-            seeds: status.map_or(0, |s| i64::from(s.num_seeds)),
-            limits: tracked.limits,
             fsops: None,
         })
     }

@@ -7,7 +7,7 @@ use revaer_domain::config::{
 };
 use serde_json::Value;
 
-use crate::models::revision;
+use crate::models::{labels, revision};
 use crate::schema::{app_profile, engine_profile, fs_policy};
 use crate::DbError;
 
@@ -42,6 +42,7 @@ struct EngineProfileRow {
     tracker_user_agent: String,
     share_ratio_limit: Option<f64>,
     share_time_limit_minutes: Option<i32>,
+    share_inactive_limit_minutes: Option<i32>,
     share_limit_action: String,
 }
 
@@ -130,6 +131,7 @@ impl EngineProfileRow {
             tracker_user_agent: self.tracker_user_agent,
             share_ratio_limit: self.share_ratio_limit,
             share_time_limit_minutes: self.share_time_limit_minutes,
+            share_inactive_limit_minutes: self.share_inactive_limit_minutes,
             share_limit_action: ShareLimitAction::parse(&self.share_limit_action).ok_or_else(
                 || {
                     corrupt(
@@ -159,6 +161,7 @@ impl EngineProfileRow {
             tracker_user_agent: engine.tracker_user_agent.clone(),
             share_ratio_limit: engine.share_ratio_limit,
             share_time_limit_minutes: engine.share_time_limit_minutes,
+            share_inactive_limit_minutes: engine.share_inactive_limit_minutes,
             share_limit_action: engine.share_limit_action.as_str().to_string(),
         }
     }
@@ -233,6 +236,8 @@ pub fn load_snapshot_in_tx(conn: &mut PgConnection) -> Result<ConfigSnapshot, Db
         app_profile: app.into_domain()?,
         engine_profile: engine.into_domain()?,
         fs_policy: fs.into_domain()?,
+        categories: labels::list_categories(conn)?,
+        tags: labels::list_tags(conn)?,
     })
 }
 

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod config;
 pub mod fs_jobs;
+pub mod labels;
 pub mod revision;
 pub mod setup;
 pub mod torrents;

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::schema::torrents;
 use crate::DbError;
+use revaer_domain::share_limits::{ShareLimit, ShareLimits};
 
 /// A catalogue entry as the engine writes it on add. Reading a row embeds
 /// it in [`TorrentRow`], so a column is declared once, here, unless the
@@ -80,6 +81,23 @@ pub struct TorrentRow {
     pub added_at: DateTime<Utc>,
     /// When it completed.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Share ratio limit (qBittorrent encoding: -2 global, -1 none).
+    pub share_ratio_limit: f64,
+    /// Seeding time limit in minutes (same encoding).
+    pub share_seeding_minutes: i32,
+    /// Inactive seeding time limit in minutes (same encoding).
+    pub share_inactive_minutes: i32,
+}
+
+impl TorrentRow {
+    /// The per-torrent share limits.
+    pub fn share_limits(&self) -> ShareLimits {
+        ShareLimits {
+            ratio: ShareLimit::from_qbit(self.share_ratio_limit),
+            seeding_minutes: ShareLimit::from_qbit(f64::from(self.share_seeding_minutes)),
+            inactive_minutes: ShareLimit::from_qbit(f64::from(self.share_inactive_minutes)),
+        }
+    }
 }
 
 /// Fields that change during a torrent's life.
@@ -110,6 +128,29 @@ pub struct TorrentChanges {
     pub total_size: Option<i64>,
     /// Completion time.
     pub completed_at: Option<Option<DateTime<Utc>>>,
+    /// Category (`Some(None)` clears it).
+    pub category: Option<Option<String>>,
+    /// Tags (JSON array of strings).
+    pub tags: Option<Value>,
+    /// Share ratio limit (qBittorrent encoding).
+    pub share_ratio_limit: Option<f64>,
+    /// Seeding time limit in minutes (qBittorrent encoding).
+    pub share_seeding_minutes: Option<i32>,
+    /// Inactive seeding time limit in minutes (qBittorrent encoding).
+    pub share_inactive_minutes: Option<i32>,
+}
+
+impl TorrentChanges {
+    /// The changes that store `limits`.
+    pub fn share_limits(limits: &ShareLimits) -> Self {
+        let minutes = |limit: ShareLimit| limit.to_qbit().round() as i32;
+        Self {
+            share_ratio_limit: Some(limits.ratio.to_qbit()),
+            share_seeding_minutes: Some(minutes(limits.seeding_minutes)),
+            share_inactive_minutes: Some(minutes(limits.inactive_minutes)),
+            ..Self::default()
+        }
+    }
 }
 
 /// Whether an insert failed because the torrent already exists.

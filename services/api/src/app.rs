@@ -21,7 +21,10 @@ use crate::{extract, guard, problem, rate_limit, request_id, routes, telemetry};
 /// How long in-flight requests may take to finish at shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-async fn unknown_route() -> Result<actix_web::HttpResponse, ApiError> {
+async fn unknown_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    if crate::qbit::is_facade(req.path()) {
+        return Ok(crate::qbit::not_found());
+    }
     Err(ApiError::from_status(
         actix_web::http::StatusCode::NOT_FOUND,
     ))
@@ -51,6 +54,7 @@ pub fn build_app(
                 cfg,
             ))
         })
+        .configure(crate::qbit::configure)
         .default_service(web::to(unknown_route))
         .wrap(from_fn(rate_limit::limit))
         .wrap(from_fn(guard::enforce))

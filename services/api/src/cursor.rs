@@ -33,6 +33,12 @@ pub fn fingerprint(filter: &TorrentFilter) -> u64 {
         filter.tracker.clone(),
         filter.extension.clone(),
         filter.name.clone(),
+        filter.ids.as_ref().map(|ids| {
+            ids.iter()
+                .map(|id| id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
     ];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |byte: u8| {

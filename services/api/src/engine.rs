@@ -10,9 +10,14 @@
 
 use actix::{MailboxError, Message, Recipient};
 use revaer_messages::engine::{Argument, EngineError};
+use revaer_messages::listing::{
+    ListQuery, SortKey, SortOrder, TorrentFilter, TorrentQuery, MAX_LIMIT,
+};
+use revaer_messages::torrent::TorrentSummary;
 use revaer_messages::{InvalidParam, TorrentId};
 
 use crate::error::ApiError;
+use crate::state::EngineHandles;
 
 /// The request field an engine refusal is about.
 fn argument_pointer(argument: Argument) -> &'static str {
@@ -79,6 +84,30 @@ where
     T: Send + 'static,
 {
     recipient.send(msg).await.map_err(mailbox)?.map_err(problem)
+}
+
+/// Every torrent matching `filter`, in the order they were added (read a
+/// page of [`MAX_LIMIT`] at a time, so the engine is never blocked long).
+pub async fn list_all(
+    handles: &EngineHandles,
+    filter: TorrentFilter,
+) -> Result<Vec<TorrentSummary>, ApiError> {
+    let mut query = TorrentQuery {
+        filter,
+        sort: SortKey::AddedAt,
+        order: SortOrder::Asc,
+        limit: MAX_LIMIT,
+        after: None,
+    };
+    let mut all = Vec::new();
+    loop {
+        let page = call(&handles.list, ListQuery(query.clone())).await?;
+        all.extend(page.items);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return Ok(all),
+        }
+    }
 }
 
 /// Parses a path id: a malformed id names no torrent, so it is a `404`

@@ -7,7 +7,9 @@
 //!   secret) take a token from the client IP's bucket; a request that needs
 //!   an argon2 verification is refused (429) while that bucket is empty, so
 //!   brute force is throttled before it costs CPU, but a key that verifies
-//!   is never charged there (see `crate::rate_limit::ip`).
+//!   is never charged there (see `crate::rate_limit::ip`);
+//! - `/api/v2/*` (the qBittorrent facade) follows its own rules
+//!   (`qbit::auth`): plain-text `403` for anything unauthenticated.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -33,6 +35,19 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if crate::qbit::is_facade(req.path()) {
+        match crate::qbit::auth::admit(&req).await {
+            Ok(Some(key)) => {
+                req.extensions_mut().insert(key);
+            }
+            Ok(None) => {}
+            Err(refusal) => return Ok(req.into_response(refusal).map_into_right_body()),
+        }
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
     match check(&req).await {
         Ok(Some(key)) => {
             req.extensions_mut().insert(key);

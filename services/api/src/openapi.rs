@@ -78,11 +78,16 @@ fn document_common_problems(doc: &mut utoipa::openapi::OpenApi) {
             .build()
     };
     for (path, item) in doc.paths.paths.iter_mut() {
+        if crate::qbit::is_facade(path) {
+            document_facade_refusals(path, item);
+            continue;
+        }
         let v1 = path.starts_with("/v1/");
         let keyed = v1 && !path.starts_with("/v1/setup/");
-        let operations: [&mut Option<Operation>; 4] = [
+        let operations: [&mut Option<Operation>; 5] = [
             &mut item.get,
             &mut item.post,
+            &mut item.put,
             &mut item.patch,
             &mut item.delete,
         ];
@@ -132,6 +137,42 @@ fn document_common_problems(doc: &mut utoipa::openapi::OpenApi) {
                         .or_insert_with(|| RefOr::T(problem_response(description)));
                 }
             }
+        }
+    }
+}
+
+/// A plain-text response with `description` (the qBittorrent facade).
+fn text_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "text/plain",
+            ContentBuilder::new()
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .build(),
+        )
+        .build()
+}
+
+/// The facade's middleware answers: `403` (plain `Forbidden`) for every
+/// unauthenticated request but the login, `400` for a malformed parameter
+/// and `413` for a body past its limit.
+fn document_facade_refusals(path: &str, item: &mut utoipa::openapi::PathItem) {
+    let operations: [&mut Option<Operation>; 2] = [&mut item.get, &mut item.post];
+    for operation in operations.into_iter().flatten() {
+        let responses = &mut operation.responses.responses;
+        if path != crate::qbit::LOGIN_PATH {
+            responses
+                .entry("403".into())
+                .or_insert_with(|| RefOr::T(text_response("Not authenticated (`Forbidden`)")));
+        }
+        for (status, description) in [
+            ("400", "Missing or malformed parameter"),
+            ("413", "Body too large"),
+        ] {
+            responses
+                .entry(status.into())
+                .or_insert_with(|| RefOr::T(text_response(description)));
         }
     }
 }
@@ -228,6 +269,7 @@ impl OpenApiDoc {
             .openapi(BaseDoc::openapi())
             .configure(routes::configure)
             .split_for_parts();
+        doc.merge(crate::qbit::QbitDoc::openapi());
         doc.info.version = env!("CARGO_PKG_VERSION").to_string();
         document_common_problems(&mut doc);
         let json = serde_json::to_value(&doc)

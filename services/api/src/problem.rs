@@ -28,6 +28,13 @@ pub async fn render(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let path = req.path().to_string();
+    if crate::qbit::is_facade(&path) {
+        // The facade answers in qBittorrent's plain-text convention.
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     // Inner layers answer refusals as responses; an `Err` here is rare and
     // still renders as a problem (without `instance`) through `ResponseError`.

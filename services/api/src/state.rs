@@ -171,6 +171,8 @@ pub struct ApiState {
     pub settings: ApiSettings,
     /// Process start, for uptime.
     pub started_at: Instant,
+    /// The qBittorrent facade's sessions and sync state.
+    pub qbit: crate::qbit::QbitState,
 }
 
 impl ApiState {

@@ -195,6 +195,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         keys,
         settings: options.api.clone(),
         started_at,
+        qbit: revaer_api::qbit::QbitState::default(),
     };
     let server = revaer_api::serve(state, listener, options.workers)
         .map_err(|source| BootError::Bind { addr: bind, source })?;

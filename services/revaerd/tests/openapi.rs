@@ -29,6 +29,58 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/v1/torrents/{id}/select"),
     ("post", "/v1/torrents/{id}/action"),
     ("post", "/v1/torrents/{id}/fsops/retry"),
+    ("get", "/v1/categories"),
+    ("put", "/v1/categories/{name}"),
+    ("delete", "/v1/categories/{name}"),
+    ("get", "/v1/tags"),
+    ("put", "/v1/tags/{name}"),
+    ("delete", "/v1/tags/{name}"),
+    ("post", "/api/v2/auth/login"),
+    ("post", "/api/v2/auth/logout"),
+    ("get", "/api/v2/app/webapiVersion"),
+    ("get", "/api/v2/app/version"),
+    ("get", "/api/v2/app/buildInfo"),
+    ("get", "/api/v2/app/defaultSavePath"),
+    ("get", "/api/v2/app/preferences"),
+    ("post", "/api/v2/app/setPreferences"),
+    ("get", "/api/v2/torrents/info"),
+    ("get", "/api/v2/torrents/properties"),
+    ("get", "/api/v2/torrents/files"),
+    ("get", "/api/v2/torrents/trackers"),
+    ("post", "/api/v2/torrents/add"),
+    ("post", "/api/v2/torrents/delete"),
+    ("post", "/api/v2/torrents/stop"),
+    ("post", "/api/v2/torrents/start"),
+    ("post", "/api/v2/torrents/recheck"),
+    ("post", "/api/v2/torrents/reannounce"),
+    ("post", "/api/v2/torrents/setForceStart"),
+    ("post", "/api/v2/torrents/topPrio"),
+    ("post", "/api/v2/torrents/setShareLimits"),
+    ("post", "/api/v2/torrents/setUploadLimit"),
+    ("post", "/api/v2/torrents/setDownloadLimit"),
+    ("post", "/api/v2/torrents/uploadLimit"),
+    ("post", "/api/v2/torrents/downloadLimit"),
+    ("post", "/api/v2/torrents/setLocation"),
+    ("post", "/api/v2/torrents/rename"),
+    ("post", "/api/v2/torrents/filePrio"),
+    ("post", "/api/v2/torrents/toggleSequentialDownload"),
+    ("post", "/api/v2/torrents/setAutoManagement"),
+    ("get", "/api/v2/torrents/categories"),
+    ("post", "/api/v2/torrents/createCategory"),
+    ("post", "/api/v2/torrents/editCategory"),
+    ("post", "/api/v2/torrents/removeCategories"),
+    ("post", "/api/v2/torrents/setCategory"),
+    ("get", "/api/v2/torrents/tags"),
+    ("post", "/api/v2/torrents/createTags"),
+    ("post", "/api/v2/torrents/deleteTags"),
+    ("post", "/api/v2/torrents/addTags"),
+    ("post", "/api/v2/torrents/removeTags"),
+    ("get", "/api/v2/sync/maindata"),
+    ("get", "/api/v2/transfer/info"),
+    ("get", "/api/v2/transfer/downloadLimit"),
+    ("get", "/api/v2/transfer/uploadLimit"),
+    ("post", "/api/v2/transfer/setDownloadLimit"),
+    ("post", "/api/v2/transfer/setUploadLimit"),
 ];
 
 #[actix_rt::test]
@@ -58,15 +110,30 @@ async fn the_document_matches_the_routes() -> TestResult {
     for (method, path) in &documented {
         let concrete = path
             .replace("{key_id}", "0000000000000000")
-            .replace("{id}", &"0".repeat(40));
+            .replace("{id}", &"0".repeat(40))
+            .replace("{name}", "openapi-probe");
         let url = server.url(&concrete);
         let request = match method.as_str() {
             "get" => server.client.get(&url),
             "post" => server.client.post(&url),
             "patch" => server.client.patch(&url),
+            "put" => server.client.put(&url),
             "delete" => server.client.delete(&url),
             other => return Err(format!("unexpected method {other}").into()),
         };
+        if path.starts_with("/api/v2/") {
+            // The qBittorrent facade answers an unknown route with a plain
+            // `Not Found`; its other 404s say what was not found.
+            let res = request.bearer_auth(&key).send().await?;
+            if res.status() == 404 {
+                assert_ne!(
+                    res.text().await?,
+                    "Not Found",
+                    "{method} {path} is not served"
+                );
+            }
+            continue;
+        }
         let res = request
             .header("x-api-key", &key)
             .header("content-type", "application/json")
@@ -110,7 +177,7 @@ async fn the_document_matches_the_routes() -> TestResult {
     // Every operation with a body documents what the body extractors answer.
     for (method, path) in &documented {
         let operation = &doc["paths"][path][method];
-        if operation["requestBody"].is_object() {
+        if operation["requestBody"].is_object() && path.starts_with("/v1/") {
             for status in ["400", "413", "415"] {
                 assert!(
                     operation["responses"][status].is_object(),

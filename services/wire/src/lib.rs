@@ -164,3 +164,14 @@ pub struct FullHealthResponse {
     /// Names of degraded components.
     pub degraded: Vec<String>,
 }
+
+/// Body of `PUT /v1/categories/{name}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRequest {
+    /// Default save path of torrents added with the category: absolute,
+    /// inside the download root or `fs_policy.allow_paths` (`null` or
+    /// absent: the download root).
+    #[serde(default)]
+    pub save_path: Option<String>,
+}

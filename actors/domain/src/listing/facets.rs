@@ -14,6 +14,10 @@ pub struct Facets {
     pub tracker_hosts: Vec<String>,
     /// Lowercase file extensions without the dot, deduplicated.
     pub extensions: Vec<String>,
+    /// Where the content lies relative to the save path: the file of a
+    /// single-file torrent, else the top folder its files share (`None`
+    /// before metadata, or when the files share no top folder).
+    pub content_root: Option<String>,
 }
 
 impl Facets {
@@ -22,16 +26,36 @@ impl Facets {
         tracker_urls: impl IntoIterator<Item = &'a str>,
         file_paths: impl IntoIterator<Item = &'a str>,
     ) -> Self {
+        let file_paths: Vec<&str> = file_paths.into_iter().collect();
+        let content_root = content_root(&file_paths);
         let mut tracker_hosts: Vec<String> =
             tracker_urls.into_iter().filter_map(url_host).collect();
         tracker_hosts.sort();
         tracker_hosts.dedup();
-        let mut extensions: Vec<String> = file_paths.into_iter().filter_map(extension).collect();
+        let mut extensions: Vec<String> =
+            file_paths.iter().copied().filter_map(extension).collect();
         extensions.sort();
         extensions.dedup();
         Self {
             tracker_hosts,
             extensions,
+            content_root,
+        }
+    }
+}
+
+/// The file of a single-file torrent, or the top folder every file shares.
+fn content_root(paths: &[&str]) -> Option<String> {
+    match paths {
+        [] => None,
+        [only] if !only.contains(['/', '\\']) => Some((*only).to_string()),
+        [first, ..] => {
+            let top = first.split(['/', '\\']).next()?;
+            let prefix = format!("{top}/");
+            let shared = paths
+                .iter()
+                .all(|p| p.starts_with(&prefix) || p.starts_with(&format!("{top}\\")));
+            (shared && !top.is_empty()).then(|| top.to_string())
         }
     }
 }
@@ -94,7 +118,10 @@ pub(super) fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
 impl TorrentFilter {
     /// True when `item` passes every filter.
     pub fn matches<T: Listable>(&self, item: &T) -> bool {
-        (self.states.is_empty() || self.states.contains(&item.list_state()))
+        self.ids
+            .as_ref()
+            .is_none_or(|ids| ids.contains(item.list_id()))
+            && (self.states.is_empty() || self.states.contains(&item.list_state()))
             && self
                 .category
                 .as_deref()

@@ -20,6 +20,8 @@ mod facets;
 mod order;
 mod table;
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use crate::torrent::{TorrentId, TorrentState, TorrentSummary};
@@ -146,6 +148,9 @@ pub struct TorrentFilter {
     pub extension: Option<String>,
     /// Name contains this, case-insensitively.
     pub name: Option<String>,
+    /// One of these torrents (the qBittorrent facade's `hashes`); looked
+    /// up directly, so a small set stays cheap in a large table.
+    pub ids: Option<BTreeSet<TorrentId>>,
 }
 
 /// One page of torrents, in the requested order.

@@ -94,7 +94,7 @@ impl<T: Listable> TorrentTable<T> {
             .after
             .as_ref()
             .filter(|c| c.order == query.order && c.value.key() == query.sort);
-        let mut picked = if query.sort == SortKey::AddedAt {
+        let mut picked = if query.sort == SortKey::AddedAt && query.filter.ids.is_none() {
             self.walk_added(&query.filter, query.order, cursor, limit + 1)
         } else {
             self.scan(query, cursor, limit + 1)
@@ -148,9 +148,11 @@ impl<T: Listable> TorrentTable<T> {
 
     /// Every matching item after the cursor; the first `take` in order.
     fn scan(&self, query: &TorrentQuery, cursor: Option<&ListCursor>, take: usize) -> Vec<&T> {
-        let mut candidates: Vec<&T> = self
-            .entries
-            .values()
+        let source: Box<dyn Iterator<Item = &T>> = match &query.filter.ids {
+            Some(ids) => Box::new(ids.iter().filter_map(|id| self.entries.get(id.as_str()))),
+            None => Box::new(self.entries.values()),
+        };
+        let mut candidates: Vec<&T> = source
             .filter(|item| query.filter.matches(*item))
             .filter(|item| cursor.is_none_or(|c| after(*item, c)))
             .collect();

@@ -99,6 +99,18 @@ fn summarize(item: &Item) -> TorrentSummary {
         added_at: item.added_at,
         completed_at: None,
         error: None,
+        wanted_size: 0,
+        remaining: 0,
+        content_path: String::new(),
+        peers: 0,
+        seeds: 0,
+        limits: Default::default(),
+        share_limits: Default::default(),
+        seeding_secs: 0,
+        active_secs: 0,
+        last_activity_at: item.added_at,
+        tracker: None,
+        queue_position: None,
     }
 }
 
@@ -270,4 +282,38 @@ fn name_matching_ignores_case_also_beyond_ascii() {
     assert!(!contains_ignore_case("abc", "abcd"));
     assert_eq!(compare_names("abc", "ABD"), Ordering::Less);
     assert_ne!(compare_names("abc", "ABC"), Ordering::Equal);
+}
+
+#[test]
+fn an_id_set_is_answered_by_lookup_in_every_order() {
+    let table = table(50);
+    let wanted: std::collections::BTreeSet<TorrentId> = [3u32, 7, 8, 49, 99]
+        .iter()
+        .filter_map(|n| TorrentId::parse(&format!("{n:040x}")).ok())
+        .collect();
+    for sort in [SortKey::AddedAt, SortKey::Name] {
+        let mut q = query(sort, SortOrder::Desc, 2);
+        q.filter.ids = Some(wanted.clone());
+        let ids = all_pages(&table, q);
+        assert_eq!(ids.len(), 4, "the unknown id is ignored ({sort:?})");
+        assert!(ids.iter().all(|id| wanted.contains(id)));
+    }
+    let mut q = query(SortKey::AddedAt, SortOrder::Asc, 10);
+    q.filter.ids = Some(wanted);
+    q.filter.states = vec![TorrentState::Seeding];
+    assert_eq!(all_pages(&table, q).len(), 3, "other filters still apply");
+}
+
+#[test]
+fn the_content_root_is_the_single_file_or_the_shared_folder() {
+    let root = |paths: &[&str]| Facets::new([], paths.iter().copied()).content_root;
+    assert_eq!(root(&[]), None);
+    assert_eq!(root(&["movie.mkv"]), Some("movie.mkv".into()));
+    assert_eq!(
+        root(&["Show/e1.mkv", "Show/sub/e1.srt"]),
+        Some("Show".into())
+    );
+    assert_eq!(root(&["Show/e1.mkv"]), Some("Show".into()));
+    assert_eq!(root(&["a/x", "b/y"]), None, "no shared top folder");
+    assert_eq!(root(&["Showx/e1", "Show/e2"]), None);
 }

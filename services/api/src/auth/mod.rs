@@ -85,6 +85,11 @@ pub fn credentials(headers: &HeaderMap) -> Result<(String, String), ApiError> {
             "an API key is required (x-api-key: KEY_ID:SECRET)",
         ));
     };
+    parse_key(&raw)
+}
+
+/// Splits `KEY_ID:SECRET` into its parts, refusing anything else.
+pub fn parse_key(raw: &str) -> Result<(String, String), ApiError> {
     let Some((key_id, secret)) = raw.split_once(':') else {
         return Err(ApiError::unauthorized(
             "the API key must have the form KEY_ID:SECRET",
@@ -140,6 +145,12 @@ pub enum CacheLookup {
 /// missing or malformed ones) and answers from the cache when it can.
 pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, ApiError> {
     let (key_id, secret) = credentials(headers)?;
+    Ok(lookup(state, key_id, secret))
+}
+
+/// [`from_cache`] for credentials that did not come in a header (the
+/// qBittorrent facade's login form and Basic authentication).
+pub fn lookup(state: &ApiState, key_id: String, secret: String) -> CacheLookup {
     let presented = digest(&secret);
     let (decided, generation) = state.keys.decision(&key_id);
     if let Some(cached) = decided.filter(|c| same(&c.digest, &presented)) {
@@ -152,18 +163,18 @@ pub fn from_cache(state: &ApiState, headers: &HeaderMap) -> Result<CacheLookup, 
         if cached.touched.elapsed() >= TOUCH_INTERVAL {
             touch(state, &key_id);
         }
-        return Ok(CacheLookup::Decided(check_enabled(key, cached.enabled)));
+        return CacheLookup::Decided(check_enabled(key, cached.enabled));
     }
     let proven = state
         .keys
         .proof(&key_id)
         .filter(|proof| same(&proof.digest, &presented))
         .map(|proof| proof.secret_hash);
-    Ok(CacheLookup::Verify(Unverified {
+    CacheLookup::Verify(Unverified {
         key_id,
         secret,
         proven,
-    }))
+    })
 }
 
 /// What the database says about presented credentials.

@@ -54,8 +54,19 @@ pub async fn patch_config(
     state: web::Data<ApiState>,
     body: crate::extract::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let patch = body.into_inner();
-    let actor = actor_of(&req);
+    let reply = apply(&state, actor_of(&req), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(reply))
+}
+
+/// Applies a configuration patch (validated as a whole, written under the
+/// config lock) and waits until this server has seen the new revision.
+/// Shared by `PATCH /v1/config` and the qBittorrent facade's
+/// `app/setPreferences`.
+pub async fn apply(
+    state: &ApiState,
+    actor: String,
+    patch: serde_json::Value,
+) -> Result<ConfigPatchResponse, ApiError> {
     let (revision, changed) = state
         .db(move |conn| {
             let mut changed = Vec::new();
@@ -78,5 +89,5 @@ pub async fn patch_config(
     if !changed.is_empty() {
         tracing::info!(config.revision = revision, config.sections = %changed.join(","), "configuration patched");
     }
-    Ok(HttpResponse::Ok().json(ConfigPatchResponse { revision, changed }))
+    Ok(ConfigPatchResponse { revision, changed })
 }

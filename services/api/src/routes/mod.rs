@@ -1,12 +1,14 @@
 //! Route handlers, one module per scope. Handlers stay thin: extract,
 //! validate, call a schema function or an actor, map the reply.
 
+pub mod categories;
 pub mod config;
 pub mod docs;
 pub mod events;
 pub mod health;
 pub mod keys;
 pub mod setup;
+pub mod tags;
 pub mod torrents_action;
 pub mod torrents_add;
 pub mod torrents_detail;
@@ -38,5 +40,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(torrents_detail::delete_torrent)
         .service(torrents_select::select_files)
         .service(torrents_action::torrent_action)
-        .service(torrents_fsops::retry_fsops);
+        .service(torrents_fsops::retry_fsops)
+        .service(categories::list_categories)
+        .service(categories::put_category)
+        .service(categories::delete_category)
+        .service(tags::list_tags)
+        .service(tags::put_tag)
+        .service(tags::delete_tag);
 }

@@ -117,6 +117,7 @@ async fn merged_limits(
     }
     let current = engine::call(&handles.get, GetTorrent { id: id.clone() })
         .await?
+        .summary
         .limits;
     Ok(TorrentLimits {
         download_bps: wanted.download_bps.or(current.download_bps),

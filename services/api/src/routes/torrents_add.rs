@@ -218,6 +218,8 @@ pub async fn add_torrent(
         }
     };
     let snapshot = state.snapshot();
+    let mut options = options;
+    crate::labels::apply_category_path(&mut options, &snapshot);
     let (options, errors) = web::block(move || {
         let errors = validate_options(&options, &snapshot);
         (options, errors)

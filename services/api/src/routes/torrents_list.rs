@@ -119,6 +119,7 @@ pub fn list_query(params: &ListParams) -> Result<TorrentQuery, ApiError> {
         tracker: non_blank(&params.tracker).map(str::to_ascii_lowercase),
         extension,
         name: non_blank(&params.name).map(str::to_lowercase),
+        ids: None,
     };
     let after = match non_blank(&params.cursor) {
         None => None,

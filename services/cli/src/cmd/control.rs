@@ -85,7 +85,7 @@ pub async fn limit(
         };
         client.action(&id, &request).await?;
     }
-    let limits = client.torrent(&id).await?.limits;
+    let limits = client.torrent(&id).await?.summary.limits;
     if !out.human() {
         return out.json(&limits);
     }

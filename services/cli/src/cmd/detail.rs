@@ -64,13 +64,13 @@ pub fn print_detail(detail: &TorrentDetail, out: Out) {
         "limits",
         format!(
             "down {}, up {}",
-            human::limit(detail.limits.download_bps),
-            human::limit(detail.limits.upload_bps)
+            human::limit(detail.summary.limits.download_bps),
+            human::limit(detail.summary.limits.upload_bps)
         ),
     );
     field(
         "peers",
-        format!("{} (seeds {})", detail.peers, detail.seeds),
+        format!("{} (seeds {})", detail.summary.peers, detail.summary.seeds),
     );
     field("category", or_dash(s.category.as_deref()));
     field(

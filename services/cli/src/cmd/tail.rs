@@ -147,6 +147,7 @@ pub fn what(event: &Event) -> String {
         }
         .to_string(),
         Event::TorrentError { message, .. } => message.clone(),
+        Event::TorrentUpdated { .. } => "settings or labels changed".to_string(),
         Event::HealthChanged {
             component,
             status,

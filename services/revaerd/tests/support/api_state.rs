@@ -42,5 +42,6 @@ pub fn hand_built(db: &TestDatabase) -> Result<ApiState, Box<dyn std::error::Err
         keys: KeyCache::default(),
         settings,
         started_at: Instant::now(),
+        qbit: revaer_api::qbit::QbitState::default(),
     })
 }

@@ -7,6 +7,7 @@
 
 pub mod api_state;
 pub mod daemon;
+pub mod qbit;
 pub mod sse;
 pub mod torrents;
 
