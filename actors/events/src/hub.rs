@@ -95,6 +95,8 @@ impl EventHub {
     pub(crate) fn publish(&mut self, msg: Publish) {
         let envelope = self.buffer.push(msg.event, msg.request_id);
         self.metrics.published(envelope.event.kind());
+        self.metrics
+            .set_replay_horizon(self.buffer.horizon(envelope.at));
         let metrics = &self.metrics;
         let before = self.subscribers.len();
         self.subscribers.retain(|&subscriber_id, subscriber| {

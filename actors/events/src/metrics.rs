@@ -13,6 +13,7 @@ pub struct HubMetrics {
     subscribers: IntGauge,
     dropped_lagging: IntCounter,
     dropped_closed: IntCounter,
+    replay_horizon: prometheus::Gauge,
 }
 
 impl HubMetrics {
@@ -37,6 +38,13 @@ impl HubMetrics {
             ),
             &["reason"],
         )?;
+        let replay_horizon = prometheus::Gauge::new(
+            "revaer_events_replay_horizon_seconds",
+            "How far back a reconnecting SSE client can resume with Last-Event-ID, \
+             as of the last published event: the age of the newest event evicted \
+             from the replay buffer (or of the hub, before the first eviction).",
+        )?;
+        registry.register(Box::new(replay_horizon.clone()))?;
         registry.register(Box::new(events_published.clone()))?;
         registry.register(Box::new(subscribers.clone()))?;
         registry.register(Box::new(dropped.clone()))?;
@@ -48,6 +56,7 @@ impl HubMetrics {
             subscribers,
             dropped_lagging: dropped.with_label_values(&["lagging"]),
             dropped_closed: dropped.with_label_values(&["closed"]),
+            replay_horizon,
         })
     }
 
@@ -58,6 +67,12 @@ impl HubMetrics {
     pub(crate) fn set_subscribers(&self, count: usize) {
         self.subscribers
             .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    pub(crate) fn set_replay_horizon(&self, horizon: chrono::Duration) {
+        // Milliseconds keep sub-second precision without float conversions of i64 seconds.
+        self.replay_horizon
+            .set(horizon.num_milliseconds() as f64 / 1000.0);
     }
 
     pub(crate) fn dropped_lagging(&self) {
