@@ -2,9 +2,10 @@
 //! actor on 127.0.0.1, one payload of `SIZE_MIB` (default 256) MiB in four
 //! files. Prints the time from add to `Completed` and the rate.
 //!
-//! Usage: `transfer_bench [MiB] [tcp_and_utp|tcp|utp] [--trace]`; the second
-//! argument is the engine profile's `peer_protocol` (default `tcp_and_utp`,
-//! as shipped), used by both sides; `--trace` prints progress over time.
+//! Usage: `transfer_bench [MiB] [prefer_tcp|tcp_and_utp|tcp|utp] [--trace]`;
+//! the second argument is the engine profile's `peer_protocol` (default
+//! `prefer_tcp`, as shipped), used by both sides; `--trace` prints progress
+//! over time.
 //!
 //! Run through `ops/bench/engine-transfer` (release build, local PostgreSQL).
 
@@ -94,8 +95,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(256);
     let protocol = match std::env::args().nth(2) {
         Some(name) => PeerProtocol::parse(&name)
-            .ok_or_else(|| format!("unknown peer protocol {name:?} (tcp_and_utp, tcp, utp)"))?,
-        None => PeerProtocol::TcpAndUtp,
+            .ok_or_else(|| format!("unknown peer protocol {name:?} (prefer_tcp, tcp_and_utp, tcp, utp)"))?,
+        None => PeerProtocol::PreferTcp,
     };
     let dir = tempfile::tempdir()?;
     let seed_root = dir.path().join("seed");
@@ -103,6 +104,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let torrent = create_torrent(&seed_root.join("payload"), 0, &[], "bench")?;
     let seeder = Session::new(&SessionSettings {
         peer_protocol: match protocol {
+            PeerProtocol::PreferTcp => LtPeerProtocol::PreferTcp,
             PeerProtocol::TcpAndUtp => LtPeerProtocol::TcpAndUtp,
             PeerProtocol::Tcp => LtPeerProtocol::Tcp,
             PeerProtocol::Utp => LtPeerProtocol::Utp,

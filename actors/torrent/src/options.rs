@@ -89,6 +89,7 @@ pub fn session_settings(profile: &EngineProfile, port_mapping: bool) -> SessionS
             EncryptionPolicy::Disabled => LtEncryption::Disabled,
         },
         peer_protocol: match profile.peer_protocol {
+            PeerProtocol::PreferTcp => LtPeerProtocol::PreferTcp,
             PeerProtocol::TcpAndUtp => LtPeerProtocol::TcpAndUtp,
             PeerProtocol::Tcp => LtPeerProtocol::Tcp,
             PeerProtocol::Utp => LtPeerProtocol::Utp,

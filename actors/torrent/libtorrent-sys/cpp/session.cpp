@@ -99,12 +99,15 @@ lt::settings_pack make_pack(SessionConfig const &c) {
   p.set_int(sp::out_enc_policy, policy);
   p.set_int(sp::in_enc_policy, policy);
   p.set_int(sp::allowed_enc_level, sp::pe_both);
+  // peer_protocol: 0 TCP and uTP, 1 TCP, 2 uTP, 3 prefer TCP (dial over
+  // TCP, accept both: libtorrent dials uTP first whenever outgoing uTP is on).
   bool const tcp = c.peer_protocol != 2;
-  bool const utp = c.peer_protocol != 1;
+  bool const utp_in = c.peer_protocol != 1;
+  bool const utp_out = c.peer_protocol == 0 || c.peer_protocol == 2;
   p.set_bool(sp::enable_outgoing_tcp, tcp);
   p.set_bool(sp::enable_incoming_tcp, tcp);
-  p.set_bool(sp::enable_outgoing_utp, utp);
-  p.set_bool(sp::enable_incoming_utp, utp);
+  p.set_bool(sp::enable_outgoing_utp, utp_out);
+  p.set_bool(sp::enable_incoming_utp, utp_in);
   p.set_int(sp::active_downloads, c.active_downloads);
   p.set_int(sp::active_seeds, c.active_seeds);
   p.set_int(sp::active_limit, c.active_limit);

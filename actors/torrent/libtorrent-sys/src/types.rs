@@ -25,6 +25,8 @@ pub enum PeerProtocol {
     /// first, which is far slower than TCP on loopback and fast LANs.
     #[default]
     TcpAndUtp,
+    /// Outgoing connections over TCP only; incoming ones over TCP or uTP.
+    PreferTcp,
     /// TCP only.
     Tcp,
     /// uTP only.
@@ -132,6 +134,7 @@ impl SessionSettings {
                 PeerProtocol::TcpAndUtp => 0,
                 PeerProtocol::Tcp => 1,
                 PeerProtocol::Utp => 2,
+                PeerProtocol::PreferTcp => 3,
             },
             active_downloads: self.active_downloads,
             active_seeds: self.active_seeds,

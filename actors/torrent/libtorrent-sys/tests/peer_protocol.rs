@@ -87,3 +87,53 @@ fn utp_only_sessions_connect_over_utp() {
     let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
     assert!(utp, "a uTP-only session connected over TCP");
 }
+
+#[test]
+fn prefer_tcp_dials_a_dual_stack_peer_over_tcp() {
+    let root = common::TempDir::new("prefer-tcp-out");
+    // The seeder accepts both; with `TcpAndUtp` the leech would dial uTP.
+    let seeder = Seeder::start(&root.sub("seed"), PAYLOAD, 0x7ca).unwrap();
+    let leech = listening(Session::new(&settings(PeerProtocol::PreferTcp)).unwrap());
+    let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
+    assert!(!utp, "a prefer-TCP session dialled over uTP");
+}
+
+#[test]
+fn prefer_tcp_accepts_a_peer_that_dials_over_utp() {
+    let root = common::TempDir::new("prefer-tcp-in");
+    let seeder = Seeder::start(&root.sub("seed"), PAYLOAD, 0x7cb).unwrap();
+    seeder.wait_seeding(TIMEOUT).unwrap();
+    seeder
+        .session
+        .apply_settings(&settings(PeerProtocol::Utp))
+        .unwrap();
+    seeder
+        .session
+        .set_limits(&seeder.id, 0, SEED_UPLOAD_LIMIT)
+        .unwrap();
+    let leech = listening(Session::new(&settings(PeerProtocol::PreferTcp)).unwrap());
+    let dir = root.sub("leech");
+    let id = leech
+        .add_torrent_file(
+            &seeder.torrent,
+            &AddOptions::with_save_path(dir.to_string_lossy()),
+        )
+        .unwrap();
+    // The uTP-only seeder dials the prefer-TCP leech: incoming uTP is on.
+    let leech_port = leech.listen_port().unwrap();
+    seeder
+        .session
+        .connect_peer(&seeder.id, LOCALHOST, leech_port)
+        .unwrap();
+    let mut utp = None;
+    wait_until("a connected peer", TIMEOUT, || {
+        utp = seeder.session.peers(&seeder.id)?.first().map(|p| p.utp);
+        Ok(utp.is_some())
+    })
+    .unwrap();
+    assert_eq!(utp, Some(true), "the uTP-only seeder connected over TCP");
+    wait_until("download finished", TIMEOUT, || {
+        Ok(leech.status(&id)?.is_finished)
+    })
+    .unwrap();
+}
