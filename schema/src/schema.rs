@@ -58,6 +58,7 @@ diesel::table! {
         share_time_limit_minutes -> Nullable<Int4>,
         share_limit_action -> Text,
         share_inactive_limit_minutes -> Nullable<Int4>,
+        max_connections -> Int4,
     }
 }
 

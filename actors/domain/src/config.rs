@@ -216,6 +216,11 @@ pub struct EngineProfile {
     pub peer_protocol: PeerProtocol,
     /// Maximum number of active torrents (-1 = unlimited).
     pub max_active: i32,
+    /// Peer connections open at once, all torrents together (2-65535;
+    /// qBittorrent's default of 500; libtorrent's own 200 strands torrents
+    /// once more than 200 are active, each waiting for its first peer).
+    #[serde(default = "EngineProfile::default_max_connections")]
+    pub max_connections: i32,
     /// Global download limit in bytes per second (0 = unlimited).
     pub max_download_bps: i64,
     /// Global upload limit in bytes per second (0 = unlimited).
@@ -240,6 +245,13 @@ pub struct EngineProfile {
     pub share_limit_action: ShareLimitAction,
 }
 
+impl EngineProfile {
+    /// The shipped `max_connections`.
+    pub fn default_max_connections() -> i32 {
+        500
+    }
+}
+
 impl Default for EngineProfile {
     /// The shipped defaults: what a fresh database holds (the migrations'
     /// column defaults; `schema/tests/migrations.rs` checks they agree).
@@ -253,6 +265,7 @@ impl Default for EngineProfile {
             encryption: EncryptionPolicy::Enabled,
             peer_protocol: PeerProtocol::PreferTcp,
             max_active: 8,
+            max_connections: Self::default_max_connections(),
             max_download_bps: 0,
             max_upload_bps: 0,
             sequential_default: false,

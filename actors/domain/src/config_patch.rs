@@ -265,6 +265,12 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
             "must be -1 (unlimited) or between 1 and 100000",
         ));
     }
+    if !(2..=65_535).contains(&engine.max_connections) {
+        errors.push(InvalidParam::new(
+            "/engine_profile/max_connections",
+            "must be between 2 and 65535",
+        ));
+    }
     for (pointer, value) in [
         ("/engine_profile/max_download_bps", engine.max_download_bps),
         ("/engine_profile/max_upload_bps", engine.max_upload_bps),

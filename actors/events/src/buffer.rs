@@ -250,7 +250,10 @@ mod tests {
             Some(vec![2, 3, 4]),
             "a client that saw nothing gets each torrent's latest progress"
         );
-        assert_eq!(ids(buffer.since(1, &EventFilter::all())), Some(vec![2, 3, 4]));
+        assert_eq!(
+            ids(buffer.since(1, &EventFilter::all())),
+            Some(vec![2, 3, 4])
+        );
         assert_eq!(ids(buffer.since(3, &EventFilter::all())), Some(vec![4]));
     }
 
@@ -269,7 +272,11 @@ mod tests {
         let Some(replayed) = ids(buffer.since(0, &EventFilter::all())) else {
             panic!("a client from the start must still resume");
         };
-        assert_eq!(replayed.first(), Some(&1), "the config change is still there");
+        assert_eq!(
+            replayed.first(),
+            Some(&1),
+            "the config change is still there"
+        );
         assert_eq!(replayed.len(), 41);
     }
 

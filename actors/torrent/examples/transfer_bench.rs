@@ -94,8 +94,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(256);
     let protocol = match std::env::args().nth(2) {
-        Some(name) => PeerProtocol::parse(&name)
-            .ok_or_else(|| format!("unknown peer protocol {name:?} (prefer_tcp, tcp_and_utp, tcp, utp)"))?,
+        Some(name) => PeerProtocol::parse(&name).ok_or_else(|| {
+            format!("unknown peer protocol {name:?} (prefer_tcp, tcp_and_utp, tcp, utp)")
+        })?,
         None => PeerProtocol::PreferTcp,
     };
     let dir = tempfile::tempdir()?;

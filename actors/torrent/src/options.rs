@@ -97,6 +97,7 @@ pub fn session_settings(profile: &EngineProfile, port_mapping: bool) -> SessionS
         active_downloads: profile.max_active,
         active_seeds: profile.max_active,
         active_limit: profile.max_active,
+        connections_limit: profile.max_connections,
         download_rate_limit: clamp(profile.max_download_bps),
         upload_rate_limit: clamp(profile.max_upload_bps),
         user_agent: profile.tracker_user_agent.clone(),

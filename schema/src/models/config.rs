@@ -34,6 +34,7 @@ struct EngineProfileRow {
     encryption: String,
     peer_protocol: String,
     max_active: i32,
+    max_connections: i32,
     max_download_bps: i64,
     max_upload_bps: i64,
     sequential_default: bool,
@@ -123,6 +124,7 @@ impl EngineProfileRow {
             peer_protocol: PeerProtocol::parse(&self.peer_protocol)
                 .ok_or_else(|| corrupt("engine_profile.peer_protocol", &self.peer_protocol))?,
             max_active: self.max_active,
+            max_connections: self.max_connections,
             max_download_bps: self.max_download_bps,
             max_upload_bps: self.max_upload_bps,
             sequential_default: self.sequential_default,
@@ -153,6 +155,7 @@ impl EngineProfileRow {
             encryption: engine.encryption.as_str().to_string(),
             peer_protocol: engine.peer_protocol.as_str().to_string(),
             max_active: engine.max_active,
+            max_connections: engine.max_connections,
             max_download_bps: engine.max_download_bps,
             max_upload_bps: engine.max_upload_bps,
             sequential_default: engine.sequential_default,

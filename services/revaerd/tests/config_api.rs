@@ -13,7 +13,7 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
     let revision = before["revision"].as_i64().ok_or("revision")?;
 
     let res = server
-        .patch_json("/v1/config", &key, &json!({"engine_profile": {"max_download_bps": 5000, "dht": false, "peer_protocol": "tcp"}, "fs_policy": {"extract": true}}))
+        .patch_json("/v1/config", &key, &json!({"engine_profile": {"max_download_bps": 5000, "dht": false, "peer_protocol": "tcp", "max_connections": 1200}, "fs_policy": {"extract": true}}))
         .await?;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await?;
@@ -25,6 +25,7 @@ async fn a_patch_is_applied_and_seen_through_the_watcher() -> TestResult {
     assert_eq!(after["engine_profile"]["max_download_bps"], 5000);
     assert_eq!(after["engine_profile"]["dht"], false);
     assert_eq!(after["engine_profile"]["peer_protocol"], "tcp");
+    assert_eq!(after["engine_profile"]["max_connections"], 1200);
     assert_eq!(after["fs_policy"]["extract"], true);
 
     // A patch that changes nothing keeps the revision.
@@ -97,13 +98,17 @@ async fn immutable_and_invalid_fields_are_refused_with_pointers() -> TestResult 
         .patch_json(
             "/v1/config",
             &key,
-            &json!({"engine_profile": {"listen_port": 70000}, "fs_policy": {"umask": "999"}}),
+            &json!({"engine_profile": {"listen_port": 70000, "max_connections": 1}, "fs_policy": {"umask": "999"}}),
         )
         .await?;
     let problem = expect_problem(res, 422, "validation_failed").await?;
     assert_eq!(
         pointers(&problem),
-        vec!["/engine_profile/listen_port", "/fs_policy/umask"]
+        vec![
+            "/engine_profile/listen_port",
+            "/engine_profile/max_connections",
+            "/fs_policy/umask"
+        ]
     );
 
     // Nothing was written by the refused patches.

@@ -111,6 +111,7 @@ lt::settings_pack make_pack(SessionConfig const &c) {
   p.set_int(sp::active_downloads, c.active_downloads);
   p.set_int(sp::active_seeds, c.active_seeds);
   p.set_int(sp::active_limit, c.active_limit);
+  p.set_int(sp::connections_limit, c.connections_limit);
   p.set_int(sp::download_rate_limit, c.download_rate_limit);
   p.set_int(sp::upload_rate_limit, c.upload_rate_limit);
   if (!c.user_agent.empty())

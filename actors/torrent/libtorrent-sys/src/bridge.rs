@@ -24,11 +24,12 @@ pub mod ffi {
         pub enable_pex: bool,
         /// 0 = enabled, 1 = forced, 2 = disabled.
         pub encryption: u8,
-        /// 0 = TCP and uTP, 1 = TCP only, 2 = uTP only.
+        /// 0 = TCP and uTP, 1 = TCP only, 2 = uTP only, 3 = dial TCP, accept both.
         pub peer_protocol: u8,
         pub active_downloads: i32,
         pub active_seeds: i32,
         pub active_limit: i32,
+        pub connections_limit: i32,
         pub download_rate_limit: i32,
         pub upload_rate_limit: i32,
         pub user_agent: String,

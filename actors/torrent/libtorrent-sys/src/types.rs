@@ -57,6 +57,9 @@ pub struct SessionSettings {
     pub active_downloads: i32,
     pub active_seeds: i32,
     pub active_limit: i32,
+    /// Peer connections open at once, all torrents together (libtorrent's
+    /// `connections_limit`; its default is 200). Must be positive.
+    pub connections_limit: i32,
     /// Session-wide payload limits in bytes/s; 0 = unlimited. Peers on the
     /// local network/loopback are in libtorrent's local peer class and are not
     /// subject to these limits (per-torrent limits still apply).
@@ -81,6 +84,7 @@ impl Default for SessionSettings {
             active_downloads: 3,
             active_seeds: 5,
             active_limit: 500,
+            connections_limit: 200,
             download_rate_limit: 0,
             upload_rate_limit: 0,
             user_agent: concat!("Revaer/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -113,6 +117,11 @@ impl SessionSettings {
                 "rate limits must be >= 0 (0 = unlimited)".to_owned(),
             ));
         }
+        if self.connections_limit < 1 {
+            return Err(crate::Error::InvalidArgument(
+                "connections_limit must be >= 1".to_owned(),
+            ));
+        }
         if self.listen_interfaces.trim().is_empty() {
             return Err(crate::Error::InvalidArgument(
                 "listen_interfaces must not be empty".to_owned(),
@@ -139,6 +148,7 @@ impl SessionSettings {
             active_downloads: self.active_downloads,
             active_seeds: self.active_seeds,
             active_limit: self.active_limit,
+            connections_limit: self.connections_limit,
             download_rate_limit: self.download_rate_limit,
             upload_rate_limit: self.upload_rate_limit,
             user_agent: self.user_agent.clone(),

@@ -1,0 +1,1 @@
+ALTER TABLE engine_profile DROP COLUMN max_connections;
