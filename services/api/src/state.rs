@@ -5,7 +5,8 @@ use actix::{Actor, Addr, Handler, Recipient};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddTorrent, ConnectPeer, ControlTorrent, GetEngineStatus, GetTorrent, MoveStorage, RemoveTorrent,
+    AddTorrent, ConnectPeer, ControlTorrent, GetEngineStatus, GetTorrent, MoveStorage,
+    RemoveTorrent,
 };
 use revaer_messages::fsops::{CancelFsops, GetFsopsState, RetryFsops};
 use revaer_messages::health::HealthBoard;

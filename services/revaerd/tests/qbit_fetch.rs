@@ -88,8 +88,10 @@ fn unsized_ok(body: &[u8]) -> Vec<u8> {
 }
 
 fn redirect(to: &str) -> Vec<u8> {
-    format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        .into_bytes()
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
 }
 
 async fn add_url(t: &TorrentServer, url: &str) -> Result<String, Error> {
@@ -153,7 +155,11 @@ async fn torrent_urls_are_fetched_within_the_policy() -> TestResult {
 
     let refused = add_url(&t, &served.url("/first.torrent")).await?;
     assert_eq!(refused, "Fails.", "loopback targets are refused by default");
-    assert_eq!(served.hits(), 0, "nothing was requested from a refused target");
+    assert_eq!(
+        served.hits(),
+        0,
+        "nothing was requested from a refused target"
+    );
 
     set_feature(&t, "fetch_torrent_urls_private", true).await?;
     assert_eq!(add_url(&t, &served.url("/first.torrent")).await?, "Ok.");
@@ -165,8 +171,16 @@ async fn torrent_urls_are_fetched_within_the_policy() -> TestResult {
         assert_eq!(answer, "Fails.", "{path} is refused");
     }
     let before = served.hits();
-    assert_eq!(add_url(&t, &served.url("/l1")).await?, "Fails.", "4 redirects");
-    assert_eq!(served.hits() - before, 4, "the fourth redirect is not followed");
+    assert_eq!(
+        add_url(&t, &served.url("/l1")).await?,
+        "Fails.",
+        "4 redirects"
+    );
+    assert_eq!(
+        served.hits() - before,
+        4,
+        "the fourth redirect is not followed"
+    );
     assert!(t.qbit_torrent(&third_id).await.is_err(), "not added");
     assert_eq!(add_url(&t, &served.url("/r1")).await?, "Ok.", "3 redirects");
     t.qbit_torrent(&second_id).await?;
@@ -175,7 +189,11 @@ async fn torrent_urls_are_fetched_within_the_policy() -> TestResult {
     let before = served.hits();
     let off = add_url(&t, &served.url("/third.torrent")).await?;
     assert_eq!(off, "Fails.", "fetching turned off");
-    assert_eq!(served.hits(), before, "nothing was requested with fetching off");
+    assert_eq!(
+        served.hits(),
+        before,
+        "nothing was requested with fetching off"
+    );
     assert!(t.qbit_torrent(&third_id).await.is_err(), "not added");
     Ok(())
 }

@@ -75,7 +75,13 @@ mod tests {
 
     #[test]
     fn internet_addresses_are_public() {
-        for text in ["1.1.1.1", "93.184.216.34", "172.32.0.1", "100.128.0.1", "2606:4700::1111"] {
+        for text in [
+            "1.1.1.1",
+            "93.184.216.34",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2606:4700::1111",
+        ] {
             assert!(public(text), "{text} is public");
         }
     }

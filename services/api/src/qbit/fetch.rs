@@ -175,8 +175,11 @@ async fn get_pinned(url: &Url, policy: FetchPolicy) -> Result<Response, FetchErr
 }
 
 async fn read_limited(mut response: Response, limit: usize) -> Result<Vec<u8>, FetchError> {
-    let declared = response.content_length().unwrap_or(0);
-    if usize::try_from(declared).map_or(true, |n| n > limit) {
+    let most = u64::try_from(limit).unwrap_or(u64::MAX);
+    if response
+        .content_length()
+        .is_some_and(|declared| declared > most)
+    {
         return Err(FetchError::TooLarge(limit));
     }
     let mut body = Vec::new();
@@ -210,9 +213,15 @@ mod tests {
             size_limit: 1024,
         };
         let refused = fetch("http://127.0.0.1:9/x.torrent", policy).await;
-        assert!(matches!(refused, Err(FetchError::Forbidden(_))), "{refused:?}");
+        assert!(
+            matches!(refused, Err(FetchError::Forbidden(_))),
+            "{refused:?}"
+        );
         let refused = fetch("http://[::1]:9/x.torrent", policy).await;
-        assert!(matches!(refused, Err(FetchError::Forbidden(_))), "{refused:?}");
+        assert!(
+            matches!(refused, Err(FetchError::Forbidden(_))),
+            "{refused:?}"
+        );
         let refused = fetch("file:///etc/passwd", policy).await;
         assert!(matches!(refused, Err(FetchError::BadUrl)), "{refused:?}");
         let off = FetchPolicy {

@@ -270,12 +270,16 @@ mod tests {
     }
 
     fn envelope(event_id: u64, torrent: u8) -> HubItem {
-        HubItem::Event(std::sync::Arc::new(revaer_messages::events::EventEnvelope {
-            id: event_id,
-            at: chrono::Utc::now(),
-            request_id: None,
-            event: Event::TorrentUpdated { torrent: id(torrent) },
-        }))
+        HubItem::Event(std::sync::Arc::new(
+            revaer_messages::events::EventEnvelope {
+                id: event_id,
+                at: chrono::Utc::now(),
+                request_id: None,
+                event: Event::TorrentUpdated {
+                    torrent: id(torrent),
+                },
+            },
+        ))
     }
 
     #[test]
@@ -303,7 +307,11 @@ mod tests {
             "deltas resume after the gap"
         );
         feed.receive(HubItem::Resync { latest_id: 40 }, &mut cursor);
-        assert_eq!(feed.changes_since(after), None, "a resync forces a full update");
+        assert_eq!(
+            feed.changes_since(after),
+            None,
+            "a resync forces a full update"
+        );
         assert_eq!(cursor, IdCursor { last: 40 });
     }
 
