@@ -17,7 +17,12 @@ async fn added_peers_are_dialled_and_malformed_ones_refused() -> TestResult {
     let hash = seeder.id.clone();
     let res = t
         .server
-        .qbit_multipart("torrents/add", &t.qbit(), &[], &[seeder.torrent.clone()])
+        .qbit_multipart(
+            "torrents/add",
+            &t.qbit(),
+            &[],
+            std::slice::from_ref(&seeder.torrent),
+        )
         .await?;
     assert_eq!(plain(res, 200).await?, "Ok.");
 
