@@ -33,7 +33,8 @@ pub struct ControlTorrent {
 }
 
 /// Move a torrent's storage to another directory: FsOps does this in `move`
-/// mode so the engine keeps seeding from the library. Not an API action.
+/// mode so the engine keeps seeding from the library, and the qBittorrent
+/// facade's `setLocation`. Not a `/v1` action.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct MoveStorage {
@@ -45,8 +46,9 @@ pub struct MoveStorage {
     pub request_id: Option<String>,
 }
 
-/// Dial a peer for a torrent directly (a local seed, tests). Not an API
-/// action: peers come from trackers, DHT, PEX and magnet `x.pe` hints.
+/// Dial a peer for a torrent directly (a local seed, tests, the qBittorrent
+/// facade's `addPeers`). Not a `/v1` action: peers come from trackers, DHT,
+/// PEX and magnet `x.pe` hints.
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct ConnectPeer {

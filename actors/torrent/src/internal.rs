@@ -1,5 +1,6 @@
-//! Engine commands that other actors and tests send, never the API:
-//! moving storage after FsOps placed the files, and dialling a peer directly.
+//! Engine commands that other actors, tests and the qBittorrent facade
+//! (`setLocation`, `addPeers`) send, never `/v1`: moving storage after FsOps
+//! placed the files, and dialling a peer directly.
 
 use actix::Handler;
 use revaer_domain::rules::paths;

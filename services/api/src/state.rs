@@ -5,7 +5,8 @@ use actix::{Actor, Addr, Handler, Recipient};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, GetEngineStatus, GetTorrent, RemoveTorrent,
+    AddTorrent, ConnectPeer, ControlTorrent, GetEngineStatus, GetTorrent, MoveStorage,
+    RemoveTorrent,
 };
 use revaer_messages::fsops::{CancelFsops, GetFsopsState, RetryFsops};
 use revaer_messages::health::HealthBoard;
@@ -44,6 +45,10 @@ pub struct EngineHandles {
     pub list: Recipient<ListQuery>,
     /// Engine status.
     pub status: Recipient<GetEngineStatus>,
+    /// Move a torrent's storage (the facade's `setLocation`).
+    pub move_storage: Recipient<MoveStorage>,
+    /// Dial a peer (the facade's `addPeers`).
+    pub connect_peer: Recipient<ConnectPeer>,
 }
 
 impl EngineHandles {
@@ -56,13 +61,17 @@ impl EngineHandles {
             + Handler<RemoveTorrent>
             + Handler<GetTorrent>
             + Handler<ListQuery>
-            + Handler<GetEngineStatus>,
+            + Handler<GetEngineStatus>
+            + Handler<MoveStorage>
+            + Handler<ConnectPeer>,
         A::Context: ToEnvelope<A, AddTorrent>
             + ToEnvelope<A, ControlTorrent>
             + ToEnvelope<A, RemoveTorrent>
             + ToEnvelope<A, GetTorrent>
             + ToEnvelope<A, ListQuery>
-            + ToEnvelope<A, GetEngineStatus>,
+            + ToEnvelope<A, GetEngineStatus>
+            + ToEnvelope<A, MoveStorage>
+            + ToEnvelope<A, ConnectPeer>,
     {
         Self {
             add: addr.clone().recipient(),
@@ -71,6 +80,8 @@ impl EngineHandles {
             get: addr.clone().recipient(),
             list: addr.clone().recipient(),
             status: addr.clone().recipient(),
+            move_storage: addr.clone().recipient(),
+            connect_peer: addr.clone().recipient(),
         }
     }
 }

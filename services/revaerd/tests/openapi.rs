@@ -61,6 +61,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/api/v2/torrents/uploadLimit"),
     ("post", "/api/v2/torrents/downloadLimit"),
     ("post", "/api/v2/torrents/setLocation"),
+    ("post", "/api/v2/torrents/addPeers"),
     ("post", "/api/v2/torrents/rename"),
     ("post", "/api/v2/torrents/filePrio"),
     ("post", "/api/v2/torrents/toggleSequentialDownload"),

@@ -147,7 +147,7 @@ async fn stop_start_limits_and_rename_show_in_both_faces() -> TestResult {
 }
 
 #[actix_rt::test]
-async fn file_priorities_refused_location_and_delete_with_files() -> TestResult {
+async fn file_priorities_location_and_delete_with_files() -> TestResult {
     let t = TorrentServer::start().await?;
     let hash = seeding(&t, "Files").await?;
     t.qbit_ok(
@@ -182,22 +182,40 @@ async fn file_priorities_refused_location_and_delete_with_files() -> TestResult 
         .await?;
     plain(res, 409).await?;
 
-    let res = t
-        .server
-        .qbit_post(
+    for location in ["/etc", "relative/dir", ""] {
+        let res = t
+            .server
+            .qbit_post(
+                "torrents/setLocation",
+                &t.qbit(),
+                &[("hashes", &hash), ("location", location)],
+            )
+            .await?;
+        plain(res, 400).await?;
+    }
+    let extra = t.extra();
+    let moved = t
+        .qbit_ok(
             "torrents/setLocation",
-            &t.qbit(),
-            &[
-                ("hashes", &hash),
-                ("location", &t.extra().to_string_lossy()),
-            ],
+            &[("hashes", &hash), ("location", &extra.to_string_lossy())],
         )
         .await?;
-    let message = plain(res, 409).await?;
-    assert!(message.contains("post-processing"), "{message}");
-    let data = t.downloads().join("Files");
-    let info = t.qbit_torrent(&hash).await?;
-    assert_eq!(info["content_path"], data.to_string_lossy().as_ref());
+    assert_eq!(moved, "");
+    let data = extra.join("Files");
+    let info = t
+        .qbit_wait(&hash, "the data to move", |info| {
+            info["save_path"] == extra.to_string_lossy().as_ref()
+                && info["content_path"] == data.to_string_lossy().as_ref()
+        })
+        .await?;
+    assert_ne!(info["state"], "moving", "the move finished: {info}");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !data.exists() || t.downloads().join("Files").exists() {
+        if tokio::time::Instant::now() > deadline {
+            return Err("the files did not move to the new location".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     t.qbit_ok(
         "torrents/delete",

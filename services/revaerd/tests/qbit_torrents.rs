@@ -301,7 +301,11 @@ async fn add_answers_fails_for_duplicates_and_unusable_sources() -> TestResult {
             &[("urls", "http://127.0.0.1:9/x.torrent")],
         )
         .await?;
-    assert_eq!(plain(res, 200).await?, "Fails.", "URLs are not fetched");
+    assert_eq!(
+        plain(res, 200).await?,
+        "Fails.",
+        "loopback URLs are not fetched by default"
+    );
     let res = t.server.qbit_post("torrents/add", &t.qbit(), &[]).await?;
     assert_eq!(plain(res, 200).await?, "Fails.", "nothing to add");
     let res = t

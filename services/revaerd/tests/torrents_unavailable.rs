@@ -10,8 +10,8 @@ use actix_web::test as actix_test;
 use revaer_api::openapi::OpenApiDoc;
 use revaer_api::{build_app, EngineHandles};
 use revaer_messages::engine::{
-    AddTorrent, ControlTorrent, EngineError, EngineStatus, GetEngineStatus, GetTorrent,
-    RemoveTorrent,
+    AddTorrent, ConnectPeer, ControlTorrent, EngineError, EngineStatus, GetEngineStatus,
+    GetTorrent, MoveStorage, RemoveTorrent,
 };
 use revaer_messages::listing::{ListQuery, TorrentPage};
 use revaer_messages::torrent::{TorrentDetail, TorrentSummary};
@@ -67,6 +67,18 @@ impl Handler<ListQuery> for GoneEngine {
 impl Handler<GetEngineStatus> for GoneEngine {
     type Result = Result<EngineStatus, EngineError>;
     fn handle(&mut self, _: GetEngineStatus, _: &mut Context<Self>) -> Self::Result {
+        gone()
+    }
+}
+impl Handler<MoveStorage> for GoneEngine {
+    type Result = Result<(), EngineError>;
+    fn handle(&mut self, _: MoveStorage, _: &mut Context<Self>) -> Self::Result {
+        gone()
+    }
+}
+impl Handler<ConnectPeer> for GoneEngine {
+    type Result = Result<(), EngineError>;
+    fn handle(&mut self, _: ConnectPeer, _: &mut Context<Self>) -> Self::Result {
         gone()
     }
 }

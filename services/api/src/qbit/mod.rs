@@ -13,8 +13,10 @@
 //!   every `/api/v2` path is then a `404`, which clients read as "no
 //!   qBittorrent here".
 
+pub mod address;
 pub mod app;
 pub mod auth;
+pub mod fetch;
 pub mod form;
 pub mod labels;
 pub mod preferences;
@@ -26,6 +28,7 @@ pub mod torrents_actions;
 pub mod torrents_add;
 pub mod torrents_limits;
 pub mod torrents_read;
+pub mod torrents_storage;
 pub mod transfer;
 pub mod view;
 
@@ -174,7 +177,14 @@ fn configure_torrents(cfg: &mut web::ServiceConfig) {
             "/api/v2/torrents/downloadLimit",
             torrents_limits::download_limit,
         ))
-        .service(write("/api/v2/torrents/setLocation", act::set_location))
+        .service(write(
+            "/api/v2/torrents/setLocation",
+            torrents_storage::set_location,
+        ))
+        .service(write(
+            "/api/v2/torrents/addPeers",
+            torrents_storage::add_peers,
+        ))
         .service(write("/api/v2/torrents/rename", act::rename))
         .service(write("/api/v2/torrents/filePrio", act::file_prio))
         .service(write(
@@ -240,7 +250,8 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         torrents_limits::set_download_limit,
         torrents_limits::upload_limit,
         torrents_limits::download_limit,
-        torrents_actions::set_location,
+        torrents_storage::set_location,
+        torrents_storage::add_peers,
         torrents_actions::rename,
         torrents_actions::file_prio,
         torrents_actions::toggle_sequential,

@@ -1,7 +1,7 @@
 //! Lifecycle and settings of torrents named by `hashes` (`|`-separated or
 //! `all`): delete, stop/start (and the older pause/resume), recheck,
-//! reannounce, force start, queue priorities, location (refused), name,
-//! file priorities (limits: `torrents_limits`).
+//! reannounce, force start, queue priorities, name, file priorities
+//! (limits: `torrents_limits`; location and peers: `torrents_storage`).
 //!
 //! Rules: each becomes the engine command `/v1` sends for the same intent;
 //! hashes the engine does not know are skipped, as qBittorrent does; the
@@ -159,23 +159,6 @@ pub async fn queue_priority(state: web::Data<ApiState>) -> Result<HttpResponse, 
         "Revaer's queue has no manual order"
     };
     Err(QbitError::conflict(message))
-}
-
-/// Moving torrents' data is post-processing's job (FsOps places finished
-/// payloads and the engine follows them): `setLocation` is refused with
-/// `409` after its parameters are checked.
-#[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/setLocation",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `location`"),
-    responses((status = 409, description = "Not supported: FsOps moves data", body = String, content_type = "text/plain"),
-        (status = 400, description = "Missing parameter", body = String, content_type = "text/plain")))]
-pub async fn set_location(params: Params) -> Result<HttpResponse, QbitError> {
-    params.hashes()?;
-    params
-        .text("location")
-        .ok_or_else(|| QbitError::missing("location"))?;
-    Err(QbitError::conflict(
-        "Revaer moves data only through post-processing (fs_policy); setLocation is not supported",
-    ))
 }
 
 /// Renames a torrent (its display name).

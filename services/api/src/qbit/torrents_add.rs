@@ -13,8 +13,10 @@
 //!   category's save path is the default save path;
 //! - `Ok.` when at least one torrent was added, `Fails.` otherwise (a
 //!   duplicate fails, as in qBittorrent);
-//! - `http(s)` URLs of `.torrent` files are not fetched (a server that
-//!   downloads what a client names needs its own allow-list): each counts
+//! - `http(s)` URLs of `.torrent` files are fetched under the rules of
+//!   [`crate::qbit::fetch`] (config flags, public targets only by default,
+//!   size and time limits, pinned addresses) and the bytes go through the
+//!   same add path as an uploaded file; a URL that cannot be fetched counts
 //!   as a failure. `skip_checking`, `contentLayout`, `firstLastPiecePrio`,
 //!   `autoTMM` and `addToTopOfQueue` are accepted and have no effect.
 
@@ -30,6 +32,7 @@ use revaer_messages::TorrentId;
 use crate::engine;
 use crate::extract::ReqId;
 use crate::labels;
+use crate::qbit::fetch::{self, FetchPolicy};
 use crate::qbit::form::Params;
 use crate::qbit::response::{self, QbitError};
 use crate::qbit::torrents_read::handles;
@@ -108,10 +111,12 @@ fn options(params: &Params) -> Result<(AddOptions, AfterAdd), QbitError> {
     Ok((options, after))
 }
 
-/// The sources named: magnets from `urls` (others cannot be added) and the
-/// uploaded files. Returns them and the count of refused URLs.
-fn sources(params: &Params) -> (Vec<TorrentSource>, usize) {
+/// The sources named: magnets and `http(s)` URLs from `urls` (one per
+/// line) and the uploaded files. Returns them and the count of URLs that
+/// are neither.
+fn sources(params: &Params) -> (Vec<TorrentSource>, Vec<String>, usize) {
     let mut found = Vec::new();
+    let mut fetches = Vec::new();
     let mut refused = 0;
     for url in params
         .get("urls")
@@ -124,6 +129,8 @@ fn sources(params: &Params) -> (Vec<TorrentSource>, usize) {
         }
         if url.len() <= MAGNET_LIMIT && url.to_ascii_lowercase().starts_with("magnet:?") {
             found.push(TorrentSource::Magnet(url.to_string()));
+        } else if url.len() <= MAGNET_LIMIT && fetch::is_http(url) {
+            fetches.push(url.to_string());
         } else {
             refused += 1;
         }
@@ -134,7 +141,23 @@ fn sources(params: &Params) -> (Vec<TorrentSource>, usize) {
             .iter()
             .map(|upload| TorrentSource::File(upload.bytes.clone())),
     );
-    (found, refused)
+    (found, fetches, refused)
+}
+
+/// Fetches the `.torrent` URLs; a URL that gives nothing is logged and
+/// skipped (it counts as a failure of the add).
+async fn fetched(state: &ApiState, urls: Vec<String>) -> Vec<TorrentSource> {
+    let policy = FetchPolicy::from_config(&state.snapshot(), state.settings.torrent_file_limit);
+    let mut files = Vec::new();
+    for url in urls {
+        match fetch::fetch(&url, policy).await {
+            Ok(bytes) => files.push(TorrentSource::File(bytes)),
+            Err(err) => {
+                tracing::info!(error = %err, "torrents/add: a torrent URL was not fetched");
+            }
+        }
+    }
+    files
 }
 
 /// Creates the category and tags the add names, when new.
@@ -187,7 +210,7 @@ async fn follow_up(
 /// Adds torrents from magnets and `.torrent` files.
 #[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/add",
     request_body(content = String, content_type = "multipart/form-data",
-        description = "`urls` (magnets, one per line), `torrents` (files), `savepath`, `category`, `tags`, `paused`/`stopped`, `sequentialDownload`, `ratioLimit`, `seedingTimeLimit`, `inactiveSeedingTimeLimit`, `upLimit`, `dlLimit`, `rename`; urlencoded works too"),
+        description = "`urls` (magnets or http(s) `.torrent` URLs, one per line), `torrents` (files), `savepath`, `category`, `tags`, `paused`/`stopped`, `sequentialDownload`, `ratioLimit`, `seedingTimeLimit`, `inactiveSeedingTimeLimit`, `upLimit`, `dlLimit`, `rename`; urlencoded works too"),
     responses((status = 200, description = "`Ok.` when a torrent was added, else `Fails.`", body = String, content_type = "text/plain")))]
 pub async fn add(
     req: HttpRequest,
@@ -201,13 +224,14 @@ pub async fn add(
     if !errors.is_empty() {
         return Err(crate::error::ApiError::validation(errors).into());
     }
-    let (sources, refused) = sources(&params);
+    let (mut sources, urls, refused) = sources(&params);
     if refused > 0 {
         tracing::info!(
             urls.refused = refused,
-            "torrents/add: only magnet links are accepted in urls"
+            "torrents/add: only magnet links and http(s) URLs are accepted in urls"
         );
     }
+    sources.extend(fetched(&state, urls).await);
     ensure_labels(&state, actor_of(&req), &options).await?;
     let handles = handles(&state)?;
     let mut added = 0;

@@ -7,9 +7,12 @@
 //!   sequence `s` needs exactly the torrents changed after `s`, so a poll
 //!   costs the changes, not the catalogue;
 //! - the log is only trusted from `floor` on: when the subscription starts,
-//!   restarts (the hub drops a subscriber that lags) or the hub asks for a
-//!   resync, events may have been missed, so `floor` moves past everything
-//!   seen and older clients get a full update;
+//!   when the hub asks for a resync, or when the hub's event ids show a gap
+//!   (an event that never reached the feed, however it was lost), events
+//!   may have been missed, so `floor` moves past everything seen and older
+//!   clients get a full update. A subscription the hub dropped for lagging
+//!   resumes after the last id seen (the hub replays what was missed, or
+//!   asks for a resync);
 //! - removals are kept for [`REMOVED_LOG`] entries; older ones move the
 //!   floor too;
 //! - fields that change with time alone (seeding time, last activity) are
@@ -137,54 +140,98 @@ impl SyncFeed {
         if self.started.swap(true, Ordering::SeqCst) {
             return;
         }
-        let first = self.subscribe(state).await;
+        let first = self.subscribe(state, None).await;
         let feed = self.clone();
         let state = state.clone();
         actix_web::rt::spawn(async move { feed.follow(state, first).await });
     }
 
-    /// Attaches to the hub; everything before is unknown to the log.
-    async fn subscribe(&self, state: &ApiState) -> Option<Subscription> {
+    /// Attaches to the hub, resuming after `last_seen` when there is one;
+    /// without one, everything before is unknown to the log.
+    async fn subscribe(&self, state: &ApiState, last_seen: Option<u64>) -> Option<Subscription> {
         let subscribe = Subscribe {
-            last_event_id: None,
+            last_event_id: last_seen,
             filter: EventFilter::default(),
             internal: true,
         };
         let subscription = state.subscribe.send(subscribe).await.ok();
-        self.invalidate();
+        if last_seen.is_none() {
+            self.invalidate();
+        }
         subscription
+    }
+
+    /// Records one hub item, moving `cursor` to it.
+    fn receive(&self, item: HubItem, cursor: &mut IdCursor) {
+        match item {
+            HubItem::Event(envelope) => {
+                if !cursor.follows(envelope.id) {
+                    tracing::debug!(
+                        event.id = envelope.id,
+                        "sync feed saw a gap in event ids; older clients get a full update"
+                    );
+                    self.invalidate();
+                }
+                self.record(&envelope.event);
+            }
+            HubItem::Resync { latest_id } => {
+                self.invalidate();
+                *cursor = IdCursor { last: latest_id };
+            }
+        }
     }
 
     /// Follows the hub until shutdown, resubscribing when dropped.
     async fn follow(self, state: ApiState, first: Option<Subscription>) {
         let mut drain = state.drain.clone();
         let mut next = first;
+        let mut last_seen = None;
         loop {
             let Some(subscription) = next.take() else {
                 tokio::time::sleep(RESUBSCRIBE_AFTER).await;
-                next = self.subscribe(&state).await;
+                next = self.subscribe(&state, last_seen).await;
                 continue;
+            };
+            let mut cursor = IdCursor {
+                last: last_seen.unwrap_or(subscription.latest_id),
             };
             let mut receiver = subscription.receiver;
             let stop = loop {
                 tokio::select! {
                     item = receiver.recv() => match item {
-                        Some(HubItem::Event(envelope)) => self.record(&envelope.event),
-                        Some(HubItem::Resync { .. }) => self.invalidate(),
+                        Some(item) => self.receive(item, &mut cursor),
                         None => break false,
                     },
                     () = drain.started() => break true,
                 }
             };
+            last_seen = Some(cursor.last);
             state.unsubscribe.do_send(Unsubscribe {
                 subscriber_id: subscription.subscriber_id,
             });
             if stop {
                 return;
             }
-            tracing::debug!("sync feed dropped by the event hub; resubscribing");
-            next = self.subscribe(&state).await;
+            tracing::debug!("sync feed dropped by the event hub; resuming");
+            next = self.subscribe(&state, last_seen).await;
         }
+    }
+}
+
+/// The id of the last hub event the feed saw: the hub numbers every event
+/// and the feed's filter matches all of them, so the next one must be
+/// `last + 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IdCursor {
+    last: u64,
+}
+
+impl IdCursor {
+    /// Moves to `id`; false when events were skipped (or ids went back).
+    fn follows(&mut self, id: u64) -> bool {
+        let next = id == self.last.saturating_add(1);
+        self.last = id;
+        next
     }
 }
 
@@ -220,6 +267,52 @@ mod tests {
                 ..Changes::default()
             })
         );
+    }
+
+    fn envelope(event_id: u64, torrent: u8) -> HubItem {
+        HubItem::Event(std::sync::Arc::new(
+            revaer_messages::events::EventEnvelope {
+                id: event_id,
+                at: chrono::Utc::now(),
+                request_id: None,
+                event: Event::TorrentUpdated {
+                    torrent: id(torrent),
+                },
+            },
+        ))
+    }
+
+    #[test]
+    fn a_gap_in_event_ids_asks_older_clients_for_a_full_update() {
+        let feed = SyncFeed::default();
+        let mut cursor = IdCursor { last: 10 };
+        feed.receive(envelope(11, 1), &mut cursor);
+        let mark = feed.current();
+        feed.receive(envelope(12, 2), &mut cursor);
+        assert_eq!(
+            feed.changes_since(mark).map(|c| c.changed),
+            Some(vec![id(2)]),
+            "consecutive ids keep deltas"
+        );
+        let before_gap = feed.current();
+        // Event 13 (about torrent 3) never arrived.
+        feed.receive(envelope(14, 4), &mut cursor);
+        assert_eq!(feed.changes_since(mark), None, "a gap forces a full update");
+        assert_eq!(feed.changes_since(before_gap), None);
+        let after = feed.current();
+        feed.receive(envelope(15, 5), &mut cursor);
+        assert_eq!(
+            feed.changes_since(after).map(|c| c.changed),
+            Some(vec![id(5)]),
+            "deltas resume after the gap"
+        );
+        feed.receive(HubItem::Resync { latest_id: 40 }, &mut cursor);
+        assert_eq!(
+            feed.changes_since(after),
+            None,
+            "a resync forces a full update"
+        );
+        assert_eq!(cursor, IdCursor { last: 40 });
     }
 
     #[test]
