@@ -77,6 +77,8 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         let server = test_server_url();
         if let Ok(mut admin) = pool::connect(&format!("{server}/postgres{TEST_URL_OPTIONS}")) {
+            // Drop cannot report an error; a database left behind has a
+            // name no later test reuses, so it only costs disk.
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                 self.name
