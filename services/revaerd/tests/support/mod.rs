@@ -10,6 +10,7 @@ pub mod daemon;
 pub mod qbit;
 pub mod sse;
 pub mod torrents;
+pub mod uploads;
 
 use revaer_config::ListenTiming;
 use revaer_schema::testing::TestDatabase;
