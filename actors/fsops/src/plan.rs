@@ -44,7 +44,6 @@ pub struct PlanFile {
     pub size: i64,
 }
 
-
 /// Everything a job will do, fixed when the job is created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {

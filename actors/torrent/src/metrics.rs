@@ -76,7 +76,10 @@ impl EngineMetrics {
                 "revaer_engine_download_bytes_per_second",
                 "Payload download rate",
             )?,
-            upload_bps: gauge("revaer_engine_upload_bytes_per_second", "Payload upload rate")?,
+            upload_bps: gauge(
+                "revaer_engine_upload_bytes_per_second",
+                "Payload upload rate",
+            )?,
             bytes_in: counter(
                 "revaer_engine_payload_received_bytes_total",
                 "Payload bytes downloaded",
@@ -90,7 +93,10 @@ impl EngineMetrics {
             config_apply: registered(registry, config_apply)?,
             peers: gauge("revaer_engine_peers", "Connected peers, all torrents")?,
             dht_nodes: gauge("revaer_engine_dht_nodes", "DHT routing table nodes")?,
-            dht_enabled: gauge("revaer_engine_dht_enabled", "1 when engine_profile.dht is on")?,
+            dht_enabled: gauge(
+                "revaer_engine_dht_enabled",
+                "1 when engine_profile.dht is on",
+            )?,
             listening: gauge(
                 "revaer_engine_listening",
                 "1 while the engine's peer port is open",

@@ -42,7 +42,13 @@ async fn send(t: &TorrentServer, shape: &Shape) -> Result<String, Box<dyn std::e
         value: &shape.value,
         count: shape.fields,
     };
-    chunked_multipart(t.server.running.addr, &t.key, &field, Duration::from_secs(120)).await
+    chunked_multipart(
+        t.server.running.addr,
+        &t.key,
+        &field,
+        Duration::from_secs(120),
+    )
+    .await
 }
 
 #[actix_rt::test]

@@ -32,7 +32,6 @@ pub struct ArchiveSet {
     pub dir: String,
 }
 
-
 /// Groups archive files into sets: single archives, `name.partN.rar` sets
 /// and old-style `name.rar` + `name.r00`, `name.r01`, ... sets.
 pub(super) fn archive_sets(files: &[PlanFile]) -> Result<Vec<ArchiveSet>, PlanError> {

@@ -20,10 +20,7 @@ fn policy(mode: MoveMode) -> FsPolicy {
     }
 }
 
-fn input(
-    files: &[&str],
-    category: Option<&str>,
-) -> Result<JobInput, Box<dyn std::error::Error>> {
+fn input(files: &[&str], category: Option<&str>) -> Result<JobInput, Box<dyn std::error::Error>> {
     Ok(JobInput {
         torrent: TorrentId::parse(&"ab".repeat(20))?,
         name: "Show".into(),

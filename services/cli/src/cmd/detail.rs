@@ -112,19 +112,19 @@ fn fsops_line(detail: &TorrentDetail) -> String {
 
 /// The tracker table, when the torrent has trackers.
 fn print_trackers(detail: &TorrentDetail, out: Out) {
-if !detail.trackers.is_empty() {
-    line(&format!("Trackers ({}):", detail.trackers.len()));
-    let mut rows = out.table(&["TIER", "STATUS", "URL", "MESSAGE"]);
-    for t in &detail.trackers {
-        rows.add_row(vec![
-            t.tier.to_string(),
-            t.status.clone(),
-            t.url.clone(),
-            or_dash(t.message.as_deref()).to_string(),
-        ]);
+    if !detail.trackers.is_empty() {
+        line(&format!("Trackers ({}):", detail.trackers.len()));
+        let mut rows = out.table(&["TIER", "STATUS", "URL", "MESSAGE"]);
+        for t in &detail.trackers {
+            rows.add_row(vec![
+                t.tier.to_string(),
+                t.status.clone(),
+                t.url.clone(),
+                or_dash(t.message.as_deref()).to_string(),
+            ]);
+        }
+        table(&rows);
     }
-    table(&rows);
-}
 }
 
 /// The file table.

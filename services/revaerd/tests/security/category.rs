@@ -5,8 +5,8 @@
 use revaer_messages::engine::{AddOptions, Argument};
 use serde_json::{json, Value};
 
-use crate::support::torrents::{magnet, TorrentServer};
 use crate::engine_refuses;
+use crate::support::torrents::{magnet, TorrentServer};
 use crate::support::{expect_problem, pointers, TestResult};
 
 #[actix_rt::test]
@@ -26,9 +26,9 @@ async fn item7_categories_fsops_would_refuse_are_refused_everywhere() -> TestRes
         &t,
         magnet(200, "c"),
         AddOptions {
-                category: Some("../escape".into()),
-                ..AddOptions::default()
-            },
+            category: Some("../escape".into()),
+            ..AddOptions::default()
+        },
         Argument::Category,
     )
     .await?;

@@ -5,8 +5,8 @@ use revaer_messages::engine::{AddOptions, Argument, EngineError, MoveStorage};
 use revaer_messages::TorrentId;
 use serde_json::json;
 
-use crate::support::torrents::{id_of, magnet, TorrentServer};
 use crate::engine_refuses;
+use crate::support::torrents::{id_of, magnet, TorrentServer};
 use crate::support::{expect_problem, pointers, TestResult};
 
 #[actix_rt::test]
@@ -31,9 +31,9 @@ async fn item8_a_symlink_inside_the_roots_cannot_lead_outside() -> TestResult {
         &t,
         magnet(2, "x"),
         AddOptions {
-                save_path: Some(escaping.clone()),
-                ..AddOptions::default()
-            },
+            save_path: Some(escaping.clone()),
+            ..AddOptions::default()
+        },
         Argument::SavePath,
     )
     .await?;

@@ -22,7 +22,13 @@ async fn stream_fields(
         value,
         count: fields,
     };
-    chunked_multipart(t.server.running.addr, &t.key, &field, Duration::from_secs(30)).await
+    chunked_multipart(
+        t.server.running.addr,
+        &t.key,
+        &field,
+        Duration::from_secs(30),
+    )
+    .await
 }
 
 #[actix_rt::test]
