@@ -173,6 +173,7 @@ impl From<ffi::FileEntryFfi> for FileStatus {
     }
 }
 
+/// One tracker of a torrent, summarised over its announce endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrackerStatus {
     pub url: String,

@@ -268,5 +268,3 @@ impl From<ffi::FileEntryFfi> for FileMeta {
         }
     }
 }
-
-/// One tracker of a torrent, summarised over its announce endpoints.
