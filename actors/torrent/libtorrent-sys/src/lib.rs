@@ -43,4 +43,6 @@ pub use error::{Error, Result};
 pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
 pub use session::{Restored, Session, MAX_PRIORITY};
 pub use status::{FileStatus, PeerStatus, TorrentState, TorrentStatus, TrackerStatus};
-pub use types::{AddOptions, EncryptionPolicy, FileMeta, MagnetInfo, PeerProtocol, SessionSettings, TorrentMeta};
+pub use types::{
+    AddOptions, EncryptionPolicy, FileMeta, MagnetInfo, PeerProtocol, SessionSettings, TorrentMeta,
+};
