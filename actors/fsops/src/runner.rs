@@ -95,7 +95,10 @@ pub use revaer_messages::fsops::RunEnd;
 #[tracing::instrument(
     name = "fsops.job",
     skip_all,
-    fields(torrent.id = %plan.torrent, request_id = request_id.as_deref())
+    fields(
+        torrent.id = %plan.torrent,
+        request_id = request_id.as_deref().map(tracing::field::display)
+    )
 )]
 pub async fn run(
     plan: Plan,
@@ -181,7 +184,7 @@ async fn steps(
 /// One step, in the order the module docs give: the work (with the engine
 /// pausing and following the files in move mode), `.revaer.meta`,
 /// `fs_jobs`, then the metric and the event.
-#[tracing::instrument(name = "fsops.step", skip_all, fields(fsops.step = step.as_str()))]
+#[tracing::instrument(name = "fsops.step", skip_all, fields(fsops.step = %step.as_str()))]
 async fn run_step(
     mut work: Work,
     step: Step,
@@ -223,7 +226,7 @@ async fn run_step(
         status: status.as_str().to_string(),
     });
     tracing::info!(
-        fsops.status = status.as_str(),
+        fsops.status = %status.as_str(),
         "post-processing step finished"
     );
     Ok(work)

@@ -87,7 +87,7 @@ async fn finish_failed(
         });
     }
     tracing::warn!(
-        fsops.step = step_name,
+        fsops.step = %step_name,
         fsops.attempt = ended.attempt,
         fsops.permanent = err.is_permanent(),
         error = %message,
@@ -139,8 +139,8 @@ async fn finish_failed(
 fn log_unrecorded(torrent: &TorrentId, outcome: &str, step: &str, err: &impl std::fmt::Display) {
     tracing::error!(
         torrent.id = %torrent,
-        fsops.outcome = outcome,
-        fsops.step = step,
+        fsops.outcome = %outcome,
+        fsops.step = %step,
         error = %err,
         "cannot record the fsops outcome; the job stays running and runs again at the next start"
     );
