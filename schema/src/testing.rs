@@ -57,6 +57,19 @@ impl TestDatabase {
         Ok(db)
     }
 
+    /// A migrated database whose engine profile listens only on 127.0.0.1
+    /// (any port) with DHT, LSD and PEX off, so a server booted over it
+    /// never reaches beyond loopback.
+    pub fn loopback() -> Result<Self, DbError> {
+        let db = Self::migrated()?;
+        diesel::sql_query(
+            "UPDATE engine_profile SET listen_interface = '127.0.0.1', listen_port = 0, \
+             dht = false, lsd = false, pex = false",
+        )
+        .execute(&mut db.connect()?)?;
+        Ok(db)
+    }
+
     /// The database's URL.
     pub fn url(&self) -> &str {
         &self.url
@@ -77,6 +90,8 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         let server = test_server_url();
         if let Ok(mut admin) = pool::connect(&format!("{server}/postgres{TEST_URL_OPTIONS}")) {
+            // Drop cannot report an error; a database left behind has a
+            // name no later test reuses, so it only costs disk.
             let _ = diesel::sql_query(format!(
                 "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
                 self.name

@@ -67,6 +67,8 @@ pub fn copy_verified(src: &Path, tmp: &Path, dst: &Path) -> StepResult<(u64, Str
     let expected = hex::encode(hasher.finalize());
     let (copied_size, copied) = hash_file(tmp)?;
     if copied_size != size || copied != expected {
+        // Best effort: the mismatch is the error to report; a temp copy
+        // left behind is overwritten when the step runs again.
         let _ = std::fs::remove_file(tmp);
         return Err(StepError::Io {
             context: format!("verification of the copy of {} failed", src.display()),

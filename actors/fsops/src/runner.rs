@@ -10,10 +10,16 @@
 //!   paused (its files may be split between two places) until a later run
 //!   succeeds;
 //! - the run ends by writing its outcome (done, retry at, failed) to the
-//!   store itself, so what the orchestrator hears is already durable.
+//!   store itself (see `outcome`), so what the orchestrator hears is durable
+//!   unless that write failed, which is logged and leaves the row `running`
+//!   for the next start to run again;
+//! - a run is the span `fsops.job` (`torrent.id`, `request_id`), each step
+//!   the span `fsops.step` inside it, entered on the blocking threads too,
+//!   so every log line of a job says which torrent and step it is about.
+
+mod outcome;
 
 use actix::Recipient;
-use chrono::Utc;
 use revaer_messages::config::MoveMode;
 use revaer_messages::events::{Event, Publish};
 use revaer_schema::models::fs_jobs;
@@ -29,6 +35,7 @@ use crate::metrics::FsopsMetrics;
 use crate::plan::{Plan, Step};
 use crate::steps::{TestHooks, Work};
 use crate::store::db;
+use outcome::{finish, Ended};
 
 /// Retries with exponential backoff: `base`, `2·base`, `4·base`, ... capped
 /// at `max_delay`, for at most `max_attempts` runs in all.
@@ -85,6 +92,14 @@ pub use revaer_messages::fsops::RunEnd;
 /// Runs the steps of `plan` not yet completed and records the outcome.
 /// `db_completed` is what `fs_jobs` says is done (`.revaer.meta` may know
 /// better; it wins).
+#[tracing::instrument(
+    name = "fsops.job",
+    skip_all,
+    fields(
+        torrent.id = %plan.torrent,
+        request_id = request_id.as_deref().map(tracing::field::display)
+    )
+)]
 pub async fn run(
     plan: Plan,
     db_completed: Vec<Step>,
@@ -118,7 +133,6 @@ pub async fn run(
         destination: plan.destination.clone(),
     });
     tracing::info!(
-        torrent.info_hash = %torrent,
         fsops.attempt = attempt,
         fsops.destination = %plan.destination,
         "post-processing run started"
@@ -148,7 +162,6 @@ async fn steps(
         Ok(Ok(work)) => work,
         Ok(Err(err)) | Err(err) => return (Err(err), None),
     };
-    let torrent = work.plan.torrent.clone();
     for step in Step::ALL {
         if work.store.meta.is_done(step) {
             continue;
@@ -157,83 +170,10 @@ async fn steps(
         if cancel.load(Ordering::SeqCst) {
             return (Err(StepError::Interrupted), None);
         }
-        let moving = step == Step::Transfer && work.plan.move_mode == MoveMode::Move;
-        if moving {
-            if let Err(err) = engine(deps, &work.plan, EngineCall::Pause).await {
-                return (Err(err), Some(step));
-            }
-        }
-        let (back, result) = match blocking(move || {
-            let result = work.recheck().and_then(|()| work.execute(step));
-            (work, result)
-        })
-        .await
-        {
-            Ok(pair) => pair,
+        work = match run_step(work, step, deps, publisher).await {
+            Ok(work) => work,
             Err(err) => return (Err(err), Some(step)),
         };
-        work = back;
-        let status = match result {
-            Ok(status) => status,
-            Err(err) => return (Err(err), Some(step)),
-        };
-        if moving {
-            if let Some(path) = work.plan.engine_save_path.clone() {
-                if let Err(err) = engine(deps, &work.plan, EngineCall::MoveTo(path)).await {
-                    return (Err(err), Some(step));
-                }
-            }
-            if let Err(err) = engine(deps, &work.plan, EngineCall::Resume).await {
-                return (Err(err), Some(step));
-            }
-        }
-        let (back, saved) = match blocking(move || {
-            let saved = work.store.complete(step);
-            (work, saved)
-        })
-        .await
-        {
-            Ok(pair) => pair,
-            Err(err) => return (Err(err), Some(step)),
-        };
-        work = back;
-        if let Err(err) = saved {
-            return (Err(err), Some(step));
-        }
-        let completed: Vec<String> = work
-            .store
-            .meta
-            .completed_steps
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect();
-        let next = Step::ALL
-            .into_iter()
-            .find(|s| !work.store.meta.is_done(*s))
-            .map(Step::as_str);
-        let id = torrent.to_string();
-        if let Err(err) = db(&deps.pool, move |c| {
-            fs_jobs::record_step(c, &id, &completed, next)
-        })
-        .await
-        {
-            return (Err(err.into()), Some(step));
-        }
-        deps.metrics
-            .steps
-            .with_label_values(&[step.as_str(), status.as_str()])
-            .inc();
-        publisher.send(Event::FsopsStep {
-            torrent: torrent.clone(),
-            step: step.as_str().to_string(),
-            status: status.as_str().to_string(),
-        });
-        tracing::info!(
-            torrent.info_hash = %torrent,
-            fsops.step = step.as_str(),
-            fsops.status = status.as_str(),
-            "post-processing step finished"
-        );
         if deps.hooks.stop_after == Some(step) {
             return (Err(StepError::Interrupted), None);
         }
@@ -241,108 +181,77 @@ async fn steps(
     (Ok(()), None)
 }
 
-/// Facts about a run that ended.
-struct Ended {
-    failed_step: Option<Step>,
-    attempt: i32,
-    started: Instant,
-    torrent: revaer_messages::torrent::TorrentId,
-    destination: String,
-}
-
-/// Writes the outcome and tells the world.
-async fn finish(
-    result: StepResult<()>,
-    ended: Ended,
+/// One step, in the order the module docs give: the work (with the engine
+/// pausing and following the files in move mode), `.revaer.meta`,
+/// `fs_jobs`, then the metric and the event.
+#[tracing::instrument(name = "fsops.step", skip_all, fields(fsops.step = %step.as_str()))]
+async fn run_step(
+    mut work: Work,
+    step: Step,
     deps: &Arc<JobDeps>,
     publisher: &Publisher,
-) -> RunEnd {
-    let Ended {
-        failed_step,
-        attempt,
-        started,
-        torrent,
-        destination,
-    } = ended;
-    let id = torrent.to_string();
-    match result {
-        Ok(()) => match db(&deps.pool, move |c| fs_jobs::mark_done(c, &id)).await {
-            Ok(()) => {
-                deps.metrics
-                    .duration
-                    .observe(started.elapsed().as_secs_f64());
-                publisher.send(Event::FsopsCompleted {
-                    torrent: torrent.clone(),
-                    destination,
-                });
-                tracing::info!(torrent.info_hash = %torrent, "post-processing done");
-                RunEnd::Done
-            }
-            Err(err) => RunEnd::Retry {
-                delay: deps.retry.delay(attempt),
-                error: format!("database: {err}"),
-            },
-        },
-        Err(StepError::Interrupted) => RunEnd::Interrupted,
-        Err(err) => {
-            let step_name = failed_step.map_or("checks", Step::as_str);
-            let message = err.to_string();
-            if let Some(step) = failed_step {
-                deps.metrics
-                    .steps
-                    .with_label_values(&[step.as_str(), "failed"])
-                    .inc();
-                publisher.send(Event::FsopsStep {
-                    torrent: torrent.clone(),
-                    step: step.as_str().to_string(),
-                    status: "failed".into(),
-                });
-            }
-            let give_up = err.is_permanent() || attempt >= deps.retry.max_attempts;
-            tracing::warn!(
-                torrent.info_hash = %torrent,
-                fsops.step = step_name,
-                fsops.attempt = attempt,
-                fsops.permanent = err.is_permanent(),
-                error = %message,
-                "post-processing step failed"
-            );
-            let step_db = failed_step.map(Step::as_str);
-            if give_up {
-                let text = message.clone();
-                let _ = db(&deps.pool, move |c| {
-                    fs_jobs::mark_failed(c, &id, step_db, &text)
-                })
-                .await;
-                deps.metrics
-                    .duration
-                    .observe(started.elapsed().as_secs_f64());
-                publisher.send(Event::FsopsFailed {
-                    torrent,
-                    step: step_name.to_string(),
-                    error: message.clone(),
-                });
-                RunEnd::Failed {
-                    error: message,
-                    unsupported: err.is_unsupported(),
-                }
-            } else {
-                let delay = deps.retry.delay(attempt);
-                let at = Utc::now()
-                    + chrono::Duration::from_std(delay)
-                        .unwrap_or_else(|_| chrono::Duration::zero());
-                let text = message.clone();
-                let _ = db(&deps.pool, move |c| {
-                    fs_jobs::mark_retrying(c, &id, step_db, &text, at)
-                })
-                .await;
-                RunEnd::Retry {
-                    delay,
-                    error: message,
-                }
-            }
-        }
+) -> StepResult<Work> {
+    let moving = step == Step::Transfer && work.plan.move_mode == MoveMode::Move;
+    if moving {
+        engine(deps, &work.plan, EngineCall::Pause).await?;
     }
+    let (back, result) = blocking(move || {
+        let result = work.recheck().and_then(|()| work.execute(step));
+        (work, result)
+    })
+    .await?;
+    work = back;
+    let status = result?;
+    if moving {
+        if let Some(path) = work.plan.engine_save_path.clone() {
+            engine(deps, &work.plan, EngineCall::MoveTo(path)).await?;
+        }
+        engine(deps, &work.plan, EngineCall::Resume).await?;
+    }
+    let (back, saved) = blocking(move || {
+        let saved = work.store.complete(step);
+        (work, saved)
+    })
+    .await?;
+    work = back;
+    saved?;
+    record_step(deps, &work).await?;
+    deps.metrics
+        .steps
+        .with_label_values(&[step.as_str(), status.as_str()])
+        .inc();
+    publisher.send(Event::FsopsStep {
+        torrent: work.plan.torrent.clone(),
+        step: step.as_str().to_string(),
+        status: status.as_str().to_string(),
+    });
+    tracing::info!(
+        fsops.status = %status.as_str(),
+        "post-processing step finished"
+    );
+    Ok(work)
+}
+
+/// Copies the steps `.revaer.meta` has completed, and the next one, to
+/// `fs_jobs`.
+async fn record_step(deps: &JobDeps, work: &Work) -> StepResult<()> {
+    let completed: Vec<String> = work
+        .store
+        .meta
+        .completed_steps
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let next = Step::ALL
+        .into_iter()
+        .find(|s| !work.store.meta.is_done(*s))
+        .map(Step::as_str);
+    let id = work.plan.torrent.to_string();
+    db(&deps.pool, move |c| {
+        fs_jobs::record_step(c, &id, &completed, next)
+    })
+    .await?;
+    Ok(())
 }
 
 /// Tells the engine (when there is one) about a move-mode transfer.
@@ -358,7 +267,10 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    tokio::task::spawn_blocking(task)
+    // Blocking threads do not inherit the caller's span; carry it over so
+    // the steps' own log lines name the job and step too.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(task))
         .await
         .map_err(|err| StepError::Task(err.to_string()))
 }

@@ -9,8 +9,9 @@
 use std::error::Error;
 
 /// C++ translation units of the shim.
-const SOURCES: [&str; 4] = [
+const SOURCES: [&str; 5] = [
     "cpp/session.cpp",
+    "cpp/torrent.cpp",
     "cpp/alerts.cpp",
     "cpp/metainfo.cpp",
     "cpp/convert.cpp",

@@ -102,6 +102,8 @@ impl Ledger {
         let (done, wait) = oneshot::channel();
         self.send(Op::Flush(done));
         async move {
+            // A closed channel means the writer thread is gone, and with it
+            // everything queued: there is nothing left to wait for.
             let _ = wait.await;
         }
     }
@@ -191,6 +193,8 @@ fn expire(queue: &mut VecDeque<Op>) {
 
 fn finish(op: Op, result: Result<(), EngineError>) {
     match op {
+        // The write is done (or failed and was reported in `result`); a
+        // caller that stopped waiting simply does not hear about it.
         Op::Insert(_, reply, _) | Op::Delete(_, reply, _) => {
             let _ = reply.send(result);
         }

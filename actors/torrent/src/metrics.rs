@@ -51,23 +51,6 @@ impl EngineMetrics {
         for state in TorrentState::ALL {
             torrents.with_label_values(&[state.as_str()]).set(0);
         }
-        let download_bps = IntGauge::new(
-            "revaer_engine_download_bytes_per_second",
-            "Payload download rate",
-        )?;
-        let upload_bps = IntGauge::new(
-            "revaer_engine_upload_bytes_per_second",
-            "Payload upload rate",
-        )?;
-        let bytes_in = IntCounter::new(
-            "revaer_engine_payload_received_bytes_total",
-            "Payload bytes downloaded",
-        )?;
-        let bytes_out = IntCounter::new(
-            "revaer_engine_payload_sent_bytes_total",
-            "Payload bytes uploaded",
-        )?;
-        let alerts = IntCounter::new("revaer_engine_alerts_total", "libtorrent alerts processed")?;
         let resume_saves = IntCounterVec::new(
             Opts::new(
                 "revaer_engine_resume_saves_total",
@@ -85,64 +68,62 @@ impl EngineMetrics {
             )
             .buckets(vec![0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0]),
         )?;
-        let peers = IntGauge::new("revaer_engine_peers", "Connected peers, all torrents")?;
-        let dht_nodes = IntGauge::new("revaer_engine_dht_nodes", "DHT routing table nodes")?;
-        let dht_enabled = IntGauge::new(
-            "revaer_engine_dht_enabled",
-            "1 when engine_profile.dht is on",
-        )?;
-        let listening = IntGauge::new(
-            "revaer_engine_listening",
-            "1 while the engine's peer port is open",
-        )?;
-        let tracker_errors = IntCounter::new(
-            "revaer_engine_tracker_errors_total",
-            "Tracker announces and scrapes that failed",
-        )?;
-        let download_root_free = IntGauge::new(
-            "revaer_download_root_free_bytes",
-            "Bytes available under engine_profile.download_root",
-        )?;
-        let events_dropped = IntCounter::new(
-            "revaer_engine_events_dropped_total",
-            "Events refused by the event hub's full mailbox (progress updates \
-             are sent again with a later tick, lifecycle events are queued anyway)",
-        )?;
-        for metric in [
-            Box::new(torrents.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(download_bps.clone()),
-            Box::new(upload_bps.clone()),
-            Box::new(bytes_in.clone()),
-            Box::new(bytes_out.clone()),
-            Box::new(alerts.clone()),
-            Box::new(resume_saves.clone()),
-            Box::new(config_apply.clone()),
-            Box::new(peers.clone()),
-            Box::new(dht_nodes.clone()),
-            Box::new(dht_enabled.clone()),
-            Box::new(listening.clone()),
-            Box::new(tracker_errors.clone()),
-            Box::new(download_root_free.clone()),
-            Box::new(events_dropped.clone()),
-        ] {
-            registry.register(metric)?;
-        }
+        let gauge = |name: &str, help: &str| registered(registry, IntGauge::new(name, help)?);
+        let counter = |name: &str, help: &str| registered(registry, IntCounter::new(name, help)?);
         Ok(Self {
-            torrents,
-            download_bps,
-            upload_bps,
-            bytes_in,
-            bytes_out,
-            alerts,
-            resume_saves,
-            config_apply,
-            peers,
-            dht_nodes,
-            dht_enabled,
-            listening,
-            tracker_errors,
-            download_root_free,
-            events_dropped,
+            torrents: registered(registry, torrents)?,
+            download_bps: gauge(
+                "revaer_engine_download_bytes_per_second",
+                "Payload download rate",
+            )?,
+            upload_bps: gauge(
+                "revaer_engine_upload_bytes_per_second",
+                "Payload upload rate",
+            )?,
+            bytes_in: counter(
+                "revaer_engine_payload_received_bytes_total",
+                "Payload bytes downloaded",
+            )?,
+            bytes_out: counter(
+                "revaer_engine_payload_sent_bytes_total",
+                "Payload bytes uploaded",
+            )?,
+            alerts: counter("revaer_engine_alerts_total", "libtorrent alerts processed")?,
+            resume_saves: registered(registry, resume_saves)?,
+            config_apply: registered(registry, config_apply)?,
+            peers: gauge("revaer_engine_peers", "Connected peers, all torrents")?,
+            dht_nodes: gauge("revaer_engine_dht_nodes", "DHT routing table nodes")?,
+            dht_enabled: gauge(
+                "revaer_engine_dht_enabled",
+                "1 when engine_profile.dht is on",
+            )?,
+            listening: gauge(
+                "revaer_engine_listening",
+                "1 while the engine's peer port is open",
+            )?,
+            tracker_errors: counter(
+                "revaer_engine_tracker_errors_total",
+                "Tracker announces and scrapes that failed",
+            )?,
+            download_root_free: gauge(
+                "revaer_download_root_free_bytes",
+                "Bytes available under engine_profile.download_root",
+            )?,
+            events_dropped: counter(
+                "revaer_engine_events_dropped_total",
+                "Events refused by the event hub's full mailbox (progress updates \
+                 are sent again with a later tick, lifecycle events are queued anyway)",
+            )?,
         })
     }
+}
+
+/// Registers `metric` with `registry` and hands it back (a clone shares the
+/// same values).
+fn registered<C>(registry: &Registry, metric: C) -> Result<C, prometheus::Error>
+where
+    C: prometheus::core::Collector + Clone + 'static,
+{
+    registry.register(Box::new(metric.clone()))?;
+    Ok(metric)
 }

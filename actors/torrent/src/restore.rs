@@ -7,7 +7,7 @@
 //! is announced as a warning event; nothing is dropped silently.
 
 use actix::{ActorFutureExt, AsyncContext, Context, WrapFuture};
-use libtorrent_sys::AddOptions;
+use libtorrent_sys::{AddOptions, Restored, Session};
 use revaer_messages::events::Event;
 use revaer_messages::health::HealthStatus;
 use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
@@ -96,44 +96,12 @@ impl TorrentSession {
             return;
         };
         let options = add_options(entry);
-        let mut warning = None;
-        let mut restored = None;
-        match resume {
-            // The source's peer hints and trackers are merged in: a magnet
-            // whose only peer source is its x.pe hint would otherwise
-            // restore with no way to find a peer.
-            Ok(Some(data)) => match session.restore(&data, entry.magnet_uri.as_deref(), &options) {
-                Ok(r) => restored = Some(r),
-                Err(err) => {
-                    warning = Some(format!(
-                        "resume data of {id} is unusable ({err}); re-adding and re-checking"
-                    ))
-                }
-            },
-            Ok(None) => {
-                warning = Some(format!(
-                    "no resume data for {id}; re-adding and re-checking"
-                ))
-            }
-            Err(err) => {
-                warning = Some(format!(
-                    "cannot read resume data of {id} ({err}); re-adding and re-checking"
-                ))
-            }
-        }
-        let mut error = None;
-        if restored.is_none() {
-            let added = match (&entry.torrent_file, &entry.magnet_uri) {
-                (Some(bytes), _) => session.add_torrent_file(bytes, &options),
-                (None, Some(uri)) => session.add_magnet(uri, &options),
-                (None, None) => Err(libtorrent_sys::Error::InvalidArgument(
-                    "catalogue entry has no source".into(),
-                )),
-            };
-            if let Err(err) = added {
-                error = Some(format!("cannot re-add from source: {err}"));
-            }
-        }
+        let (restored, warning) = restore_from_resume(&session, entry, &options, &id, resume);
+        let error = if restored.is_none() {
+            re_add(&session, entry, &options)
+        } else {
+            None
+        };
         if let Some(message) = &warning {
             self.warn_restore(message);
             self.writer.remove(id.to_string());
@@ -206,6 +174,58 @@ impl TorrentSession {
 }
 
 /// libtorrent options for re-adding a catalogue entry.
+/// Adds the torrent back from its resume data; with none (or unusable
+/// data) says why it must be re-added from its source and re-checked.
+fn restore_from_resume(
+    session: &Session,
+    entry: &NewTorrent,
+    options: &AddOptions,
+    id: &TorrentId,
+    resume: Result<Option<Vec<u8>>, String>,
+) -> (Option<Restored>, Option<String>) {
+    match resume {
+        // The source's peer hints and trackers are merged in: a magnet
+        // whose only peer source is its x.pe hint would otherwise
+        // restore with no way to find a peer.
+        Ok(Some(data)) => match session.restore(&data, entry.magnet_uri.as_deref(), options) {
+            Ok(restored) => (Some(restored), None),
+            Err(err) => (
+                None,
+                Some(format!(
+                    "resume data of {id} is unusable ({err}); re-adding and re-checking"
+                )),
+            ),
+        },
+        Ok(None) => (
+            None,
+            Some(format!(
+                "no resume data for {id}; re-adding and re-checking"
+            )),
+        ),
+        Err(err) => (
+            None,
+            Some(format!(
+                "cannot read resume data of {id} ({err}); re-adding and re-checking"
+            )),
+        ),
+    }
+}
+
+/// Adds the torrent again from its `.torrent` file or magnet; says why
+/// when that fails.
+fn re_add(session: &Session, entry: &NewTorrent, options: &AddOptions) -> Option<String> {
+    let added = match (&entry.torrent_file, &entry.magnet_uri) {
+        (Some(bytes), _) => session.add_torrent_file(bytes, options),
+        (None, Some(uri)) => session.add_magnet(uri, options),
+        (None, None) => Err(libtorrent_sys::Error::InvalidArgument(
+            "catalogue entry has no source".into(),
+        )),
+    };
+    added
+        .err()
+        .map(|err| format!("cannot re-add from source: {err}"))
+}
+
 pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {
     let clamp = |v: i64| i32::try_from(v.max(0)).unwrap_or(i32::MAX);
     AddOptions {

@@ -87,6 +87,8 @@ impl ResumeStore {
             .map(|(staged, (id, _))| {
                 let (file, temp) = staged?;
                 fs::rename(&temp, self.path(id)).inspect_err(|_| {
+                    // Best effort: the rename error is the one reported, and
+                    // a stray temp file is overwritten by the next save.
                     let _ = fs::remove_file(&temp);
                 })?;
                 Ok(file)

@@ -78,6 +78,8 @@ impl ResumeWriter {
         let (done, wait) = tokio::sync::oneshot::channel();
         self.send(Op::Flush(done));
         async move {
+            // A closed channel means the writer thread is gone, and with it
+            // everything queued: there is nothing left to wait for.
             let _ = wait.await;
         }
     }
@@ -125,6 +127,7 @@ fn serve(mut store: ResumeStore, rx: &mpsc::Receiver<Op>, metrics: &EngineMetric
         }
         apply(&store, latest, metrics);
         for done in flushes {
+            // Nobody waiting any more is fine: the batch is written.
             let _ = done.send(());
         }
     }

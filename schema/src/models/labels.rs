@@ -46,8 +46,7 @@ pub fn put_category(
     category: &Category,
     actor: &str,
 ) -> Result<(Written, i64), DbError> {
-    conn.transaction(|conn| {
-        revision::set_actor(conn, actor)?;
+    audited(conn, actor, |conn| {
         let existed = categories::table
             .find(&category.name)
             .select(categories::name)
@@ -67,12 +66,11 @@ pub fn put_category(
                 categories::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
-        let written = if existed {
+        Ok(if existed {
             Written::Replaced
         } else {
             Written::Created
-        };
-        Ok((written, revision::current(conn)?.revision))
+        })
     })
 }
 
@@ -83,16 +81,16 @@ pub fn ensure_categories(
     names: &[String],
     actor: &str,
 ) -> Result<i64, DbError> {
-    conn.transaction(|conn| {
-        revision::set_actor(conn, actor)?;
+    let (_, revision) = audited(conn, actor, |conn| {
         for name in names {
             diesel::insert_into(categories::table)
                 .values(categories::name.eq(name))
                 .on_conflict_do_nothing()
                 .execute(conn)?;
         }
-        Ok(revision::current(conn)?.revision)
-    })
+        Ok(())
+    })?;
+    Ok(revision)
 }
 
 /// Deletes categories; returns the names that existed and the revision
@@ -102,12 +100,12 @@ pub fn delete_categories(
     names: &[String],
     actor: &str,
 ) -> Result<(Vec<String>, i64), DbError> {
-    conn.transaction(|conn| {
-        revision::set_actor(conn, actor)?;
-        let deleted = diesel::delete(categories::table.filter(categories::name.eq_any(names)))
-            .returning(categories::name)
-            .get_results(conn)?;
-        Ok((deleted, revision::current(conn)?.revision))
+    audited(conn, actor, |conn| {
+        Ok(
+            diesel::delete(categories::table.filter(categories::name.eq_any(names)))
+                .returning(categories::name)
+                .get_results(conn)?,
+        )
     })
 }
 
@@ -118,8 +116,7 @@ pub fn create_tags(
     names: &[String],
     actor: &str,
 ) -> Result<(Vec<String>, i64), DbError> {
-    conn.transaction(|conn| {
-        revision::set_actor(conn, actor)?;
+    audited(conn, actor, |conn| {
         let mut created = Vec::new();
         for name in names {
             let inserted = diesel::insert_into(tags::table)
@@ -130,7 +127,7 @@ pub fn create_tags(
                 created.push(name.clone());
             }
         }
-        Ok((created, revision::current(conn)?.revision))
+        Ok(created)
     })
 }
 
@@ -141,11 +138,24 @@ pub fn delete_tags(
     names: &[String],
     actor: &str,
 ) -> Result<(Vec<String>, i64), DbError> {
+    audited(conn, actor, |conn| {
+        Ok(diesel::delete(tags::table.filter(tags::name.eq_any(names)))
+            .returning(tags::name)
+            .get_results(conn)?)
+    })
+}
+
+/// Runs `change` in one transaction attributed to `actor` (the history
+/// records who wrote) and returns its result with the settings revision in
+/// force after it.
+fn audited<T>(
+    conn: &mut PgConnection,
+    actor: &str,
+    change: impl FnOnce(&mut PgConnection) -> Result<T, DbError>,
+) -> Result<(T, i64), DbError> {
     conn.transaction(|conn| {
         revision::set_actor(conn, actor)?;
-        let deleted = diesel::delete(tags::table.filter(tags::name.eq_any(names)))
-            .returning(tags::name)
-            .get_results(conn)?;
-        Ok((deleted, revision::current(conn)?.revision))
+        let out = change(conn)?;
+        Ok((out, revision::current(conn)?.revision))
     })
 }

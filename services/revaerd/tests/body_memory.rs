@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use revaer_api::state::DEFAULT_TORRENT_FILE_LIMIT;
 use support::torrents::TorrentServer;
+use support::uploads::{chunked_multipart, RepeatedField};
 use support::TestResult;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// One form field, repeated.
 struct Shape {
@@ -36,53 +36,19 @@ fn status_kib(key: &str) -> Result<u64, Box<dyn std::error::Error>> {
 /// Streams the shape as a chunked body, generated as it is sent (so the
 /// client side costs nothing); returns the status line.
 async fn send(t: &TorrentServer, shape: &Shape) -> Result<String, Box<dyn std::error::Error>> {
-    let stream = tokio::net::TcpStream::connect(t.server.running.addr).await?;
-    let (mut reader, mut writer) = stream.into_split();
-    let head = format!(
-        "POST /v1/torrents HTTP/1.1\r\nhost: x\r\nx-api-key: {}\r\n\
-         content-type: multipart/form-data; boundary=XYZ\r\ntransfer-encoding: chunked\r\n\r\n",
-        t.key
-    );
-    writer.write_all(head.as_bytes()).await?;
-    let preamble = format!(
-        "--XYZ\r\ncontent-disposition: form-data; name=\"{}\"; filename=\"f\"\r\n\r\n",
-        shape.name
-    );
-    let write = async {
-        for _ in 0..shape.fields {
-            for piece in [preamble.as_bytes(), &shape.value, b"\r\n"] {
-                for chunk in piece.chunks(64 * 1024) {
-                    let framed =
-                        [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
-                    if writer.write_all(&framed).await.is_err() {
-                        return;
-                    }
-                }
-            }
-        }
-        let _ = writer.write_all(b"9\r\n--XYZ--\r\n\r\n0\r\n\r\n").await;
+    let field = RepeatedField {
+        name: shape.name,
+        filename: Some("f"),
+        value: &shape.value,
+        count: shape.fields,
     };
-    let read = async {
-        let mut response = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !response.windows(2).any(|w| w == b"\r\n") {
-            match reader.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => response.extend_from_slice(&buf[..n]),
-            }
-        }
-        String::from_utf8_lossy(&response)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (status, ()) = tokio::time::timeout(
+    chunked_multipart(
+        t.server.running.addr,
+        &t.key,
+        &field,
         Duration::from_secs(120),
-        futures_util::future::join(read, write),
     )
-    .await?;
-    Ok(status)
+    .await
 }
 
 #[actix_rt::test]

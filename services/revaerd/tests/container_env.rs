@@ -161,7 +161,7 @@ fn wait_for_log(log: &std::sync::Mutex<String>, text: &str, count: usize) {
 
 #[actix_rt::test]
 async fn runs_from_container_settings_with_json_logs() -> TestResult {
-    let db = support::loopback_database()?;
+    let db = revaer_schema::testing::TestDatabase::loopback()?;
     let dir = tempfile::tempdir()?;
     let url_file = dir.path().join("database_url");
     std::fs::write(&url_file, format!("{}\n", db.url()))?;

@@ -32,7 +32,7 @@ impl Handler<Explode> for Fragile {
 
 #[actix_rt::test]
 async fn health_fails_once_a_vital_actor_has_died() -> TestResult {
-    let db = support::loopback_database()?;
+    let db = revaer_schema::testing::TestDatabase::loopback()?;
     let arbiter = actix::Arbiter::new();
     let fragile = Fragile::start_in_arbiter(&arbiter.handle(), |_| Fragile);
     let mut state = support::api_state::hand_built(&db)?;

@@ -18,7 +18,7 @@ const RATE: usize = 4 * 1024 * 1024;
 
 #[actix_rt::test]
 async fn boots_in_setup_mode_and_stops_cleanly_on_sigterm() -> TestResult {
-    let db = support::loopback_database()?;
+    let db = revaer_schema::testing::TestDatabase::loopback()?;
     // An unparsable filter: the daemon says so and logs at the default level.
     let mut daemon = Daemon::spawn_logging(db.url(), "revaer=[")?;
     let client = reqwest::Client::new();
@@ -120,7 +120,7 @@ async fn kill_9_at_40_percent_refetches_at_most_two_seconds_of_transfer() -> Tes
 
     // The catalogue says which torrents must exist; put one there with a
     // per-torrent limit so the download takes several seconds.
-    let db = support::loopback_database()?;
+    let db = revaer_schema::testing::TestDatabase::loopback()?;
     let engine_port = free_port()?;
     let downloads = dir.path().join("downloads");
     {

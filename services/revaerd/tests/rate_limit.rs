@@ -209,7 +209,7 @@ async fn failed_authentications_are_throttled_per_ip() -> TestResult {
 
 #[actix_rt::test]
 async fn setup_attempts_are_throttled_per_ip() -> TestResult {
-    let db = support::loopback_database()?;
+    let db = revaer_schema::testing::TestDatabase::loopback()?;
     let mut options = support::fast_options(&db);
     options.api.rate_limit.ip_burst = 3;
     options.api.rate_limit.ip_per = Duration::from_secs(300);

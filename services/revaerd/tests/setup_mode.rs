@@ -133,7 +133,7 @@ async fn a_consumed_token_is_refused_even_before_mode_changes_elsewhere() -> Tes
 
 #[actix_rt::test]
 async fn an_expired_token_is_refused() -> TestResult {
-    let db = support::loopback_database()?;
+    let db = revaer_schema::testing::TestDatabase::loopback()?;
     let mut options = fast_options(&db);
     options.api.setup_token_ttl = Duration::from_millis(1);
     let server = TestServer::start_with(db, options).await?;

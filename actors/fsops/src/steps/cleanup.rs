@@ -47,6 +47,7 @@ pub fn run(work: &mut Work) -> StepResult<StepStatus> {
         }
         // Deepest first, so parents empty out before they are tried.
         for entry in entries.iter().rev().filter(|e| e.kind == Kind::Dir) {
+            // Fails on folders that still hold kept files, which stay.
             let _ = std::fs::remove_dir(&entry.path);
         }
     }

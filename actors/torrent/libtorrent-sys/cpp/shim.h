@@ -1,7 +1,7 @@
 // C++ side of Revaer's libtorrent bridge.
 //
-// Implemented in session.cpp (lifecycle, adds, commands, queries),
-// alerts.cpp (pop_alerts) and metainfo.cpp (session-less helpers), with
+// Implemented in session.cpp (lifecycle, adds), torrent.cpp (per-torrent
+// commands and queries), alerts.cpp (pop_alerts) and metainfo.cpp (session-less helpers), with
 // shared conversions in convert.{h,cpp}.
 //
 // Design rules (see also src/bridge.rs):

@@ -5,7 +5,7 @@
 //! typed [`AlertKind`].
 
 use crate::ffi;
-use crate::types::{TorrentState, TorrentStatus};
+use crate::status::{TorrentState, TorrentStatus};
 
 /// One libtorrent alert, fully owned.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,8 @@
 //! pkg-config), built with `cxx`.
 //!
 //! Layers:
-//! - `cpp/` (shim.h, session.cpp, alerts.cpp, metainfo.cpp, convert.{h,cpp}):
+//! - `cpp/` (shim.h, session.cpp, torrent.cpp, alerts.cpp, metainfo.cpp,
+//!   convert.{h,cpp}):
 //!   a small C++ class owning an `lt::session`. It copies
 //!   everything (alerts, statuses, file lists) into plain structs before
 //!   returning, because libtorrent objects such as alerts do not outlive the
@@ -28,6 +29,7 @@ mod create;
 mod error;
 mod metainfo;
 mod session;
+mod status;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod types;
@@ -40,7 +42,7 @@ pub use create::create_torrent;
 pub use error::{Error, Result};
 pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
 pub use session::{Restored, Session, MAX_PRIORITY};
+pub use status::{FileStatus, PeerStatus, TorrentState, TorrentStatus, TrackerStatus};
 pub use types::{
-    AddOptions, EncryptionPolicy, FileMeta, FileStatus, MagnetInfo, PeerProtocol, PeerStatus,
-    SessionSettings, TorrentMeta, TorrentState, TorrentStatus, TrackerStatus,
+    AddOptions, EncryptionPolicy, FileMeta, MagnetInfo, PeerProtocol, SessionSettings, TorrentMeta,
 };

@@ -13,7 +13,7 @@
 //!   Sonarr refuses a client that removes torrents at their limits, so the
 //!   value is reported faithfully.
 
-use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, ShareLimitAction};
+use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, EngineProfile, ShareLimitAction};
 use serde_json::{json, Map, Value};
 
 use crate::qbit::response::QbitError;
@@ -113,6 +113,46 @@ fn whole(value: Value) -> Value {
 pub fn patch(snapshot: &ConfigSnapshot, prefs: &Map<String, Value>) -> Result<Value, QbitError> {
     let engine = &snapshot.engine_profile;
     let mut out = Map::new();
+    share_limits(prefs, engine, &mut out)?;
+    for key in ["dht", "pex", "lsd"] {
+        if let Some(on) = boolean(prefs, key)? {
+            out.insert(key.into(), json!(on));
+        }
+    }
+    queueing(prefs, engine, &mut out)?;
+    for (key, field) in [
+        ("dl_limit", "max_download_bps"),
+        ("up_limit", "max_upload_bps"),
+    ] {
+        if let Some(limit) = number(prefs, key)? {
+            out.insert(field.into(), json!((limit as i64).max(0)));
+        }
+    }
+    if let Some(port) = number(prefs, "listen_port")? {
+        out.insert("listen_port".into(), json!(port as i64));
+    }
+    if let Some(mode) = number(prefs, "encryption")? {
+        let policy = match mode as i64 {
+            0 => "enabled",
+            1 => "forced",
+            2 => "disabled",
+            _ => return Err(QbitError::bad_request("encryption must be 0, 1 or 2")),
+        };
+        out.insert("encryption".into(), json!(policy));
+    }
+    if let Some(path) = prefs.get("save_path") {
+        out.insert("download_root".into(), path.clone());
+    }
+    Ok(json!({ "engine_profile": out }))
+}
+
+/// The share limits (ratio, seeding time, inactive time) and what happens
+/// when one is reached.
+fn share_limits(
+    prefs: &Map<String, Value>,
+    engine: &EngineProfile,
+    out: &mut Map<String, Value>,
+) -> Result<(), QbitError> {
     if let Some(v) = switched(
         prefs,
         "max_ratio_enabled",
@@ -150,11 +190,16 @@ pub fn patch(snapshot: &ConfigSnapshot, prefs: &Map<String, Value>) -> Result<Va
             };
         out.insert("share_limit_action".into(), json!(action));
     }
-    for key in ["dht", "pex", "lsd"] {
-        if let Some(on) = boolean(prefs, key)? {
-            out.insert(key.into(), json!(on));
-        }
-    }
+    Ok(())
+}
+
+/// qBittorrent's queueing switch and limit as our `max_active` (-1: no
+/// queueing); turning queueing on keeps the current limit, else 8.
+fn queueing(
+    prefs: &Map<String, Value>,
+    engine: &EngineProfile,
+    out: &mut Map<String, Value>,
+) -> Result<(), QbitError> {
     let active = number(prefs, "max_active_torrents")?.map(|n| n as i64);
     match boolean(prefs, "queueing_enabled")? {
         Some(false) => {
@@ -171,36 +216,12 @@ pub fn patch(snapshot: &ConfigSnapshot, prefs: &Map<String, Value>) -> Result<Va
         }
         None => {}
     }
-    for (key, field) in [
-        ("dl_limit", "max_download_bps"),
-        ("up_limit", "max_upload_bps"),
-    ] {
-        if let Some(limit) = number(prefs, key)? {
-            out.insert(field.into(), json!((limit as i64).max(0)));
-        }
-    }
-    if let Some(port) = number(prefs, "listen_port")? {
-        out.insert("listen_port".into(), json!(port as i64));
-    }
-    if let Some(mode) = number(prefs, "encryption")? {
-        let policy = match mode as i64 {
-            0 => "enabled",
-            1 => "forced",
-            2 => "disabled",
-            _ => return Err(QbitError::bad_request("encryption must be 0, 1 or 2")),
-        };
-        out.insert("encryption".into(), json!(policy));
-    }
-    if let Some(path) = prefs.get("save_path") {
-        out.insert("download_root".into(), path.clone());
-    }
-    Ok(json!({ "engine_profile": out }))
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use revaer_messages::config::EngineProfile;
 
     fn snapshot(engine: EngineProfile) -> Result<ConfigSnapshot, serde_json::Error> {
         let mut value = json!({

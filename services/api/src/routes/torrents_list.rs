@@ -75,36 +75,9 @@ fn sort_of(params: &ListParams, errors: &mut Vec<InvalidParam>) -> (SortKey, Sor
 /// Builds the engine query, or the `422` listing every bad parameter.
 pub fn list_query(params: &ListParams) -> Result<TorrentQuery, ApiError> {
     let mut errors = Vec::new();
-    let limit = match non_blank(&params.limit) {
-        None => DEFAULT_LIMIT,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                errors.push(InvalidParam::new(
-                    "/limit",
-                    format!("must be an integer from 1 to {MAX_LIMIT}"),
-                ));
-                DEFAULT_LIMIT
-            }
-        },
-    };
+    let limit = limit_of(params, &mut errors);
     let (sort, order) = sort_of(params, &mut errors);
-    let mut states = Vec::new();
-    for raw in non_blank(&params.state)
-        .into_iter()
-        .flat_map(|s| s.split(','))
-    {
-        match TorrentState::parse(raw.trim()) {
-            Some(state) => states.push(state),
-            None => {
-                let known: Vec<&str> = TorrentState::ALL.iter().map(|s| s.as_str()).collect();
-                errors.push(InvalidParam::new(
-                    "/state",
-                    format!("`{}` is not a state; use {}", raw.trim(), known.join(", ")),
-                ));
-            }
-        }
-    }
+    let states = states_of(params, &mut errors);
     let extension = non_blank(&params.extension).map(|e| e.trim_start_matches('.').to_lowercase());
     if extension.as_deref() == Some("") {
         errors.push(InvalidParam::new(
@@ -155,6 +128,45 @@ pub fn list_query(params: &ListParams) -> Result<TorrentQuery, ApiError> {
         limit,
         after,
     })
+}
+
+/// `limit`: 1 to [`MAX_LIMIT`], [`DEFAULT_LIMIT`] when absent (or wrong,
+/// with an entry in `errors`).
+fn limit_of(params: &ListParams, errors: &mut Vec<InvalidParam>) -> usize {
+    match non_blank(&params.limit) {
+        None => DEFAULT_LIMIT,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                errors.push(InvalidParam::new(
+                    "/limit",
+                    format!("must be an integer from 1 to {MAX_LIMIT}"),
+                ));
+                DEFAULT_LIMIT
+            }
+        },
+    }
+}
+
+/// `state`: comma-separated states; each unknown one is an entry in `errors`.
+fn states_of(params: &ListParams, errors: &mut Vec<InvalidParam>) -> Vec<TorrentState> {
+    let mut states = Vec::new();
+    for raw in non_blank(&params.state)
+        .into_iter()
+        .flat_map(|s| s.split(','))
+    {
+        match TorrentState::parse(raw.trim()) {
+            Some(state) => states.push(state),
+            None => {
+                let known: Vec<&str> = TorrentState::ALL.iter().map(|s| s.as_str()).collect();
+                errors.push(InvalidParam::new(
+                    "/state",
+                    format!("`{}` is not a state; use {}", raw.trim(), known.join(", ")),
+                ));
+            }
+        }
+    }
+    states
 }
 
 /// Lists torrents a page at a time, with filters and a stable order.

@@ -161,9 +161,7 @@ pub async fn read(
     };
     let mut form = Multipart::new(headers, counted(payload, body_limit, overflowed));
     let mut torrent: Option<Vec<u8>> = None;
-    let mut json_options: Option<AddOptions> = None;
-    let mut plain = AddOptions::default();
-    let mut plain_used = false;
+    let mut options = FormOptions::default();
     let mut errors = Vec::new();
     let mut fields = 0usize;
     while let Some(field) = form.next().await {
@@ -175,7 +173,6 @@ pub async fn read(
             return Err(err);
         }
         let name = field.name().unwrap_or_default().to_string();
-        let pointer = format!("/{name}");
         if name == "torrent" {
             if torrent.is_some() {
                 // Refused before a second file is read.
@@ -188,28 +185,7 @@ pub async fn read(
             continue;
         }
         let data = errors_of.read_field(&mut field, FIELD_LIMIT).await?;
-        match name.as_str() {
-            "options" => match serde_json::from_slice::<AddOptions>(&data) {
-                Ok(options) => json_options = Some(options),
-                Err(err) => errors.push(InvalidParam::new(
-                    "/options",
-                    format!("must be a JSON object of add options: {err}"),
-                )),
-            },
-            "save_path" => plain.save_path = text(&pointer, &data, &mut errors),
-            "category" => plain.category = text(&pointer, &data, &mut errors),
-            "tags" => {
-                let tags = text(&pointer, &data, &mut errors).unwrap_or_default();
-                add_tags(&mut plain.tags, &tags)?;
-            }
-            "paused" => plain.paused = boolean(&pointer, &data, &mut errors).unwrap_or(false),
-            "sequential" => plain.sequential = boolean(&pointer, &data, &mut errors),
-            _ => {
-                errors.push(InvalidParam::new(pointer, "unknown form field"));
-                continue;
-            }
-        }
-        plain_used |= name != "options";
+        options.take(&name, &data, &mut errors)?;
     }
     if torrent.is_none() {
         errors.push(InvalidParam::new(
@@ -217,16 +193,66 @@ pub async fn read(
             "the .torrent file field `torrent` is required",
         ));
     }
-    if json_options.is_some() && plain_used {
-        errors.push(InvalidParam::new(
-            "/options",
-            "send options either as the JSON field `options` or as plain fields, not both",
-        ));
-    }
+    let options = options.finish(&mut errors);
     match torrent {
-        Some(bytes) if errors.is_empty() => {
-            Ok((TorrentSource::File(bytes), json_options.unwrap_or(plain)))
-        }
+        Some(bytes) if errors.is_empty() => Ok((TorrentSource::File(bytes), options)),
         _ => Err(ApiError::validation(errors)),
+    }
+}
+
+/// The add options of an upload form: either one JSON field `options` or
+/// plain fields (`save_path`, `category`, `tags`, `paused`, `sequential`).
+#[derive(Default)]
+struct FormOptions {
+    json: Option<AddOptions>,
+    plain: AddOptions,
+    plain_used: bool,
+}
+
+impl FormOptions {
+    /// Reads one non-file field; bad values and unknown names become
+    /// entries in `errors`.
+    fn take(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        errors: &mut Vec<InvalidParam>,
+    ) -> Result<(), ApiError> {
+        let pointer = format!("/{name}");
+        let plain = &mut self.plain;
+        match name {
+            "options" => match serde_json::from_slice::<AddOptions>(data) {
+                Ok(options) => self.json = Some(options),
+                Err(err) => errors.push(InvalidParam::new(
+                    "/options",
+                    format!("must be a JSON object of add options: {err}"),
+                )),
+            },
+            "save_path" => plain.save_path = text(&pointer, data, errors),
+            "category" => plain.category = text(&pointer, data, errors),
+            "tags" => {
+                let tags = text(&pointer, data, errors).unwrap_or_default();
+                add_tags(&mut plain.tags, &tags)?;
+            }
+            "paused" => plain.paused = boolean(&pointer, data, errors).unwrap_or(false),
+            "sequential" => plain.sequential = boolean(&pointer, data, errors),
+            _ => {
+                errors.push(InvalidParam::new(pointer, "unknown form field"));
+                return Ok(());
+            }
+        }
+        self.plain_used |= name != "options";
+        Ok(())
+    }
+
+    /// The options sent; both kinds at once is an entry in `errors`.
+    fn finish(self, errors: &mut Vec<InvalidParam>) -> AddOptions {
+        if self.json.is_some() && self.plain_used {
+            errors.push(InvalidParam::new(
+                "/options",
+                "send options either as the JSON field `options` or as plain fields, not both",
+            ));
+        }
+        self.json.unwrap_or(self.plain)
     }
 }

@@ -89,19 +89,29 @@ pub fn print_detail(detail: &TorrentDetail, out: Out) {
         s.completed_at
             .map_or_else(|| "-".into(), |t| t.to_rfc3339()),
     );
-    let fsops = detail.fsops.as_ref().map_or_else(
+    field("fsops", fsops_line(detail));
+    if let Some(error) = &s.error {
+        field("error", error);
+    }
+    print_files(detail, out);
+    print_trackers(detail, out);
+}
+
+/// The post-processing job in one line: status, then its error or where
+/// the files went.
+fn fsops_line(detail: &TorrentDetail) -> String {
+    detail.fsops.as_ref().map_or_else(
         || "-".to_string(),
         |f| match (&f.error, &f.destination) {
             (Some(error), _) => format!("{}: {error}", f.status.as_str()),
             (None, Some(destination)) => format!("{} -> {destination}", f.status.as_str()),
             (None, None) => f.status.as_str().to_string(),
         },
-    );
-    field("fsops", fsops);
-    if let Some(error) = &s.error {
-        field("error", error);
-    }
-    print_files(detail, out);
+    )
+}
+
+/// The tracker table, when the torrent has trackers.
+fn print_trackers(detail: &TorrentDetail, out: Out) {
     if !detail.trackers.is_empty() {
         line(&format!("Trackers ({}):", detail.trackers.len()));
         let mut rows = out.table(&["TIER", "STATUS", "URL", "MESSAGE"]);

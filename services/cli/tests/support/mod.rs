@@ -43,19 +43,6 @@ pub struct Server {
     pub root: tempfile::TempDir,
 }
 
-/// A migrated database whose engine stays on loopback.
-fn loopback_database() -> Result<TestDatabase, Error> {
-    use diesel::RunQueryDsl;
-    let db = TestDatabase::migrated()?;
-    let mut conn = db.connect()?;
-    diesel::sql_query(
-        "UPDATE engine_profile SET listen_interface = '127.0.0.1', listen_port = 0, \
-         dht = false, lsd = false, pex = false",
-    )
-    .execute(&mut conn)?;
-    Ok(db)
-}
-
 fn options(db: &TestDatabase, bind: SocketAddr) -> Options {
     let mut options = Options::new(db.url());
     options.bind = Some(bind);
@@ -72,7 +59,7 @@ fn options(db: &TestDatabase, bind: SocketAddr) -> Options {
 impl Server {
     /// A fresh server in setup mode.
     pub async fn start() -> Result<Self, Error> {
-        let db = loopback_database()?;
+        let db = TestDatabase::loopback()?;
         let running = boot::start(options(&db, "127.0.0.1:0".parse()?)).await?;
         Ok(Self {
             addr: running.addr,

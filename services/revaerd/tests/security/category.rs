@@ -2,9 +2,10 @@
 //! applied by the API, the engine and FsOps: nothing FsOps would refuse
 //! later is accepted at the edge.
 
-use revaer_messages::engine::{AddOptions, AddTorrent, Argument, EngineError, TorrentSource};
+use revaer_messages::engine::{AddOptions, Argument};
 use serde_json::{json, Value};
 
+use crate::engine_refuses;
 use crate::support::torrents::{magnet, TorrentServer};
 use crate::support::{expect_problem, pointers, TestResult};
 
@@ -21,29 +22,16 @@ async fn item7_categories_fsops_would_refuse_are_refused_everywhere() -> TestRes
         assert_eq!(pointers(&problem), vec!["/category"], "{category:?}");
     }
     // The engine applies the same rule when asked directly.
-    let refused = t
-        .server
-        .running
-        .engine
-        .send(AddTorrent {
-            source: TorrentSource::Magnet(magnet(200, "c")),
-            options: AddOptions {
-                category: Some("../escape".into()),
-                ..AddOptions::default()
-            },
-            request_id: None,
-        })
-        .await?;
-    assert!(
-        matches!(
-            refused,
-            Err(EngineError::InvalidArgument {
-                argument: Argument::Category,
-                ..
-            })
-        ),
-        "{refused:?}"
-    );
+    engine_refuses(
+        &t,
+        magnet(200, "c"),
+        AddOptions {
+            category: Some("../escape".into()),
+            ..AddOptions::default()
+        },
+        Argument::Category,
+    )
+    .await?;
     // A plain category still works, trimmed.
     let res = t
         .post(

@@ -22,10 +22,38 @@ mod streams; // item 2
 mod timing; // item 12
 mod uploads; // item 4
 
-use support::TestServer;
+use revaer_messages::engine::{AddOptions, AddTorrent, Argument, EngineError, TorrentSource};
+use support::torrents::TorrentServer;
+use support::{TestResult, TestServer};
 
 /// A server whose per-address bucket never runs dry: these tests fail many
 /// authentications on purpose and are not about throttling.
 async fn server() -> Result<(TestServer, String), Box<dyn std::error::Error>> {
     TestServer::start_active_with(|options| options.api.rate_limit.ip_burst = 1_000_000).await
+}
+
+/// Asks the engine directly (below the API) to add `magnet` with `options`
+/// and checks it refuses with an invalid `argument`: each rule holds in the
+/// engine too, not only at the edge.
+async fn engine_refuses(
+    t: &TorrentServer,
+    magnet: String,
+    options: AddOptions,
+    argument: Argument,
+) -> TestResult {
+    let refused = t
+        .server
+        .running
+        .engine
+        .send(AddTorrent {
+            source: TorrentSource::Magnet(magnet),
+            options,
+            request_id: None,
+        })
+        .await?;
+    assert!(
+        matches!(&refused, Err(EngineError::InvalidArgument { argument: a, .. }) if *a == argument),
+        "{refused:?}"
+    );
+    Ok(())
 }

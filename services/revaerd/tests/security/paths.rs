@@ -1,12 +1,11 @@
 //! Item 8: a save path is confined to the allowed roots after symlinks are
 //! resolved, by the API and again by the engine (add and move storage).
 
-use revaer_messages::engine::{
-    AddOptions, AddTorrent, Argument, EngineError, MoveStorage, TorrentSource,
-};
+use revaer_messages::engine::{AddOptions, Argument, EngineError, MoveStorage};
 use revaer_messages::TorrentId;
 use serde_json::json;
 
+use crate::engine_refuses;
 use crate::support::torrents::{id_of, magnet, TorrentServer};
 use crate::support::{expect_problem, pointers, TestResult};
 
@@ -28,29 +27,16 @@ async fn item8_a_symlink_inside_the_roots_cannot_lead_outside() -> TestResult {
     assert_eq!(pointers(&problem), vec!["/save_path"]);
 
     // The engine refuses it too when asked directly.
-    let refused = t
-        .server
-        .running
-        .engine
-        .send(AddTorrent {
-            source: TorrentSource::Magnet(magnet(2, "x")),
-            options: AddOptions {
-                save_path: Some(escaping.clone()),
-                ..AddOptions::default()
-            },
-            request_id: None,
-        })
-        .await?;
-    assert!(
-        matches!(
-            refused,
-            Err(EngineError::InvalidArgument {
-                argument: Argument::SavePath,
-                ..
-            })
-        ),
-        "{refused:?}"
-    );
+    engine_refuses(
+        &t,
+        magnet(2, "x"),
+        AddOptions {
+            save_path: Some(escaping.clone()),
+            ..AddOptions::default()
+        },
+        Argument::SavePath,
+    )
+    .await?;
 
     // A torrent inside cannot be moved through the link either.
     let inside = t.downloads().join("real").to_string_lossy().into_owned();

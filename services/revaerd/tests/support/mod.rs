@@ -10,6 +10,7 @@ pub mod daemon;
 pub mod qbit;
 pub mod sse;
 pub mod torrents;
+pub mod uploads;
 
 use revaer_config::ListenTiming;
 use revaer_schema::testing::TestDatabase;
@@ -24,20 +25,6 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub running: Running,
     pub db: TestDatabase,
-}
-
-/// A migrated database whose engine listens only on 127.0.0.1 (any port)
-/// with DHT, LSD and PEX off: tests never reach beyond loopback.
-pub fn loopback_database() -> Result<TestDatabase, Box<dyn std::error::Error>> {
-    use diesel::RunQueryDsl;
-    let db = TestDatabase::migrated()?;
-    let mut conn = db.connect()?;
-    diesel::sql_query(
-        "UPDATE engine_profile SET listen_interface = '127.0.0.1', listen_port = 0, \
-         dht = false, lsd = false, pex = false",
-    )
-    .execute(&mut conn)?;
-    Ok(db)
 }
 
 pub fn fast_options(db: &TestDatabase) -> Options {
@@ -56,7 +43,7 @@ pub fn fast_options(db: &TestDatabase) -> Options {
 impl TestServer {
     /// A fresh instance in setup mode.
     pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let db = loopback_database()?;
+        let db = TestDatabase::loopback()?;
         let options = fast_options(&db);
         Self::start_with(db, options).await
     }
@@ -89,7 +76,7 @@ impl TestServer {
     pub async fn start_active_with(
         tune: impl FnOnce(&mut Options),
     ) -> Result<(Self, String), Box<dyn std::error::Error>> {
-        let db = loopback_database()?;
+        let db = TestDatabase::loopback()?;
         let mut options = fast_options(&db);
         tune(&mut options);
         let server = Self::start_with(db, options).await?;

@@ -39,7 +39,7 @@ impl TorrentServer {
 
     /// Like `start`, with the server options adjusted by `tune`.
     pub async fn start_with(tune: impl FnOnce(&mut revaerd::boot::Options)) -> Result<Self, Error> {
-        let db = super::loopback_database()?;
+        let db = revaer_schema::testing::TestDatabase::loopback()?;
         let mut options = super::fast_options(&db);
         tune(&mut options);
         let server = TestServer::start_with(db, options).await?;
