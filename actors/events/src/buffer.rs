@@ -1,23 +1,25 @@
-//! The replay buffer: numbers events and keeps the newest `capacity` of them,
-//! with superseded progress compacted away.
+//! The replay buffer: numbers events and keeps the newest `capacity` of them;
+//! when it is full, superseded progress goes before anything else.
 //!
 //! Rules:
 //! - ids are assigned here and nowhere else, contiguous and strictly
 //!   increasing;
-//! - a `progress` event is a snapshot of one torrent, so a newer `progress`
-//!   for the same torrent replaces the older one in the buffer (a resuming
-//!   client gets the torrent's latest figures, not every intermediate one).
-//!   Every other event is kept until it is evicted. Why: with 1,000 active
-//!   torrents progress alone is ~1,000 events/s, which would push every
-//!   state change out of a 10,000-event buffer within seconds; compacted,
-//!   progress takes at most one slot per torrent and the buffer covers
-//!   minutes to hours of the events a client cannot reconstruct;
+//! - while there is room every event is kept, so a resuming client gets
+//!   exactly what it missed;
+//! - when the buffer is full, the oldest *superseded* `progress` event (one
+//!   whose torrent has a newer `progress` in the buffer) is dropped first; a
+//!   progress event is a snapshot, so the client still gets the torrent's
+//!   latest figures. Only when there is none is the oldest event evicted.
+//!   Why: with 1,000 active torrents progress alone is ~1,000 events/s, which
+//!   would push every state change out of a 10,000-event buffer within
+//!   seconds; this way progress takes at most one slot per torrent under
+//!   pressure and the buffer covers minutes to hours of the other events;
 //! - a client may resume from `last_id` when no event after `last_id` was
-//!   evicted (superseded progress does not count: its replacement is there),
-//!   so "is every event after n still here?" is a single comparison with the
-//!   newest evicted id.
+//!   evicted (dropped superseded progress does not count: its replacement is
+//!   there), so "is every event after n still here?" is a single comparison
+//!   with the newest evicted id.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -41,8 +43,12 @@ pub(crate) enum Replay {
 #[derive(Debug)]
 pub(crate) struct ReplayBuffer {
     events: BTreeMap<u64, Arc<EventEnvelope>>,
-    /// Id of the buffered `progress` event of each torrent that has one.
+    /// Id of the newest buffered `progress` event of each torrent that has one.
     progress: HashMap<TorrentId, u64>,
+    /// Ids of buffered `progress` events that a newer one of the same
+    /// torrent supersedes, oldest first. Each is still buffered: they leave
+    /// only through this queue, and eviction by age waits until it is empty.
+    superseded: VecDeque<u64>,
     capacity: usize,
     latest_id: u64,
     /// The newest id that can no longer be replayed (evicted, or issued
@@ -59,6 +65,7 @@ impl ReplayBuffer {
         Self {
             events: BTreeMap::new(),
             progress: HashMap::new(),
+            superseded: VecDeque::new(),
             capacity,
             latest_id,
             evicted_through: latest_id,
@@ -88,14 +95,14 @@ impl ReplayBuffer {
         now - self.evicted_at
     }
 
-    /// Numbers, timestamps and stores an event, dropping the torrent's older
-    /// progress event and evicting the oldest events when full.
+    /// Numbers, timestamps and stores an event; when full, drops the oldest
+    /// superseded progress event, or else evicts the oldest event.
     pub(crate) fn push(&mut self, event: Event, request_id: Option<String>) -> Arc<EventEnvelope> {
         self.latest_id += 1;
         let id = self.latest_id;
         if let Event::Progress { torrent, .. } = &event {
             if let Some(older) = self.progress.insert(torrent.clone(), id) {
-                self.events.remove(&older);
+                self.superseded.push_back(older);
             }
         }
         let envelope = Arc::new(EventEnvelope {
@@ -106,6 +113,10 @@ impl ReplayBuffer {
         });
         self.events.insert(id, Arc::clone(&envelope));
         while self.events.len() > self.capacity {
+            if let Some(older) = self.superseded.pop_front() {
+                self.events.remove(&older);
+                continue;
+            }
             let Some((evicted_id, evicted)) = self.events.pop_first() else {
                 break;
             };

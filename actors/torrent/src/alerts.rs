@@ -93,16 +93,7 @@ impl TorrentSession {
                 port,
                 error,
                 ..
-            } => {
-                tracing::error!(engine.address = %address, engine.port = port, error = %error, "engine cannot listen");
-                self.listening = self
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.is_listening().ok())
-                    .unwrap_or(false);
-                self.last_error = Some(format!("listen on {address}:{port} failed: {error}"));
-                self.report_health();
-            }
+            } => self.listen_failed(&address, port, &error),
             AlertKind::TrackerError { url, error } => {
                 self.options.metrics.tracker_errors.inc();
                 self.log_tracker_error(id.as_deref().unwrap_or_default(), url, error);
@@ -125,6 +116,18 @@ impl TorrentSession {
             }
             _ => {}
         }
+    }
+
+    /// A listen socket could not be opened: logged, and health says so.
+    fn listen_failed(&mut self, address: &str, port: u16, error: &str) {
+        tracing::error!(engine.address = %address, engine.port = port, error = %error, "engine cannot listen");
+        self.listening = self
+            .session
+            .as_ref()
+            .and_then(|s| s.is_listening().ok())
+            .unwrap_or(false);
+        self.last_error = Some(format!("listen on {address}:{port} failed: {error}"));
+        self.report_health();
     }
 
     /// Applies a fresh status: state changes, progress events, byte counters.

@@ -1,33 +1,22 @@
-//! Command and query handlers. Every input is validated here, before
-//! libtorrent sees it, and every failure is a typed `EngineError`.
+//! Command and query handlers (adding lives in `adding.rs`). Every input
+//! is validated before libtorrent sees it, and every failure is a typed
+//! `EngineError`.
 
 use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
-use chrono::Utc;
-use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError};
-use revaer_domain::rules::category::Category;
-use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
+use libtorrent_sys::Error as LtError;
+use revaer_domain::rules::MAX_FILE_PRIORITY;
 use revaer_messages::engine::{
-    AddOptions, AddTorrent, Argument, ControlTorrent, EngineError, GetTorrent, RemoveTorrent,
-    RestartEngine, ShutdownEngine, TorrentCommand, TorrentSource,
+    AddTorrent, Argument, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
+    ShutdownEngine, TorrentCommand,
 };
 use revaer_messages::events::Event;
-use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentState, TorrentSummary};
-use revaer_schema::models::torrents::{NewTorrent, TorrentChanges};
+use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentSummary};
+use revaer_schema::models::torrents::TorrentChanges;
 use serde_json::Value;
 
 use crate::actor::TorrentSession;
+use crate::adding::clamp_limit;
 use crate::mapping::{self, engine_error, summary, Tracked};
-
-fn clamp_limit(value: Option<i64>) -> Result<i32, EngineError> {
-    match value {
-        None => Ok(0),
-        Some(v) if v < 0 => Err(EngineError::invalid(
-            Argument::Limits,
-            "rate limits must be 0 (unlimited) or positive",
-        )),
-        Some(v) => Ok(i32::try_from(v).unwrap_or(i32::MAX)),
-    }
-}
 
 /// A torrent's file priorities with `(index, priority)` pairs applied;
 /// every pair is checked first (no metadata yet, index or priority out of
@@ -68,171 +57,6 @@ impl TorrentSession {
         self.torrents
             .get(id.as_str())
             .ok_or_else(|| EngineError::NotFound(id.clone()))
-    }
-
-    /// Validates an add, puts the torrent into the session and tracks it;
-    /// returns the catalogue row to insert.
-    /// The source is moved into the catalogue row (a `.torrent` file of up
-    /// to 10 MiB is never copied).
-    fn prepare_add(
-        &mut self,
-        source: TorrentSource,
-        options: &AddOptions,
-    ) -> Result<NewTorrent, EngineError> {
-        let session = self.session()?;
-        // A magnet is kept (and added) as normalised.
-        let (raw_id, name, file_count, source_kind, source) = match source {
-            TorrentSource::Magnet(raw) => {
-                let uri = rules::magnet::normalize(&raw)
-                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                let info = libtorrent_sys::parse_magnet(&uri)
-                    .map_err(|e| EngineError::InvalidMagnet(e.to_string()))?;
-                (
-                    info.id,
-                    info.name,
-                    None,
-                    "magnet",
-                    TorrentSource::Magnet(uri),
-                )
-            }
-            TorrentSource::File(bytes) => {
-                let meta = libtorrent_sys::parse_torrent_file(&bytes)
-                    .map_err(|e| EngineError::InvalidTorrent(e.to_string()))?;
-                let files = Some(meta.files.len());
-                (
-                    meta.id,
-                    meta.name,
-                    files,
-                    "file",
-                    TorrentSource::File(bytes),
-                )
-            }
-        };
-        if has_control(&name) {
-            // The name goes to the catalogue and into folder names.
-            return Err(EngineError::invalid(
-                Argument::Name,
-                "the torrent's name contains control characters",
-            ));
-        }
-        let id = TorrentId::parse(&raw_id)
-            .map_err(|e| EngineError::Internal(format!("libtorrent id {raw_id}: {e}")))?;
-        if self.torrents.contains_key(id.as_str()) {
-            return Err(EngineError::Duplicate(id));
-        }
-        let profile = &self.config.engine_profile;
-        let save_path = options
-            .save_path
-            .clone()
-            .unwrap_or_else(|| profile.download_root.clone());
-        if let Err(err) = paths::contain(&save_path, &self.config.save_roots()) {
-            return Err(EngineError::invalid(
-                Argument::SavePath,
-                format!("save_path {save_path:?} {err}"),
-            ));
-        }
-        let category = options
-            .category
-            .as_deref()
-            .map(Category::parse)
-            .transpose()
-            .map_err(|err| EngineError::invalid(Argument::Category, format!("category: {err}")))?
-            .map(Category::into_string);
-        let priorities = options.files.clone().unwrap_or_default();
-        if let Some(bad) = priorities.iter().find(|p| **p > MAX_FILE_PRIORITY) {
-            return Err(EngineError::invalid(
-                Argument::FilePriorities,
-                format!("file priority {bad} is out of range 0..={MAX_FILE_PRIORITY}"),
-            ));
-        }
-        if let Some(count) = file_count {
-            if priorities.len() > count {
-                return Err(EngineError::InvalidFileIndex {
-                    index: u32::try_from(priorities.len() - 1).unwrap_or(u32::MAX),
-                    count: u32::try_from(count).unwrap_or(u32::MAX),
-                });
-            }
-        }
-        let limits = options.limits.unwrap_or_default();
-        let sequential = options.sequential.unwrap_or(profile.sequential_default);
-        let lt_options = LtAddOptions {
-            save_path: save_path.clone(),
-            paused: options.paused,
-            sequential,
-            auto_managed: !options.paused,
-            file_priorities: priorities.clone(),
-            download_limit: clamp_limit(limits.download_bps)?,
-            upload_limit: clamp_limit(limits.upload_bps)?,
-            max_connections: 0,
-        };
-        let added = match &source {
-            TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
-            TorrentSource::File(bytes) => session.add_torrent_file(bytes, &lt_options),
-        };
-        added.map_err(|err| match err {
-            LtError::Duplicate(_) => EngineError::Duplicate(id.clone()),
-            LtError::Malformed(m) if source_kind == "magnet" => EngineError::InvalidMagnet(m),
-            LtError::Malformed(m) => EngineError::InvalidTorrent(m),
-            other => engine_error(other, &id),
-        })?;
-        let name = if name.is_empty() {
-            id.to_string()
-        } else {
-            name
-        };
-        let status = session.status(id.as_str()).ok();
-        let state = status
-            .as_ref()
-            .map(|s| mapping::domain_state(s, options.paused, None))
-            .unwrap_or(if options.paused {
-                TorrentState::Paused
-            } else {
-                TorrentState::Queued
-            });
-        self.torrents.insert(
-            id.to_string(),
-            Tracked {
-                id: id.clone(),
-                name: name.clone(),
-                category: category.clone(),
-                tags: options.tags.clone(),
-                added_at: Utc::now(),
-                completed_at: None,
-                limits,
-                status,
-                state,
-                save_path: save_path.clone(),
-                user_paused: options.paused,
-                error: None,
-                counted_in: 0,
-                counted_out: 0,
-                facets: crate::listing::facets(&session, id.as_str()),
-                share_limits: Default::default(),
-                last_activity: Utc::now(),
-                resume: crate::saving::ResumeMark::default(),
-            },
-        );
-        let (magnet_uri, torrent_file) = match source {
-            TorrentSource::Magnet(uri) => (Some(uri), None),
-            TorrentSource::File(bytes) => (None, Some(bytes)),
-        };
-        Ok(NewTorrent {
-            id: id.to_string(),
-            name,
-            source_kind: source_kind.to_string(),
-            magnet_uri,
-            torrent_file,
-            save_path,
-            category,
-            tags: Value::from(options.tags.clone()),
-            file_priorities: Value::from(priorities),
-            sequential,
-            download_limit: limits.download_bps.unwrap_or(0),
-            upload_limit: limits.upload_bps.unwrap_or(0),
-            paused: options.paused,
-            state: state.as_str().to_string(),
-            total_size: 0,
-        })
     }
 
     fn control(&mut self, id: &TorrentId, command: TorrentCommand) -> Result<(), EngineError> {

@@ -8,6 +8,7 @@
 //! See `STATE.md` for the lifecycle.
 
 mod actor;
+mod adding;
 mod alerts;
 mod catalogue;
 mod commands;

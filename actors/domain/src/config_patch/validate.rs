@@ -94,6 +94,20 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
         "/engine_profile/download_root",
         &engine.download_root,
     );
+    check_share_limits(&mut errors, engine);
+    if engine.tracker_user_agent.len() > 256
+        || engine.tracker_user_agent.chars().any(char::is_control)
+    {
+        errors.push(InvalidParam::new(
+            "/engine_profile/tracker_user_agent",
+            "at most 256 printable characters",
+        ));
+    }
+    errors
+}
+
+/// Share limits: `null` (none) or a value in range.
+fn check_share_limits(errors: &mut Vec<InvalidParam>, engine: &EngineProfile) {
     if engine
         .share_ratio_limit
         .is_some_and(|r| !r.is_finite() || !(0.0..=10_000.0).contains(&r))
@@ -120,15 +134,6 @@ pub fn validate_engine_profile(engine: &EngineProfile) -> Vec<InvalidParam> {
             ));
         }
     }
-    if engine.tracker_user_agent.len() > 256
-        || engine.tracker_user_agent.chars().any(char::is_control)
-    {
-        errors.push(InvalidParam::new(
-            "/engine_profile/tracker_user_agent",
-            "at most 256 printable characters",
-        ));
-    }
-    errors
 }
 
 /// Range and format checks for `fs_policy`.

@@ -97,14 +97,28 @@ fn torrent(n: u8) -> TorrentId {
 }
 
 #[test]
-fn newer_progress_replaces_older_progress_of_the_same_torrent() {
-    let (a, b) = (torrent(1), torrent(2));
+fn every_progress_event_is_replayed_while_there_is_room() {
+    let a = torrent(1);
     let mut buffer = ReplayBuffer::new(100, 0);
-    buffer.push(progress(&a, 0.1), None); // 1, superseded by 4
+    for n in 1..=5 {
+        buffer.push(progress(&a, f64::from(n) / 10.0), None);
+    }
+    assert_eq!(
+        ids(buffer.since(0, &EventFilter::all())),
+        Some(vec![1, 2, 3, 4, 5])
+    );
+}
+
+#[test]
+fn when_full_superseded_progress_goes_first() {
+    let (a, b) = (torrent(1), torrent(2));
+    let mut buffer = ReplayBuffer::new(3, 0);
+    buffer.push(progress(&a, 0.1), None); // 1, superseded by 4, dropped
     buffer.push(progress(&b, 0.1), None); // 2
     buffer.push(Event::ConfigChanged { revision: 1 }, None); // 3
     buffer.push(progress(&a, 0.2), None); // 4
     assert_eq!(buffer.len(), 3);
+    assert_eq!(buffer.evicted_through, 0, "nothing was evicted by age");
     assert_eq!(
         ids(buffer.since(0, &EventFilter::all())),
         Some(vec![2, 3, 4]),
@@ -127,8 +141,8 @@ fn progress_of_many_torrents_does_not_push_out_other_events() {
             buffer.push(progress(&torrent(n), f64::from(round) / 100.0), None);
         }
     }
-    assert_eq!(buffer.len(), 41);
-    assert_eq!(buffer.evicted_through, 0, "nothing was evicted");
+    assert_eq!(buffer.len(), 50);
+    assert_eq!(buffer.evicted_through, 0, "nothing was evicted by age");
     let Some(replayed) = ids(buffer.since(0, &EventFilter::all())) else {
         panic!("a client from the start must still resume");
     };
@@ -137,7 +151,11 @@ fn progress_of_many_torrents_does_not_push_out_other_events() {
         Some(&1),
         "the config change is still there"
     );
-    assert_eq!(replayed.len(), 41);
+    let latest: Vec<u64> = (4001 - 39..=4001).collect();
+    assert!(
+        replayed.ends_with(&latest),
+        "every torrent's latest progress is there"
+    );
 }
 
 #[test]
