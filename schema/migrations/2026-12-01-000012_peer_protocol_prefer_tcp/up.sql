@@ -10,4 +10,9 @@ ALTER TABLE engine_profile DROP CONSTRAINT engine_profile_peer_protocol_check;
 ALTER TABLE engine_profile ADD CONSTRAINT engine_profile_peer_protocol_check
     CHECK (peer_protocol IN ('prefer_tcp', 'tcp_and_utp', 'tcp', 'utp'));
 ALTER TABLE engine_profile ALTER COLUMN peer_protocol SET DEFAULT 'prefer_tcp';
+-- Without a config revision: revisions count changes made through the API
+-- (a fresh database starts at 0), and the upgraded daemon loads the whole
+-- configuration when it starts anyway.
+ALTER TABLE engine_profile DISABLE TRIGGER engine_profile_changed;
 UPDATE engine_profile SET peer_protocol = 'prefer_tcp' WHERE peer_protocol = 'tcp_and_utp';
+ALTER TABLE engine_profile ENABLE TRIGGER engine_profile_changed;

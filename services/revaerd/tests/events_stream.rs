@@ -165,8 +165,13 @@ async fn a_reconnect_with_last_event_id_gets_exactly_the_missed_events() -> Test
 async fn an_id_older_than_the_buffer_starts_with_resync() -> TestResult {
     let (server, key) = TestServer::start_active_with(|options| options.event_buffer = 5).await?;
     let t = torrent(2)?;
-    for m in 1..=20 {
-        server.running.hub.do_send(progress(&t, m));
+    // Progress of 20 different torrents: a torrent's superseded progress
+    // would be dropped before anything is evicted (and no resync needed).
+    for m in 1..=20u8 {
+        server
+            .running
+            .hub
+            .do_send(progress(&torrent(100 + m)?, i64::from(m)));
     }
     let latest = server.running.hub.send(HubStats).await?.latest_id;
     let mut reader = server.events(&key, "", Some(latest - 10)).await?;
