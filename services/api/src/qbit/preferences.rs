@@ -56,6 +56,7 @@ pub fn read(snapshot: &ConfigSnapshot) -> Value {
             EncryptionPolicy::Disabled => 2,
         },
         "listen_port": engine.listen_port,
+        "max_connec": engine.max_connections,
         "dl_limit": engine.max_download_bps,
         "up_limit": engine.max_upload_bps,
         "web_ui_address": snapshot.app_profile.bind_addr,
@@ -127,6 +128,12 @@ pub fn patch(snapshot: &ConfigSnapshot, prefs: &Map<String, Value>) -> Result<Va
         if let Some(limit) = number(prefs, key)? {
             out.insert(field.into(), json!((limit as i64).max(0)));
         }
+    }
+    if let Some(max) = number(prefs, "max_connec")? {
+        // qBittorrent's -1 (no limit) becomes the largest limit we take;
+        // anything else is checked by the config patch (2..=65535).
+        let max = if max < 0.0 { 65_535 } else { max as i64 };
+        out.insert("max_connections".into(), json!(max));
     }
     if let Some(port) = number(prefs, "listen_port")? {
         out.insert("listen_port".into(), json!(port as i64));
@@ -256,6 +263,7 @@ mod tests {
         assert_eq!(read["max_seeding_time"], -1);
         assert_eq!(read["max_ratio_act"], 1);
         assert_eq!(read["queueing_enabled"], false);
+        assert_eq!(read["max_connec"], 500);
         Ok(())
     }
 
@@ -281,6 +289,14 @@ mod tests {
             }})
         );
         assert!(super::patch(&snap, &prefs(json!({"max_ratio_act": 3}))).is_err());
+        for (sent, stored) in [(json!(1200), 1200), (json!(-1), 65_535)] {
+            let connections = super::patch(&snap, &prefs(json!({ "max_connec": sent })))
+                .map_err(|e| e.message)?;
+            assert_eq!(
+                connections,
+                json!({"engine_profile": {"max_connections": stored}})
+            );
+        }
         assert!(super::patch(&snap, &prefs(json!({"dht": "yes"}))).is_err());
         let only_value =
             super::patch(&snap, &prefs(json!({"max_ratio": 3}))).map_err(|e| e.message)?;
