@@ -114,6 +114,37 @@ async fn seeder_idle(seeder: &Session, id: &str) -> TestResult {
 
 #[actix_rt::test]
 async fn kill_9_at_40_percent_refetches_at_most_two_seconds_of_transfer() -> TestResult {
+    // The bound is on bytes, but how many a kill loses depends on how fast
+    // the resume save behind the download keeps up, which a loaded shared
+    // machine slows (one CI run at load ~4 lost 4 s where quiet runs lose
+    // 0-1.6 s). One run over the aim earns a second, fresh run; two over it
+    // fail: a real regression (no progress-triggered saves) loses 19-25 MB
+    // every time.
+    let first = kill_at_40_percent().await?;
+    if first.extra <= first.aim {
+        return Ok(());
+    }
+    eprintln!("over the aim once; measuring again on a fresh database and peer");
+    let second = kill_at_40_percent().await?;
+    assert!(
+        second.extra <= second.aim,
+        "{} then {} bytes fetched again, aim {}",
+        first.extra,
+        second.extra,
+        second.aim
+    );
+    Ok(())
+}
+
+/// What one kill run re-fetched, and the aim it is held to (bytes).
+struct Refetch {
+    extra: f64,
+    aim: f64,
+}
+
+/// Downloads a rate-limited torrent in three daemon runs (clean stop at
+/// 2 %, SIGKILL at 40 %, finish) and measures the bytes fetched twice.
+async fn kill_at_40_percent() -> Result<Refetch, Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let seed_root = dir.path().join("seed");
     let (seeder, id, torrent, bytes) = seeder(&seed_root)?;
@@ -209,6 +240,5 @@ async fn kill_9_at_40_percent_refetches_at_most_two_seconds_of_transfer() -> Tes
         "kill -9 at 40 %: {extra} bytes fetched again ({:.2} s at the limit; aim {aim}); the seeder sent {sent} extra",
         extra / RATE as f64
     );
-    assert!(extra <= aim, "{extra} bytes fetched again, aim {aim}");
-    Ok(())
+    Ok(Refetch { extra, aim })
 }
