@@ -72,13 +72,10 @@ impl TorrentSession {
                 self.mark_paused(key, true, false, &mut changes);
                 self.request_resume(key);
             }
-            TorrentCommand::Resume if self.tracked(id)?.force_start => {
-                // A plain resume hands a force-started torrent back to the queue.
-                lt(session.set_force_start(key, false))?;
-                self.mark_paused(key, false, false, &mut changes);
-            }
             TorrentCommand::Resume => {
-                lt(session.resume(key))?;
+                // Under the queue, as qBittorrent: auto-managed again even
+                // when it was added paused or force-started before a pause.
+                lt(session.set_force_start(key, false))?;
                 self.mark_paused(key, false, false, &mut changes);
             }
             TorrentCommand::ForceStart(on) => {
