@@ -69,7 +69,9 @@ async fn force_start_runs_past_the_queue_and_survives_a_restart() -> TestResult 
     tokio::time::sleep(Duration::from_secs(2)).await;
     wait_until(&engine, &second, "the second still queued", queued).await?;
 
-    engine.command(&second, TorrentCommand::ForceStart(true)).await?;
+    engine
+        .command(&second, TorrentCommand::ForceStart(true))
+        .await?;
     let forced = |s: &TorrentSummary| s.force_start && runs(s);
     wait_until(&engine, &second, "the second force-started", forced).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -79,10 +81,14 @@ async fn force_start_runs_past_the_queue_and_survives_a_restart() -> TestResult 
     })
     .await?;
 
-    engine.command(&second, TorrentCommand::ForceStart(false)).await?;
+    engine
+        .command(&second, TorrentCommand::ForceStart(false))
+        .await?;
     wait_until(&engine, &second, "the second back in the queue", queued).await?;
 
-    engine.command(&second, TorrentCommand::ForceStart(true)).await?;
+    engine
+        .command(&second, TorrentCommand::ForceStart(true))
+        .await?;
     wait_until(&engine, &second, "force-started again", forced).await?;
     engine.addr.send(RestartEngine).await??;
     engine.wait_ready(2).await?;

@@ -59,24 +59,35 @@ async fn set_force_start_runs_a_queued_torrent_and_false_queues_it_again() -> Te
     let unknown = "e".repeat(40);
     let both = format!("{second}|{unknown}");
     let body = t
-        .qbit_ok("torrents/setForceStart", &[("hashes", &both), ("value", "True")])
+        .qbit_ok(
+            "torrents/setForceStart",
+            &[("hashes", &both), ("value", "True")],
+        )
         .await?;
     assert_eq!(body, "");
     t.qbit_wait(&second, "the second forcedDL", forced).await?;
-    t.qbit_wait(&first, "the first still running", running).await?;
+    t.qbit_wait(&first, "the first still running", running)
+        .await?;
     let detail = t.detail(&second).await?;
     assert_eq!(detail["force_start"], true, "/v1 detail: {detail}");
     let filtered = t.qbit_info("?filter=active").await?;
     assert!(filtered.iter().any(|i| i["hash"] == second.as_str()));
 
-    t.qbit_ok("torrents/setForceStart", &[("hashes", &second), ("value", "false")])
+    t.qbit_ok(
+        "torrents/setForceStart",
+        &[("hashes", &second), ("value", "false")],
+    )
+    .await?;
+    t.qbit_wait(&second, "the second queued again", queued)
         .await?;
-    t.qbit_wait(&second, "the second queued again", queued).await?;
     t.qbit_wait(&first, "the first running", running).await?;
 
     let action = |name: &str| json!({"action": name});
     let res = t
-        .post(&format!("/v1/torrents/{second}/action"), &action("force_start"))
+        .post(
+            &format!("/v1/torrents/{second}/action"),
+            &action("force_start"),
+        )
         .await?;
     assert_eq!(res.status(), 204, "/v1 force_start");
     t.qbit_wait(&second, "forced by /v1", forced).await?;
@@ -86,7 +97,10 @@ async fn set_force_start_runs_a_queued_torrent_and_false_queues_it_again() -> Te
     })
     .await?;
     let res = t
-        .post(&format!("/v1/torrents/{second}/action"), &action("unforce_start"))
+        .post(
+            &format!("/v1/torrents/{second}/action"),
+            &action("unforce_start"),
+        )
         .await?;
     assert_eq!(res.status(), 204, "/v1 unforce_start");
     t.qbit_wait(&second, "back in the queue", queued).await?;

@@ -154,11 +154,26 @@ mod tests {
             force_start: true,
             ..summary(state, progress, up)
         };
-        assert_eq!(qbit_state(&forced(TorrentState::Downloading, 0.5, 0)), "forcedDL");
-        assert_eq!(qbit_state(&forced(TorrentState::Stalled, 0.5, 0)), "forcedDL");
-        assert_eq!(qbit_state(&forced(TorrentState::Seeding, 1.0, 3)), "forcedUP");
-        assert_eq!(qbit_state(&forced(TorrentState::Metadata, 0.0, 0)), "forcedMetaDL");
-        assert_eq!(qbit_state(&forced(TorrentState::Queued, 0.5, 0)), "queuedDL");
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Downloading, 0.5, 0)),
+            "forcedDL"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Stalled, 0.5, 0)),
+            "forcedDL"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Seeding, 1.0, 3)),
+            "forcedUP"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Metadata, 0.0, 0)),
+            "forcedMetaDL"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Queued, 0.5, 0)),
+            "queuedDL"
+        );
         assert!(passes("active", &forced(TorrentState::Stalled, 0.5, 0)));
     }
 
