@@ -211,6 +211,14 @@ mod tests {
             vec!["/action"]
         );
         assert_eq!(pointers(parse(json!({}))?), vec!["/action"]);
+        for (name, on) in [("force_start", true), ("unforce_start", false)] {
+            let (_, step) = parse(json!({"action": name}))?.map_err(|e| e.detail)?;
+            assert_eq!(step, Some(Step::Command(TorrentCommand::ForceStart(on))));
+        }
+        assert_eq!(
+            pointers(parse(json!({"action": "force_start", "value": true}))?),
+            vec!["/value"]
+        );
         assert_eq!(
             pointers(parse(json!({"action": "sequential", "value": "yes"}))?),
             vec!["/value"]
