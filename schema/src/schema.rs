@@ -170,6 +170,7 @@ diesel::table! {
         share_ratio_limit -> Float8,
         share_seeding_minutes -> Int4,
         share_inactive_minutes -> Int4,
+        force_start -> Bool,
     }
 }
 

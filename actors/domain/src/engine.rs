@@ -118,6 +118,9 @@ pub enum TorrentCommand {
     Pause,
     /// Continue transferring.
     Resume,
+    /// Force start (`true`: run regardless of the queue) or hand back to
+    /// the queue (`false`, a plain resume). Either way it runs.
+    ForceStart(bool),
     /// Re-verify every piece on disk.
     Recheck,
     /// Announce to every tracker now.
@@ -148,6 +151,7 @@ impl TorrentCommand {
         matches!(
             self,
             Self::Sequential(_)
+                | Self::ForceStart(_)
                 | Self::Limits(_)
                 | Self::FilePriorities(_)
                 | Self::Category(_)

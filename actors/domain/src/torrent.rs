@@ -192,6 +192,9 @@ pub struct TorrentSummary {
     pub tracker: Option<String>,
     /// Position in the download queue (`null` when not queued).
     pub queue_position: Option<i32>,
+    /// Force-started: runs regardless of the queue (cleared by a pause).
+    #[serde(default)]
+    pub force_start: bool,
 }
 
 /// One file of a torrent.

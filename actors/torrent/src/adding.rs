@@ -130,6 +130,7 @@ impl TorrentSession {
                 state,
                 save_path: checked.save_path.clone(),
                 user_paused: options.paused,
+                force_start: false,
                 error: None,
                 counted_in: 0,
                 counted_out: 0,

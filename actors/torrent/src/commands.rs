@@ -69,19 +69,18 @@ impl TorrentSession {
         match command {
             TorrentCommand::Pause => {
                 lt(session.pause(key))?;
-                changes.paused = Some(true);
-                if let Some(t) = self.torrents.get_mut(key) {
-                    t.user_paused = true;
-                }
+                self.mark_paused(key, true, false, &mut changes);
                 self.request_resume(key);
             }
             TorrentCommand::Resume => {
-                lt(session.resume(key))?;
-                changes.paused = Some(false);
-                if let Some(t) = self.torrents.get_mut(key) {
-                    t.user_paused = false;
-                    t.error = None;
-                }
+                // Under the queue, as qBittorrent: auto-managed again even
+                // when it was added paused or force-started before a pause.
+                lt(session.set_force_start(key, false))?;
+                self.mark_paused(key, false, false, &mut changes);
+            }
+            TorrentCommand::ForceStart(on) => {
+                lt(session.set_force_start(key, on))?;
+                self.mark_paused(key, false, on, &mut changes);
             }
             TorrentCommand::Recheck => lt(session.force_recheck(key))?,
             TorrentCommand::Reannounce => lt(session.force_reannounce(key))?,
@@ -124,6 +123,22 @@ impl TorrentSession {
             );
         }
         Ok(())
+    }
+}
+
+impl TorrentSession {
+    /// Records a pause (which clears force start, as in qBittorrent) or a
+    /// resume, force-started or not, in memory and in `changes`.
+    fn mark_paused(&mut self, key: &str, paused: bool, force: bool, changes: &mut TorrentChanges) {
+        changes.paused = Some(paused);
+        changes.force_start = Some(force);
+        if let Some(t) = self.torrents.get_mut(key) {
+            t.user_paused = paused;
+            t.force_start = force;
+            if !paused {
+                t.error = None;
+            }
+        }
     }
 }
 

@@ -129,6 +129,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         share_ratio_limit,
         share_seeding_minutes,
         share_inactive_minutes,
+        force_start,
     } = changes;
     name.is_none()
         && torrent_file.is_none()
@@ -147,6 +148,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         && share_ratio_limit.is_none()
         && share_seeding_minutes.is_none()
         && share_inactive_minutes.is_none()
+        && force_start.is_none()
 }
 
 async fn answer(wait: oneshot::Receiver<Result<(), EngineError>>) -> Result<(), EngineError> {

@@ -38,6 +38,8 @@ pub struct Tracked {
     pub save_path: String,
     /// Whether the user paused it (as opposed to the queue).
     pub user_paused: bool,
+    /// Force-started: not auto-managed, so the queue leaves it running.
+    pub force_start: bool,
     /// Last error reported for it.
     pub error: Option<String>,
     /// Totals already counted in the byte counters.
@@ -142,6 +144,7 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
             .map(|s| s.current_tracker.clone())
             .filter(|t| !t.is_empty()),
         queue_position: status.map(|s| s.queue_position).filter(|p| *p >= 0),
+        force_start: tracked.force_start && !tracked.user_paused,
     }
 }
 
@@ -201,6 +204,8 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
     match command {
         TorrentCommand::Pause => "pause",
         TorrentCommand::Resume => "resume",
+        TorrentCommand::ForceStart(true) => "force_start",
+        TorrentCommand::ForceStart(false) => "unforce_start",
         TorrentCommand::Recheck => "recheck",
         TorrentCommand::Reannounce => "reannounce",
         TorrentCommand::Sequential(_) => "sequential",

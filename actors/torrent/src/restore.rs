@@ -113,6 +113,7 @@ impl TorrentSession {
                 ));
             }
         }
+        let force_start = error.is_none() && reapply_force_start(&session, &row, &id);
         let state = if error.is_some() {
             TorrentState::Error
         } else {
@@ -143,6 +144,7 @@ impl TorrentSession {
                 state,
                 save_path: entry.save_path.clone(),
                 user_paused: entry.paused,
+                force_start,
                 error,
                 facets: crate::listing::facets(&session, id.as_str()),
                 share_limits: row.share_limits(),
@@ -224,6 +226,21 @@ fn re_add(session: &Session, entry: &NewTorrent, options: &AddOptions) -> Option
     added
         .err()
         .map(|err| format!("cannot re-add from source: {err}"))
+}
+
+/// Force-starts a restored torrent again when the catalogue says so (a
+/// paused one never is: a pause clears force start). True when it is.
+fn reapply_force_start(session: &Session, row: &TorrentRow, id: &TorrentId) -> bool {
+    if !row.force_start || row.entry.paused {
+        return false;
+    }
+    match session.set_force_start(id.as_str(), true) {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::warn!(torrent.info_hash = %id, error = %err, "cannot force-start a restored torrent");
+            false
+        }
+    }
 }
 
 pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {

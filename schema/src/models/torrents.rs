@@ -87,6 +87,8 @@ pub struct TorrentRow {
     pub share_seeding_minutes: i32,
     /// Inactive seeding time limit in minutes (same encoding).
     pub share_inactive_minutes: i32,
+    /// Force-started: runs regardless of the queue.
+    pub force_start: bool,
 }
 
 impl TorrentRow {
@@ -138,6 +140,8 @@ pub struct TorrentChanges {
     pub share_seeding_minutes: Option<i32>,
     /// Inactive seeding time limit in minutes (qBittorrent encoding).
     pub share_inactive_minutes: Option<i32>,
+    /// Force-started.
+    pub force_start: Option<bool>,
 }
 
 impl TorrentChanges {

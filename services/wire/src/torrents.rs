@@ -11,8 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    /// `pause`, `resume`, `remove`, `remove_data`, `recheck`, `reannounce`
-    /// or `sequential` (optional when `limits` is given).
+    /// `pause`, `resume`, `force_start`, `unforce_start`, `remove`,
+    /// `remove_data`, `recheck`, `reannounce` or `sequential` (optional when
+    /// `limits` is given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// For `sequential`: `true` or `false`.

@@ -111,6 +111,7 @@ fn summarize(item: &Item) -> TorrentSummary {
         last_activity_at: item.added_at,
         tracker: None,
         queue_position: None,
+        force_start: false,
     }
 }
 

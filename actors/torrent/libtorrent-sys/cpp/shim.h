@@ -68,6 +68,7 @@ public:
   bool remove(rust::Str id, bool delete_files) const;
   bool pause(rust::Str id) const;
   bool resume(rust::Str id) const;
+  bool set_force_start(rust::Str id, bool on) const;
   bool force_recheck(rust::Str id) const;
   bool force_reannounce(rust::Str id) const;
   bool set_sequential(rust::Str id, bool on) const;

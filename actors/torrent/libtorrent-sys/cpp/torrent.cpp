@@ -97,6 +97,23 @@ bool Session::resume(rust::Str id) const {
   });
 }
 
+// Force start: no longer auto-managed, so the queue neither pauses nor
+// counts it. Turning it off makes it auto-managed again, like a resume.
+// Either way a pause's remembered auto-managed flag is now stale.
+bool Session::set_force_start(rust::Str id, bool on) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_paused_auto_managed.erase(to_std(id));
+    }
+    if (on)
+      h.unset_flags(lt::torrent_flags::auto_managed);
+    else
+      h.set_flags(lt::torrent_flags::auto_managed);
+    h.resume();
+  });
+}
+
 bool Session::force_recheck(rust::Str id) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
     h.force_recheck();

@@ -235,6 +235,7 @@ pub mod ffi {
         fn remove(self: &Session, id: &str, delete_files: bool) -> Result<bool>;
         fn pause(self: &Session, id: &str) -> Result<bool>;
         fn resume(self: &Session, id: &str) -> Result<bool>;
+        fn set_force_start(self: &Session, id: &str, on: bool) -> Result<bool>;
         fn force_recheck(self: &Session, id: &str) -> Result<bool>;
         fn force_reannounce(self: &Session, id: &str) -> Result<bool>;
         fn set_sequential(self: &Session, id: &str, on: bool) -> Result<bool>;

@@ -212,6 +212,13 @@ impl Session {
         self.with_torrent(id, |s, id| s.resume(id))
     }
 
+    /// Force-starts a torrent (`on`: running outside the queue, its
+    /// auto-managed flag cleared) or hands it back to the queue (`!on`:
+    /// auto-managed again, as a plain resume). Either way it is resumed.
+    pub fn set_force_start(&self, id: &str, on: bool) -> Result<()> {
+        self.with_torrent(id, |s, id| s.set_force_start(id, on))
+    }
+
     /// Re-hashes all data on disk.
     pub fn force_recheck(&self, id: &str) -> Result<()> {
         self.with_torrent(id, |s, id| s.force_recheck(id))

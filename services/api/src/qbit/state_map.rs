@@ -37,10 +37,15 @@ pub fn complete(summary: &TorrentSummary) -> bool {
 pub fn qbit_state(summary: &TorrentSummary) -> &'static str {
     let done = complete(summary);
     let side = |dl: &'static str, up: &'static str| if done { up } else { dl };
+    let forced = summary.force_start;
     match summary.state {
         TorrentState::Error => "error",
         TorrentState::Moving => "moving",
+        TorrentState::Metadata if forced => "forcedMetaDL",
         TorrentState::Metadata => "metaDL",
+        // Force start outranks stalled and uploading, as in qBittorrent.
+        TorrentState::Downloading | TorrentState::Stalled if forced => "forcedDL",
+        TorrentState::Seeding if forced => "forcedUP",
         TorrentState::Queued => side("queuedDL", "queuedUP"),
         TorrentState::Checking => side("checkingDL", "checkingUP"),
         TorrentState::Downloading => "downloading",
@@ -56,7 +61,9 @@ pub fn qbit_state(summary: &TorrentSummary) -> &'static str {
 pub fn passes(filter: &str, summary: &TorrentSummary) -> bool {
     let state = qbit_state(summary);
     let stopped = summary.state == TorrentState::Paused;
-    let active = summary.download_bps > 0 || summary.upload_bps > 0 || state == "downloading";
+    let active = summary.download_bps > 0
+        || summary.upload_bps > 0
+        || matches!(state, "downloading" | "forcedDL");
     match filter {
         "downloading" => !complete(summary) && summary.state != TorrentState::Error,
         "seeding" => complete(summary) && !stopped && summary.state != TorrentState::Error,
@@ -114,6 +121,7 @@ mod tests {
             last_activity_at: now,
             tracker: None,
             queue_position: None,
+            force_start: false,
         }
     }
 
@@ -138,6 +146,35 @@ mod tests {
         for (state, progress, up, name) in cases {
             assert_eq!(qbit_state(&summary(state, progress, up)), name, "{state:?}");
         }
+    }
+
+    #[test]
+    fn force_started_torrents_show_forced_states() {
+        let forced = |state, progress, up| TorrentSummary {
+            force_start: true,
+            ..summary(state, progress, up)
+        };
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Downloading, 0.5, 0)),
+            "forcedDL"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Stalled, 0.5, 0)),
+            "forcedDL"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Seeding, 1.0, 3)),
+            "forcedUP"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Metadata, 0.0, 0)),
+            "forcedMetaDL"
+        );
+        assert_eq!(
+            qbit_state(&forced(TorrentState::Queued, 0.5, 0)),
+            "queuedDL"
+        );
+        assert!(passes("active", &forced(TorrentState::Stalled, 0.5, 0)));
     }
 
     #[test]

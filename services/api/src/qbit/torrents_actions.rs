@@ -7,7 +7,8 @@
 //! hashes the engine does not know are skipped, as qBittorrent does; the
 //! answer is `200` with an empty body. Queue priorities answer `409`
 //! (qBittorrent's answer when queueing is off, which clients ignore):
-//! Revaer's queue has no manual order. `setForceStart true` resumes;
+//! Revaer's queue has no manual order. `setForceStart true` runs torrents
+//! regardless of the queue, `false` starts them back under it;
 //! `setAutoManagement`, `setSuperSeeding` and `toggleFirstLastPiecePrio`
 //! are accepted and change nothing.
 
@@ -132,7 +133,8 @@ pub async fn delete(
     Ok(response::done())
 }
 
-/// `value=true` starts torrents regardless of the queue; `false` does nothing.
+/// `value=true` starts torrents regardless of the queue; `false` starts them
+/// back under the queue (as qBittorrent: both resume a stopped torrent).
 #[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/setForceStart",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `value`"),
     responses((status = 200, description = "Done (empty body)", body = String, content_type = "text/plain")))]
@@ -143,7 +145,7 @@ pub async fn set_force_start(
 ) -> Result<HttpResponse, QbitError> {
     let on = params.flag("value")?.unwrap_or(false);
     for_each(&state, &params, &request_id, |_| {
-        on.then_some(TorrentCommand::Resume)
+        Some(TorrentCommand::ForceStart(on))
     })
     .await
 }

@@ -137,7 +137,7 @@ pub fn info(summary: &TorrentSummary, profile: &EngineProfile) -> TorrentInfo {
         category: summary.category.clone().unwrap_or_default(),
         tags: summary.tags.join(", "),
         super_seeding: false,
-        force_start: false,
+        force_start: summary.force_start,
         save_path: summary.save_path.clone(),
         download_path: String::new(),
         content_path: summary.content_path.clone(),

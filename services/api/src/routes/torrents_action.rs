@@ -1,9 +1,11 @@
-//! `POST /v1/torrents/{id}/action`: pause, resume, remove, recheck,
-//! reannounce, sequential, and per-torrent limits.
+//! `POST /v1/torrents/{id}/action`: pause, resume, force start, remove,
+//! recheck, reannounce, sequential, and per-torrent limits.
 //!
 //! Rules:
-//! - `action` is one of `pause`, `resume`, `remove`, `remove_data`,
-//!   `recheck`, `reannounce`, `sequential`; `sequential` needs a boolean
+//! - `action` is one of `pause`, `resume`, `force_start` (run regardless
+//!   of the queue), `unforce_start` (back under the queue, running),
+//!   `remove`, `remove_data`, `recheck`, `reannounce`, `sequential`;
+//!   a pause clears force start; `sequential` needs a boolean
 //!   `value`, the others take none;
 //! - `limits` (`download_bps`, `upload_bps`; 0 = unlimited) may come with
 //!   any action or alone; a field left out keeps its current value. Limits
@@ -29,6 +31,8 @@ use crate::state::{ApiState, EngineHandles};
 const ACTIONS: &[&str] = &[
     "pause",
     "resume",
+    "force_start",
+    "unforce_start",
     "remove",
     "remove_data",
     "recheck",
@@ -69,6 +73,8 @@ pub fn steps(request: &ActionRequest) -> Result<Plan, ApiError> {
         None => None,
         Some("pause") => Some(Step::Command(TorrentCommand::Pause)),
         Some("resume") => Some(Step::Command(TorrentCommand::Resume)),
+        Some("force_start") => Some(Step::Command(TorrentCommand::ForceStart(true))),
+        Some("unforce_start") => Some(Step::Command(TorrentCommand::ForceStart(false))),
         Some("recheck") => Some(Step::Command(TorrentCommand::Recheck)),
         Some("reannounce") => Some(Step::Command(TorrentCommand::Reannounce)),
         Some("remove") => Some(Step::Remove(false)),
@@ -205,6 +211,14 @@ mod tests {
             vec!["/action"]
         );
         assert_eq!(pointers(parse(json!({}))?), vec!["/action"]);
+        for (name, on) in [("force_start", true), ("unforce_start", false)] {
+            let (_, step) = parse(json!({"action": name}))?.map_err(|e| e.detail)?;
+            assert_eq!(step, Some(Step::Command(TorrentCommand::ForceStart(on))));
+        }
+        assert_eq!(
+            pointers(parse(json!({"action": "force_start", "value": true}))?),
+            vec!["/value"]
+        );
         assert_eq!(
             pointers(parse(json!({"action": "sequential", "value": "yes"}))?),
             vec!["/value"]
