@@ -289,27 +289,6 @@ impl Session {
         self.with_torrent(id, |s, id| s.connect_peer(id, &ip, port))
     }
 
-    /// Requests resume data; it arrives as a `SaveResumeData` alert (or
-    /// `SaveResumeDataFailed`). The data includes the info dictionary, so it
-    /// is self-contained.
-    pub fn save_resume_data(&self, id: &str) -> Result<()> {
-        self.with_torrent(id, |s, id| s.save_resume_data(id, false, true))
-    }
-
-    /// Like [`Session::save_resume_data`] without flushing the disk cache
-    /// first (libtorrent 2.0 releases the torrent's files to flush), for
-    /// frequent saves of a running download.
-    pub fn save_resume_data_unflushed(&self, id: &str) -> Result<()> {
-        self.with_torrent(id, |s, id| s.save_resume_data(id, false, false))
-    }
-
-    /// Like [`Session::save_resume_data`], but when nothing significant
-    /// changed since the last save libtorrent answers with
-    /// `SaveResumeDataFailed` ("resume data not modified") instead of data.
-    pub fn save_resume_data_if_modified(&self, id: &str) -> Result<()> {
-        self.with_torrent(id, |s, id| s.save_resume_data(id, true, true))
-    }
-
     /// Requests a `StateUpdate` alert listing torrents changed since the
     /// previous request.
     pub fn post_torrent_updates(&self) -> Result<()> {
@@ -397,5 +376,6 @@ fn require_save_path(opts: &AddOptions) -> Result<()> {
     }
 }
 
+mod resume;
 #[cfg(test)]
 mod tests;
