@@ -159,7 +159,13 @@ pub fn wait_until(
 /// leaves the machine) whose listen socket is open. Listening starts
 /// asynchronously, and a port of 0 would make any peer dial fail.
 pub fn loopback_session(timeout: Duration) -> Result<Session> {
-    let session = Session::new(&SessionSettings::loopback())?;
+    listening_session(&SessionSettings::loopback(), timeout)
+}
+
+/// A session with `settings`, once it listens (tests pass loopback settings
+/// with one field changed).
+pub fn listening_session(settings: &SessionSettings, timeout: Duration) -> Result<Session> {
+    let session = Session::new(settings)?;
     wait_until("session listening", timeout, || {
         Ok(session.listen_port()? != 0)
     })?;

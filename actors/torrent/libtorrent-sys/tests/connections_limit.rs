@@ -10,8 +10,8 @@ mod common;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use libtorrent_sys::testing::{wait_until, Seeder, LISTEN_TIMEOUT};
-use libtorrent_sys::{AddOptions, Session, SessionSettings};
+use libtorrent_sys::testing::{listening_session, wait_until, Seeder, LISTEN_TIMEOUT};
+use libtorrent_sys::{AddOptions, SessionSettings};
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -27,15 +27,11 @@ fn connected_torrents(name: &str, limit: i32) -> usize {
     let seeders: Vec<Seeder> = (0..3)
         .map(|n| Seeder::start(&root.sub(&format!("seed{n}")), PAYLOAD, 0x9c1 + 2 * n).unwrap())
         .collect();
-    let leech = Session::new(&SessionSettings {
+    let settings = SessionSettings {
         connections_limit: limit,
         ..SessionSettings::loopback()
-    })
-    .unwrap();
-    wait_until("session listening", LISTEN_TIMEOUT, || {
-        Ok(leech.listen_port()? != 0)
-    })
-    .unwrap();
+    };
+    let leech = listening_session(&settings, LISTEN_TIMEOUT).unwrap();
     let dir = root.sub("leech");
     let mut ids = Vec::new();
     for seeder in &seeders {

@@ -10,7 +10,7 @@ mod common;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
-use libtorrent_sys::testing::{wait_until, Seeder, LISTEN_TIMEOUT};
+use libtorrent_sys::testing::{listening_session, wait_until, Seeder, LISTEN_TIMEOUT};
 use libtorrent_sys::{AddOptions, PeerProtocol, Session, SessionSettings};
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -26,12 +26,9 @@ fn settings(protocol: PeerProtocol) -> SessionSettings {
     }
 }
 
-fn listening(session: Session) -> Session {
-    wait_until("session listening", LISTEN_TIMEOUT, || {
-        Ok(session.listen_port()? != 0)
-    })
-    .unwrap();
-    session
+/// A listening loopback session with `protocol`.
+fn listening(protocol: PeerProtocol) -> Session {
+    listening_session(&settings(protocol), LISTEN_TIMEOUT).unwrap()
 }
 
 /// Seeds `PAYLOAD` (throttled) to `leech`; returns whether the seeder's
@@ -69,7 +66,7 @@ fn tcp_applied_to_a_live_session_connects_over_tcp() {
     let seeder = Seeder::start(&root.sub("seed"), PAYLOAD, 0x7c9).unwrap();
     // Built with the default (uTP first for outgoing connections), then
     // switched to TCP only, as a config change does.
-    let leech = listening(Session::new(&settings(PeerProtocol::TcpAndUtp)).unwrap());
+    let leech = listening(PeerProtocol::TcpAndUtp);
     leech.apply_settings(&settings(PeerProtocol::Tcp)).unwrap();
     let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
     assert!(!utp, "a TCP-only session connected over uTP");
@@ -83,7 +80,7 @@ fn utp_only_sessions_connect_over_utp() {
         .session
         .apply_settings(&settings(PeerProtocol::Utp))
         .unwrap();
-    let leech = listening(Session::new(&settings(PeerProtocol::Utp)).unwrap());
+    let leech = listening(PeerProtocol::Utp);
     let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
     assert!(utp, "a uTP-only session connected over TCP");
 }
@@ -93,7 +90,7 @@ fn prefer_tcp_dials_a_dual_stack_peer_over_tcp() {
     let root = common::TempDir::new("prefer-tcp-out");
     // The seeder accepts both; with `TcpAndUtp` the leech would dial uTP.
     let seeder = Seeder::start(&root.sub("seed"), PAYLOAD, 0x7ca).unwrap();
-    let leech = listening(Session::new(&settings(PeerProtocol::PreferTcp)).unwrap());
+    let leech = listening(PeerProtocol::PreferTcp);
     let utp = download_and_report_utp(&seeder, &leech, &root.sub("leech"));
     assert!(!utp, "a prefer-TCP session dialled over uTP");
 }
@@ -111,7 +108,7 @@ fn prefer_tcp_accepts_a_peer_that_dials_over_utp() {
         .session
         .set_limits(&seeder.id, 0, SEED_UPLOAD_LIMIT)
         .unwrap();
-    let leech = listening(Session::new(&settings(PeerProtocol::PreferTcp)).unwrap());
+    let leech = listening(PeerProtocol::PreferTcp);
     let dir = root.sub("leech");
     let id = leech
         .add_torrent_file(
