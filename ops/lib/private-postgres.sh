@@ -14,7 +14,9 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 pg_as_owner() {
   if [[ $(id -u) -eq 0 ]]; then
-    runuser -u postgres -- "$@"
+    # From /: the caller's directory (a checkout under a private mktemp
+    # folder, say) may be closed to the postgres user.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi

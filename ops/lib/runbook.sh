@@ -26,7 +26,7 @@ fi
 RUN=0
 start_revaerd() {
   RUN=$((RUN + 1))
-  "${SERVICE_USER[@]}" env DATABASE_URL="$DATABASE_URL" RUST_LOG="${RUST_LOG:-info}" \
+  "${SERVICE_USER[@]}" env -C "$WORK" DATABASE_URL="$DATABASE_URL" RUST_LOG="${RUST_LOG:-info}" \
     "$BIN/revaerd" --bind "127.0.0.1:$HTTP_PORT" --workers 2 >"$WORK/revaerd.$RUN.out" 2>"$WORK/revaerd.$RUN.log" &
   REVAERD_PID=$!
   wait_for "revaerd (run $RUN) to answer /health" 30 \

@@ -2,7 +2,7 @@
 # Sourced by ops/runbook.
 
 say "step 1: bootstrap from an empty database"
-"${SERVICE_USER[@]}" env DATABASE_URL="$DATABASE_URL" "$BIN/revaerd" migrate >"$WORK/migrate.log" 2>&1 \
+"${SERVICE_USER[@]}" env -C "$WORK" DATABASE_URL="$DATABASE_URL" "$BIN/revaerd" migrate >"$WORK/migrate.log" 2>&1 \
   || { cat "$WORK/migrate.log" >&2; fail "revaerd migrate"; }
 # Loopback only: the engine must never open a public port or join the DHT,
 # and it reads these before it starts. TCP only, so a killed server's
