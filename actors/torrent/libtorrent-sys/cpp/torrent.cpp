@@ -6,9 +6,11 @@
 #include "libtorrent-sys/src/bridge.rs.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include <libtorrent/add_torrent_params.hpp>
@@ -142,6 +144,33 @@ bool Session::num_files(rust::Str id, std::int32_t &out) const {
   });
 }
 
+namespace {
+// libtorrent 2.0 hands new file priorities to its disk thread and only
+// records them when that job returns, so a read straight after a change
+// would still see the old ones. Callers (the API's POST then GET) expect to
+// read what they wrote, so wait for the disk thread, bounded: a change it
+// refuses (a disk error) is reported through the torrent's error instead.
+void await_priorities(lt::torrent_handle const &h, lt::file_storage const &fs,
+                      std::vector<lt::download_priority_t> const &wanted) {
+  auto const deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    std::vector<lt::download_priority_t> const now = h.get_file_priorities();
+    bool same = now.size() >= wanted.size();
+    for (auto const i : fs.file_range()) {
+      auto const idx = static_cast<std::size_t>(static_cast<int>(i));
+      if (!same)
+        break;
+      if (!fs.pad_file_at(i) && now[idx] != wanted[idx])
+        same = false;
+    }
+    if (same || std::chrono::steady_clock::now() > deadline)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+} // namespace
+
 bool Session::set_file_priorities(rust::Str id,
                                   rust::Slice<const std::uint8_t> prios) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
@@ -161,6 +190,7 @@ bool Session::set_file_priorities(rust::Str id,
     if (!map_priorities(ti->files(), wanted, mapped))
       throw std::invalid_argument("file priority count does not match files");
     h.prioritize_files(mapped);
+    await_priorities(h, ti->files(), mapped);
   });
 }
 

@@ -238,8 +238,8 @@ impl Session {
     /// Before metadata is known the count cannot be checked; the priorities
     /// are kept and applied when `pop_alerts` sees `MetadataReceived` (see
     /// [`AddOptions::file_priorities`]). libtorrent applies priorities via its
-    /// disk thread, so [`Session::files`] reflects them shortly afterwards,
-    /// not necessarily on the next call.
+    /// disk thread; this waits (at most 2 s) until it has, so the next
+    /// [`Session::files`] reads them back.
     pub fn set_file_priorities(&self, id: &str, priorities: &[u8]) -> Result<()> {
         validate_priorities(priorities)?;
         let id = normalize_id(id);

@@ -270,13 +270,15 @@ fn torrent_commands_and_queries() {
     let mut prios = vec![4u8; seeder.meta.files.len()];
     prios[0] = 7;
     prios[1] = 1;
-    s.set_file_priorities(id, &prios).unwrap();
-    // libtorrent applies file priorities via its disk thread, so they show up
-    // shortly after the call rather than immediately.
-    common::wait_until("file priorities", TIMEOUT, || {
+    // libtorrent applies file priorities via its disk thread; the call waits
+    // for it, so a read straight afterwards sees them (several rounds: a
+    // lucky disk thread must not hide the race).
+    for round in 0..20u8 {
+        prios[1] = round % 8;
+        s.set_file_priorities(id, &prios).unwrap();
         let got: Vec<u8> = s.files(id).unwrap().iter().map(|f| f.priority).collect();
-        got == prios
-    });
+        assert_eq!(got, prios, "round {round}");
+    }
 
     s.post_torrent_updates().unwrap();
     let update = log.wait(
