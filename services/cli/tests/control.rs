@@ -121,15 +121,16 @@ async fn a_rate_limited_request_is_sent_again_after_retry_after() -> TestResult 
     let run = expect(
         &server,
         &admin,
-        &["keys", "add", "slow", "--burst", "1", "--per-seconds", "2"],
+        &["keys", "add", "slow", "--burst", "1", "--per-seconds", "6"],
         0,
     )
     .await?;
     let slow = run.stdout.trim().to_string();
     expect(&server, &slow, &["ls"], 0).await?;
     let started = Instant::now();
-    // The bucket is empty: the server answers 429 with Retry-After, the CLI
-    // waits that long and succeeds on a later attempt.
+    // The bucket is empty (one token per 6 s, so a slow machine cannot
+    // refill it between the two commands): the server answers 429 with
+    // Retry-After, the CLI waits that long and succeeds on a later attempt.
     expect(&server, &slow, &["ls", "-o", "json"], 0).await?;
     assert!(
         started.elapsed() >= Duration::from_millis(900),

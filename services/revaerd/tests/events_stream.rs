@@ -399,7 +399,9 @@ async fn a_slow_subscriber_does_not_delay_a_fast_one() -> TestResult {
     assert_eq!(fast_ids.len() as i64, published, "fast got every event");
     assert_contiguous(&fast_ids);
     assert!(
-        slowest_batch < Duration::from_secs(2),
+        // A blocked fan-out would hold the batch until the slow subscriber
+        // is dropped; a loaded machine takes a second or two anyway.
+        slowest_batch < Duration::from_secs(6),
         "a batch of {BATCH} took {slowest_batch:?}"
     );
     eprintln!(

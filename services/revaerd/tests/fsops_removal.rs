@@ -74,13 +74,19 @@ async fn removing_a_torrent_with_a_failed_job_clears_the_job_and_health() -> Tes
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    assert_eq!(
-        t.server
-            .metric("revaer_component_healthy{component=\"fsops\"}")
-            .await?,
-        0.0,
-        "a failed job degrades fsops"
-    );
+    // The job's row is written before FsOps reports its health.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while t
+        .server
+        .metric("revaer_component_healthy{component=\"fsops\"}")
+        .await?
+        != 0.0
+    {
+        if tokio::time::Instant::now() > deadline {
+            return Err("a failed job did not degrade fsops".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     let res = t
         .delete(&format!("/v1/torrents/{id}?delete_data=true"))

@@ -38,7 +38,13 @@ async fn authenticated_responses_carry_rate_limit_headers() -> TestResult {
     // Default key: 1200 per 60 s, one token every 50 ms.
     assert_eq!(limits(&res), (Some(1200), Some(1199), Some(1)));
     let res = server.get("/v1/keys", &admin).await?;
-    assert_eq!(limits(&res).1, Some(1198));
+    // A second request is charged too; one token may have come back if the
+    // two requests were more than 50 ms apart.
+    let remaining = limits(&res).1;
+    assert!(
+        matches!(remaining, Some(1198 | 1199)),
+        "remaining after two requests: {remaining:?}"
+    );
 
     // Error responses of authenticated requests carry them too.
     let res = server
@@ -141,7 +147,9 @@ async fn a_key_is_throttled_at_its_burst_and_others_are_not() -> TestResult {
 async fn the_guard_recovers_after_a_quiet_window() -> TestResult {
     let (server, admin) = TestServer::start_active_with(|options| {
         options.api.rate_limit.degrade_after = 3;
-        options.api.rate_limit.quiet_window = Duration::from_millis(500);
+        // Long enough that a stalled CI machine cannot end the window
+        // between the last 429 and the first health read.
+        options.api.rate_limit.quiet_window = Duration::from_secs(3);
     })
     .await?;
     let (_, limited) = server.create_key(&admin, "one", 1, 3600).await?;
@@ -153,10 +161,19 @@ async fn the_guard_recovers_after_a_quiet_window() -> TestResult {
         guard_status(&server).await?["components"][COMPONENT]["status"],
         "degraded"
     );
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let health = guard_status(&server).await?;
-    assert_eq!(health["components"][COMPONENT]["status"], "ok");
-    assert_eq!(health["status"], "ok");
+    tokio::time::sleep(Duration::from_millis(3_200)).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let health = guard_status(&server).await?;
+        if health["components"][COMPONENT]["status"] == "ok" {
+            assert_eq!(health["status"], "ok");
+            break;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("the guard did not recover: {health}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     Ok(())
 }
 

@@ -65,6 +65,18 @@ async fn pages_neither_repeat_nor_skip_while_torrents_are_added() -> TestResult 
             let t = t.clone();
             actix_rt::spawn(async move { add_many(&t, batch, 30).await.map_err(|e| e.to_string()) })
         };
+        // Page only once the adds have begun to land, so they land while
+        // paging even when a loaded machine starts the adder late.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        while names(&t, &format!("name={batch}-&limit=1"))
+            .await?
+            .is_empty()
+        {
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("no {batch} torrent was added").into());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         let items = page_through(&t, query, 7).await?;
         let added = adder.await?.map_err(|e| format!("adding: {e}"))?;
         let seen = ids(&items);

@@ -148,12 +148,15 @@ namespace {
 // libtorrent 2.0 hands new file priorities to its disk thread and only
 // records them when that job returns, so a read straight after a change
 // would still see the old ones. Callers (the API's POST then GET) expect to
-// read what they wrote, so wait for the disk thread, bounded: a change it
-// refuses (a disk error) is reported through the torrent's error instead.
+// read what they wrote, so wait for the disk thread, bounded (a busy disk
+// thread must not hold the engine for long; a change it refuses, a disk
+// error, is reported through the torrent's error instead). The poll backs
+// off so a torrent with very many files is not re-read every millisecond.
 void await_priorities(lt::torrent_handle const &h, lt::file_storage const &fs,
                       std::vector<lt::download_priority_t> const &wanted) {
   auto const deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto pause = std::chrono::milliseconds(1);
   for (;;) {
     std::vector<lt::download_priority_t> const now = h.get_file_priorities();
     bool same = now.size() >= wanted.size();
@@ -166,7 +169,8 @@ void await_priorities(lt::torrent_handle const &h, lt::file_storage const &fs,
     }
     if (same || std::chrono::steady_clock::now() > deadline)
       return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
 }
 } // namespace

@@ -238,7 +238,7 @@ impl Session {
     /// Before metadata is known the count cannot be checked; the priorities
     /// are kept and applied when `pop_alerts` sees `MetadataReceived` (see
     /// [`AddOptions::file_priorities`]). libtorrent applies priorities via its
-    /// disk thread; this waits (at most 2 s) until it has, so the next
+    /// disk thread; this waits (at most 5 s) until it has, so the next
     /// [`Session::files`] reads them back.
     pub fn set_file_priorities(&self, id: &str, priorities: &[u8]) -> Result<()> {
         validate_priorities(priorities)?;

@@ -7,8 +7,9 @@ use serde_json::json;
 
 use crate::support::{TestResult, TestServer};
 
-/// How soon a stream must end after its key was revoked.
-const PROMPTLY: Duration = Duration::from_secs(3);
+/// How soon a stream must end after its key was revoked (the old code never
+/// ended it; the margin is for a loaded CI machine).
+const PROMPTLY: Duration = Duration::from_secs(10);
 
 async fn wait_for_end(
     server: &TestServer,

@@ -19,7 +19,7 @@ async fn item12_unknown_and_known_key_ids_take_as_long_to_refuse() -> TestResult
     let known_id = format!("{key_id}:{wrong}");
     let unknown_id = format!("{}:{wrong}", "f".repeat(16));
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for _ in 0..9 {
+    for _ in 0..15 {
         for (key, samples) in [(&known_id, &mut known), (&unknown_id, &mut unknown)] {
             let started = Instant::now();
             let status = server.get("/v1/config", key).await?.status();
@@ -30,9 +30,9 @@ async fn item12_unknown_and_known_key_ids_take_as_long_to_refuse() -> TestResult
     let (known, unknown) = (median(known), median(unknown));
     eprintln!("median refusal: unknown id {unknown:?}, known id {known:?}");
     // Both pay one argon2 verification; without it an unknown id was
-    // refused about 30 times faster.
+    // refused about 30 times faster. The margin absorbs a loaded machine.
     assert!(
-        unknown * 3 >= known,
+        unknown * 5 >= known,
         "unknown id refused in {unknown:?}, known id with a wrong secret in {known:?}"
     );
     Ok(())
