@@ -107,6 +107,10 @@ pub enum Command {
     Pause(Ids),
     /// Resume torrents.
     Resume(Ids),
+    /// Start torrents now, regardless of the download queue (a pause ends it).
+    ForceStart(Ids),
+    /// Put force-started torrents back under the download queue.
+    UnforceStart(Ids),
     /// Verify torrents' data on disk again.
     Recheck(Ids),
     /// Announce torrents to their trackers now.
@@ -139,6 +143,12 @@ pub enum Command {
         #[arg(long)]
         delete_data: bool,
     },
+    /// Manage categories (a torrent's category is also its library folder).
+    #[command(subcommand)]
+    Categories(CategoriesCommand),
+    /// Manage tags.
+    #[command(subcommand)]
+    Tags(TagsCommand),
     /// Post-processing (FsOps).
     #[command(subcommand)]
     Fsops(FsopsCommand),
@@ -277,6 +287,44 @@ pub enum KeysCommand {
     Rm {
         /// Key id.
         id: String,
+    },
+}
+
+/// `revaer categories ...`.
+#[derive(Debug, Subcommand)]
+pub enum CategoriesCommand {
+    /// List categories with their save paths.
+    Ls,
+    /// Create or replace a category.
+    Set {
+        /// Category name (one plain folder name).
+        name: String,
+        /// Default save path of torrents added with it: absolute, inside the
+        /// download root or `fs_policy.allow_paths` (none: the download root).
+        #[arg(long)]
+        save_path: Option<String>,
+    },
+    /// Delete a category; torrents labelled with it lose the label.
+    Rm {
+        /// Category name.
+        name: String,
+    },
+}
+
+/// `revaer tags ...`.
+#[derive(Debug, Subcommand)]
+pub enum TagsCommand {
+    /// List tags.
+    Ls,
+    /// Create a tag (nothing changes when it exists).
+    Add {
+        /// The tag (1 to 128 printable characters, no `,`).
+        name: String,
+    },
+    /// Delete a tag; torrents carrying it lose it.
+    Rm {
+        /// The tag.
+        name: String,
     },
 }
 

@@ -20,7 +20,7 @@ use crate::http::{decode, Client};
 const MAX_PAGE: u32 = 500;
 
 /// Percent-encodes one path segment (key ids come from the command line).
-fn segment(raw: &str) -> String {
+pub(crate) fn segment(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -10,6 +10,7 @@ mod api;
 mod error;
 mod events;
 mod http;
+mod labels;
 
 pub use error::{ApiFailure, ClientError};
 pub use events::{Backoff, EventFollower, Followed, StreamedEvent};

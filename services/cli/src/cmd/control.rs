@@ -1,5 +1,5 @@
-//! Commands that change torrents: `pause`, `resume`, `recheck`,
-//! `reannounce`, `sequential`, `limit`, `rm` and `fsops retry`. They print
+//! Commands that change torrents: `pause`, `resume`, `force-start`,
+//! `unforce-start`, `recheck`, `reannounce`, `sequential`, `limit`, `rm` and `fsops retry`. They print
 //! one confirmation line each in human mode, and nothing in JSON modes (the
 //! API answers them with no body).
 

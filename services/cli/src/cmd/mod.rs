@@ -6,6 +6,7 @@ pub mod detail;
 pub mod follow;
 pub mod info;
 pub mod keys;
+pub mod labels;
 pub mod setup;
 pub mod tail;
 pub mod torrents;
@@ -32,6 +33,10 @@ pub async fn run(cli: Cli, out: Out) -> Result<Exit, CliError> {
         Command::Select(args) => torrents::select(&client, args, out).await.map(done),
         Command::Pause(ids) => control::simple(&client, "pause", &ids.ids, out).await,
         Command::Resume(ids) => control::simple(&client, "resume", &ids.ids, out).await,
+        Command::ForceStart(ids) => control::simple(&client, "force_start", &ids.ids, out).await,
+        Command::UnforceStart(ids) => {
+            control::simple(&client, "unforce_start", &ids.ids, out).await
+        }
         Command::Recheck(ids) => control::simple(&client, "recheck", &ids.ids, out).await,
         Command::Reannounce(ids) => control::simple(&client, "reannounce", &ids.ids, out).await,
         Command::Sequential { id, value } => control::sequential(&client, &id, value, out)
@@ -41,6 +46,8 @@ pub async fn run(cli: Cli, out: Out) -> Result<Exit, CliError> {
             control::limit(&client, &id, down, up, out).await.map(done)
         }
         Command::Rm { ids, delete_data } => control::remove(&client, &ids, delete_data, out).await,
+        Command::Categories(command) => labels::categories(&client, command, out).await.map(done),
+        Command::Tags(command) => labels::tags(&client, command, out).await.map(done),
         Command::Fsops(FsopsCommand::Retry { id }) => {
             control::retry_fsops(&client, &id, out).await.map(done)
         }
