@@ -96,9 +96,9 @@ async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, A
         let peer = req.peer_addr().map(|addr| addr.ip());
         return match auth::from_cache(&state, req.headers()) {
             Ok(auth::CacheLookup::Decided(outcome)) => outcome.map(Some),
-            Ok(auth::CacheLookup::Verify(unverified)) => {
+            Ok(auth::CacheLookup::Verify(mut unverified)) => {
                 if unverified.needs_argon2() {
-                    state.rate_limits.check_ip(peer)?;
+                    unverified.over_budget(state.rate_limits.ip_over_budget(peer));
                 }
                 let outcome = auth::verify(&state, unverified).await;
                 if outcome

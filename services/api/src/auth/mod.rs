@@ -26,6 +26,7 @@ pub use cache::KeyCache;
 use cache::{CachedKey, Proof};
 
 use crate::error::ApiError;
+use crate::rate_limit::OverBudget;
 use crate::secrets;
 use crate::state::ApiState;
 
@@ -121,6 +122,9 @@ pub struct Unverified {
     secret: String,
     /// The hash this secret already passed argon2 against, if it did.
     proven: Option<String>,
+    /// Set when the client's address is over its failed-authentication
+    /// budget: argon2 then runs only in the key id's slot.
+    over_budget: Option<OverBudget>,
 }
 
 impl Unverified {
@@ -128,6 +132,14 @@ impl Unverified {
     /// that the per-address gate protects).
     pub fn needs_argon2(&self) -> bool {
         self.proven.is_none()
+    }
+
+    /// Marks the client as over its address budget (see
+    /// [`crate::rate_limit::slots`]): [`verify`] then answers that budget's
+    /// `429` for an unknown key id, or for a known one whose slot is taken,
+    /// without any argon2 work.
+    pub fn over_budget(&mut self, over: Option<OverBudget>) {
+        self.over_budget = over;
     }
 }
 
@@ -174,6 +186,7 @@ pub fn lookup(state: &ApiState, key_id: String, secret: String) -> CacheLookup {
         key_id,
         secret,
         proven,
+        over_budget: None,
     })
 }
 
@@ -182,6 +195,8 @@ enum Found {
     Key(api_keys::ApiKeyRow),
     WrongSecret,
     NoKey,
+    /// Over the address budget and no slot for this key id.
+    Throttled,
 }
 
 /// The expensive step: looks the key up and verifies the secret against its
@@ -195,18 +210,24 @@ pub async fn verify(
         key_id,
         secret,
         proven,
+        over_budget,
     } = unverified;
     let presented = digest(&secret);
     // Read before the lookup: a clear after this point (a revocation
     // committing) keeps this outcome out of the cache.
     let generation = state.keys.generation();
     let lookup_id = key_id.clone();
+    let slots = over_budget.map(|_| state.rate_limits.clone());
     let found = state
         .db(move |conn| {
             Ok(match api_keys::find(conn, &lookup_id)? {
                 Some(row) if proven.as_deref() == Some(row.secret_hash.as_str()) => Found::Key(row),
+                Some(_) if slots.as_ref().is_some_and(|s| !s.take_key_slot(&lookup_id)) => {
+                    Found::Throttled
+                }
                 Some(row) if secrets::verify(&secret, &row.secret_hash) => Found::Key(row),
                 Some(_) => Found::WrongSecret,
+                None if slots.is_some() => Found::Throttled,
                 // As slow as a wrong secret, so timing does not tell
                 // unknown ids from known ones.
                 None => {
@@ -216,9 +237,10 @@ pub async fn verify(
             })
         })
         .await?;
-    let row = match found {
-        Found::Key(row) => row,
-        Found::WrongSecret | Found::NoKey => {
+    let row = match (found, over_budget) {
+        (Found::Key(row), _) => row,
+        (Found::Throttled, Some(over)) => return Err(state.rate_limits.refuse(over)),
+        (found, _) => {
             if matches!(found, Found::NoKey) {
                 // Deleted: a proof of its secret is worth nothing now.
                 state.keys.forget(&key_id);

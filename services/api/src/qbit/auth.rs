@@ -116,12 +116,9 @@ async fn check_key(
 ) -> Result<AuthenticatedKey, QbitError> {
     match auth::lookup(state, key_id, secret) {
         CacheLookup::Decided(outcome) => outcome.map_err(|_| QbitError::forbidden()),
-        CacheLookup::Verify(unverified) => {
+        CacheLookup::Verify(mut unverified) => {
             if unverified.needs_argon2() {
-                state
-                    .rate_limits
-                    .check_ip(peer)
-                    .map_err(|_| QbitError::new(StatusCode::FORBIDDEN, BANNED))?;
+                unverified.over_budget(state.rate_limits.ip_over_budget(peer));
             }
             let outcome = auth::verify(state, unverified).await;
             if outcome
@@ -130,7 +127,13 @@ async fn check_key(
             {
                 let _ = state.rate_limits.charge_ip(peer);
             }
-            outcome.map_err(|_| QbitError::forbidden())
+            outcome.map_err(|err| {
+                if err.status == StatusCode::TOO_MANY_REQUESTS {
+                    QbitError::new(StatusCode::FORBIDDEN, BANNED)
+                } else {
+                    QbitError::forbidden()
+                }
+            })
         }
     }
 }

@@ -6,7 +6,8 @@
 //!   one request, charged once at connect;
 //! - failed authentications are charged to their client IP's bucket, and a
 //!   request that needs argon2 work is refused while that bucket is empty
-//!   (see [`ip`]); a key that verifies is never charged there;
+//!   (see [`ip`]), except for one verification per existing key id every
+//!   few seconds (see [`slots`]); a key that verifies is never charged there;
 //! - public routes (`/health*`, `/metrics`, `/docs`) and setup mode carry no
 //!   key and are not limited per key;
 //! - every authenticated response carries `X-RateLimit-Limit` (burst),
@@ -20,6 +21,7 @@
 
 mod ip;
 mod keys;
+pub mod slots;
 pub mod watch;
 
 use std::net::IpAddr;
@@ -86,9 +88,18 @@ impl Default for RateLimitSettings {
 struct Inner {
     keys: keys::KeyBuckets,
     ips: ip::IpBuckets,
+    slots: slots::KeySlots,
     watch: watch::ThrottleWatch,
     throttled_key: IntCounter,
     throttled_ip: IntCounter,
+}
+
+/// A client whose failed-authentication bucket is empty, and how long until
+/// it has a token again.
+#[derive(Debug, Clone, Copy)]
+pub struct OverBudget {
+    peer: Option<IpAddr>,
+    wait: Duration,
 }
 
 /// The limiter state, cheap to clone (one shared instance per process).
@@ -118,6 +129,7 @@ impl RateLimits {
             inner: Arc::new(Inner {
                 keys: keys::KeyBuckets::default(),
                 ips: ip::IpBuckets::new(settings.ip_burst, settings.ip_per),
+                slots: slots::KeySlots::new(slots::SLOT_EVERY),
                 watch: watch::ThrottleWatch::new(
                     settings.degrade_after,
                     settings.degrade_window,
@@ -139,14 +151,28 @@ impl RateLimits {
             .map_err(|wait| self.ip_throttled(peer, wait))
     }
 
-    /// Lets a request that needs an argon2 verification through while its
-    /// client's IP bucket has a token left, without taking it (only a
-    /// failure will); `Err` is the 429 to answer.
-    pub fn check_ip(&self, peer: Option<IpAddr>) -> Result<(), ApiError> {
+    /// A request that needs an argon2 verification goes ahead while its
+    /// client's IP bucket has a token left (only a failure takes one).
+    /// `Some` when `peer`'s bucket is empty: the request may only be
+    /// verified in a key id's slot ([`Self::take_key_slot`]), else refused
+    /// with [`Self::refuse`]. Takes nothing and counts nothing.
+    pub fn ip_over_budget(&self, peer: Option<IpAddr>) -> Option<OverBudget> {
         self.inner
             .ips
             .check(peer)
-            .map_err(|wait| self.ip_throttled(peer, wait))
+            .err()
+            .map(|wait| OverBudget { peer, wait })
+    }
+
+    /// Takes the verification slot of `key_id` (an existing key) for a
+    /// client that is over budget; `false` when it was used too recently.
+    pub fn take_key_slot(&self, key_id: &str) -> bool {
+        self.inner.slots.take(key_id).is_ok()
+    }
+
+    /// The 429 for a client over its failed-authentication budget, counted.
+    pub fn refuse(&self, over: OverBudget) -> ApiError {
+        self.ip_throttled(over.peer, over.wait)
     }
 
     fn ip_throttled(&self, peer: Option<IpAddr>, wait: Duration) -> ApiError {
@@ -166,6 +192,7 @@ impl RateLimits {
     /// up in memory until the next restart.
     pub fn forget_key(&self, key_id: &str) {
         self.inner.keys.forget(key_id);
+        self.inner.slots.forget(key_id);
     }
 
     fn charge_key(&self, key: &AuthenticatedKey) -> (keys::Decision, Option<ApiError>) {

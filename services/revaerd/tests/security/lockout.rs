@@ -45,3 +45,33 @@ async fn item3_failed_logins_from_an_address_do_not_lock_out_valid_keys() -> Tes
     expect_problem(res, 429, "rate_limited").await?;
     Ok(())
 }
+
+#[actix_rt::test]
+async fn item3_a_keys_first_verification_gets_through_an_address_over_budget() -> TestResult {
+    let (server, admin) =
+        TestServer::start_active_with(|options| options.api.rate_limit.ip_burst = 5).await?;
+    // Nothing is remembered about these keys yet (as after a restart): their
+    // first request needs an argon2 verification.
+    let (_, key) = server.create_key(&admin, "fresh", 1_000, 60).await?;
+    let (other_id, other) = server.create_key(&admin, "other", 1_000, 60).await?;
+    let bad = format!("{}:{}", "f".repeat(16), "0".repeat(64));
+    for _ in 0..10 {
+        server.get("/v1/config", &bad).await?;
+    }
+    let res = server.get("/v1/config", &bad).await?;
+    expect_problem(res, 429, "rate_limited").await?;
+
+    // A valid key is verified in its id's slot and is not charged.
+    assert_eq!(server.get("/v1/config", &key).await?.status(), 200);
+    assert_eq!(server.get("/v1/config", &key).await?.status(), 200);
+    // A guess at a known id gets one try per slot: a wrong secret is a 401,
+    // the next try within the period a 429 (even with the right secret).
+    let guess = format!("{other_id}:{}", "0".repeat(64));
+    assert_eq!(server.get("/v1/config", &guess).await?.status(), 401);
+    assert_eq!(server.get("/v1/config", &guess).await?.status(), 429);
+    assert_eq!(server.get("/v1/config", &other).await?.status(), 429);
+    // Made-up ids never get a slot.
+    let res = server.get("/v1/config", &bad).await?;
+    expect_problem(res, 429, "rate_limited").await?;
+    Ok(())
+}
