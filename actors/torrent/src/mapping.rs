@@ -42,9 +42,11 @@ pub struct Tracked {
     pub force_start: bool,
     /// Last error reported for it.
     pub error: Option<String>,
-    /// Totals already counted in the byte counters.
+    /// Payload bytes downloaded this session that the process-wide
+    /// download counter already includes (the next status adds only the
+    /// difference, so a restored torrent's history is not counted twice).
     pub counted_in: i64,
-    /// Totals already counted in the byte counters.
+    /// The same for uploaded payload bytes and the upload counter.
     pub counted_out: i64,
     /// Tracker hosts, file extensions and content root.
     pub facets: Facets,
