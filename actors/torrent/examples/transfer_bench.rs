@@ -87,6 +87,27 @@ fn write_payload(dir: &std::path::Path, total: usize) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The shipped configuration with the engine kept on loopback (no DHT, LSD
+/// or PEX) and its folders under `dir`.
+fn loopback_snapshot(
+    db: &TestDatabase,
+    dir: &std::path::Path,
+    protocol: PeerProtocol,
+) -> Result<revaer_messages::config::ConfigSnapshot, Box<dyn std::error::Error>> {
+    let mut snapshot = config::load_snapshot(&mut db.connect()?)?;
+    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
+    snapshot.engine_profile.listen_interface = "127.0.0.1".into();
+    snapshot.engine_profile.listen_port = 0;
+    snapshot.engine_profile.dht = false;
+    snapshot.engine_profile.lsd = false;
+    snapshot.engine_profile.pex = false;
+    snapshot.engine_profile.peer_protocol = protocol;
+    snapshot.engine_profile.download_root = dir.join("downloads").to_string_lossy().into_owned();
+    snapshot.engine_profile.resume_dir = dir.join("resume").to_string_lossy().into_owned();
+    snapshot.fs_policy.allow_paths = vec![dir.to_string_lossy().into_owned()];
+    Ok(snapshot)
+}
+
 #[actix_rt::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let size_mib: usize = std::env::args()
@@ -119,18 +140,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = seeder.listen_port()?;
 
     let db = TestDatabase::migrated()?;
-    let mut snapshot = config::load_snapshot(&mut db.connect()?)?;
-    snapshot.app_profile.mode = revaer_messages::config::Mode::Active;
-    snapshot.engine_profile.listen_interface = "127.0.0.1".into();
-    snapshot.engine_profile.listen_port = 0;
-    snapshot.engine_profile.dht = false;
-    snapshot.engine_profile.lsd = false;
-    snapshot.engine_profile.pex = false;
-    snapshot.engine_profile.peer_protocol = protocol;
-    snapshot.engine_profile.download_root =
-        dir.path().join("downloads").to_string_lossy().into_owned();
-    snapshot.engine_profile.resume_dir = dir.path().join("resume").to_string_lossy().into_owned();
-    snapshot.fs_policy.allow_paths = vec![dir.path().to_string_lossy().into_owned()];
+    let snapshot = loopback_snapshot(&db, dir.path(), protocol)?;
     let registry = Registry::new();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut options = EngineOptions::new(
