@@ -7,7 +7,7 @@ mod support;
 use diesel::prelude::*;
 use libtorrent_sys::{create_torrent, AddOptions, Session, SessionSettings};
 use std::time::{Duration, Instant};
-use support::daemon::{free_port, Daemon};
+use support::daemon::{free_port, seeder_idle, Daemon};
 use support::TestResult;
 
 /// Large enough that 40 % takes several seconds at `RATE`, so a save
@@ -100,16 +100,6 @@ async fn download_until(
         assert!(Instant::now() < deadline, "stuck at {} bytes", before + got);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// Waits until the seeder has no connection left (it refuses a second
-/// connection from an address it still has one from).
-async fn seeder_idle(seeder: &Session, id: &str) -> TestResult {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while seeder.status(id)?.num_peers > 0 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(())
 }
 
 #[actix_rt::test]

@@ -146,3 +146,14 @@ pub fn free_port() -> Result<u16, Box<dyn std::error::Error>> {
         .local_addr()?
         .port())
 }
+
+/// Waits until the seeder has no connection left: it refuses a second
+/// connection from an address it still has one from, and a dial refused
+/// that way is not retried for a minute (libtorrent's min_reconnect_time).
+pub async fn seeder_idle(seeder: &libtorrent_sys::Session, id: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while seeder.status(id)?.num_peers > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}

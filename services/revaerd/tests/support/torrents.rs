@@ -7,7 +7,7 @@
 use revaer_messages::engine::ConnectPeer;
 use revaer_messages::TorrentId;
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{TestResult, TestServer};
@@ -44,27 +44,9 @@ impl TorrentServer {
         tune(&mut options);
         let server = TestServer::start_with(db, options).await?;
         let root = tempfile::tempdir()?;
-        let token = server.setup_token().await?;
-        let path = |name: &str| root.path().join(name).to_string_lossy().into_owned();
-        let res = server
-            .client
-            .post(server.url("/v1/setup/complete"))
-            .json(&json!({
-                "token": token,
-                "instance_name": "torrents",
-                "download_root": path("downloads"),
-                "library_root": path("library"),
-                "resume_dir": path("resume"),
-                "api_key_label": "admin",
-            }))
-            .send()
-            .await?;
-        assert_eq!(res.status(), 201, "setup/complete");
-        let key = res.json::<Value>().await?["api_key"]
-            .as_str()
-            .ok_or("api_key")?
-            .to_string();
+        let key = setup_with_roots(&server.client, &server.base, root.path()).await?;
         server.wait_engine_ready().await?;
+        let path = |name: &str| root.path().join(name).to_string_lossy().into_owned();
         let res = server
             .patch_json(
                 "/v1/config",
@@ -177,6 +159,40 @@ impl TorrentServer {
             .await??;
         Ok(())
     }
+}
+
+/// Takes the instance at `base` through setup with `root/downloads`,
+/// `root/library` and `root/resume` as its roots; returns the admin key.
+/// Shared with the tests that run the `revaerd` binary as a child process.
+pub async fn setup_with_roots(
+    client: &reqwest::Client,
+    base: &str,
+    root: &Path,
+) -> Result<String, Error> {
+    let res = client.post(format!("{base}/v1/setup/start")).send().await?;
+    assert_eq!(res.status(), 201, "setup/start");
+    let token = res.json::<Value>().await?["token"]
+        .as_str()
+        .ok_or("token")?
+        .to_string();
+    let path = |name: &str| root.join(name).to_string_lossy().into_owned();
+    let res = client
+        .post(format!("{base}/v1/setup/complete"))
+        .json(&json!({
+            "token": token,
+            "instance_name": "torrents",
+            "download_root": path("downloads"),
+            "library_root": path("library"),
+            "resume_dir": path("resume"),
+            "api_key_label": "admin",
+        }))
+        .send()
+        .await?;
+    assert_eq!(res.status(), 201, "setup/complete");
+    Ok(res.json::<Value>().await?["api_key"]
+        .as_str()
+        .ok_or("api_key")?
+        .to_string())
 }
 
 /// A magnet link for a made-up info hash (it stays waiting for metadata).
