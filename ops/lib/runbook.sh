@@ -1,7 +1,8 @@
-# Sourced by ops/runbook: the server process, the API over curl, bounded
-# waits, metrics and the event log. Every wait has a deadline and every
-# curl a --max-time, so a broken server fails the runbook instead of
-# hanging it.
+# Sourced by ops/runbook: the server process, the API through the `revaer`
+# CLI (curl only where raw HTTP is the point), bounded waits, metrics and
+# the event log. Every wait has a deadline and every request a timeout
+# (the CLI's --timeout, curl's --max-time), so a broken server fails the
+# runbook instead of hanging it.
 #
 # Expects: WORK, BIN (release binaries), DATABASE_URL, HTTP_PORT, BASE.
 
@@ -29,8 +30,10 @@ start_revaerd() {
   "${SERVICE_USER[@]}" env -C "$WORK" DATABASE_URL="$DATABASE_URL" RUST_LOG="${RUST_LOG:-info}" \
     "$BIN/revaerd" --bind "127.0.0.1:$HTTP_PORT" --workers 2 >"$WORK/revaerd.$RUN.out" 2>"$WORK/revaerd.$RUN.log" &
   REVAERD_PID=$!
+  # `|| exit 1`: any failure of the CLI means "not yet" (its exit code 2
+  # would make wait_for give up).
   wait_for "revaerd (run $RUN) to answer /health" 30 \
-    bash -c "kill -0 $REVAERD_PID 2>/dev/null || exit 2; curl -sf --max-time 2 '$BASE/health' >/dev/null"
+    bash -c "kill -0 $REVAERD_PID 2>/dev/null || exit 2; '$BIN/revaer' --url '$BASE' --timeout 2 health >/dev/null 2>&1 || exit 1"
   follow_events
 }
 
@@ -55,10 +58,12 @@ stop_revaerd() {
   stop_follower
 }
 
-# The event stream of the current run, appended to events.RUN.log.
+# The event stream of the current run, appended to events.RUN.log: raw SSE
+# frames through curl on purpose (`revaer tail` reconnects and resumes by
+# itself; the runbook wants exactly what each server run sent).
 follow_events() {
-  [[ -n "${ADMIN:-}" ]] || return 0
-  curl -sN --max-time 1800 -H "x-api-key: $ADMIN" "$BASE/v1/events" >>"$WORK/events.$RUN.log" 2>/dev/null &
+  [[ -f "$WORK/keys/admin.header" ]] || return 0
+  curl -sN --max-time 1800 -H @"$WORK/keys/admin.header" "$BASE/v1/events" >>"$WORK/events.$RUN.log" 2>/dev/null &
   FOLLOWER_PID=$!
 }
 
@@ -88,25 +93,55 @@ wait_for() {
   done
 }
 
-# api METHOD PATH [JSON] [KEY]: prints the body; HTTP status in $WORK/status.
-api() {
-  local method=$1 path=$2 body=${3:-} key=${4:-$ADMIN}
-  local args=(-s --max-time 15 -X "$method" -H "x-api-key: $key" -o "$WORK/body" -w '%{http_code}' -D "$WORK/headers")
-  [[ -n "$body" ]] && args+=(-H 'content-type: application/json' -d "$body")
-  curl "${args[@]}" "$BASE$path" >"$WORK/status" || echo 000 >"$WORK/status"
-  cat "$WORK/body"
+# Secrets never go on a command line, where ps shows them to every user:
+# each key (admin, ops) is kept in $WORK/keys, mode 0600, as KEY (for the
+# CLI's --api-key-file) and KEY.header (for curl's -H @FILE).
+store_key() {
+  local name=$1 key=$2
+  [[ -n "$key" && "$key" != null ]] || fail "no API key to store as $name"
+  (
+    umask 077
+    mkdir -p "$WORK/keys"
+    printf '%s\n' "$key" >"$WORK/keys/$name"
+    printf 'x-api-key: %s\n' "$key" >"$WORK/keys/$name.header"
+  )
+}
+
+# revaer ARGS...: the installed CLI against this server, as the admin once
+# step 1 has stored its key. Errors go to stderr; add `-o json` and jq to
+# read values.
+revaer() {
+  local key=()
+  [[ -f "$WORK/keys/admin" ]] && key=(--api-key-file "$WORK/keys/admin")
+  "$BIN/revaer" --url "$BASE" --timeout 15 "${key[@]}" "$@"
+}
+
+# query ARGS...: `revaer ARGS -o json` for polls, its errors (expected
+# while waiting, e.g. during an outage) logged to revaer.log, not shown.
+query() { revaer "$@" -o json 2>>"$WORK/revaer.log"; }
+
+# raw_get KEY PATH: GET as KEY (admin|ops); the body in $WORK/body, the
+# headers in $WORK/headers, the HTTP status in $WORK/status. curl, not the
+# CLI: for checks of raw HTTP behaviour (status codes, Retry-After) that
+# the CLI interprets away (it waits out a 429 and sends again).
+raw_get() {
+  curl -s --max-time 15 -H @"$WORK/keys/$1.header" -o "$WORK/body" -w '%{http_code}' -D "$WORK/headers" \
+    "$BASE$2" >"$WORK/status" || echo 000 >"$WORK/status"
 }
 
 status() { cat "$WORK/status"; }
 
-# expect_status CODE: the last api call's status.
+# expect_status CODE: the last raw_get's status.
 expect_status() {
   [[ $(status) == "$1" ]] || fail "expected HTTP $1, got $(status): $(head -c 400 "$WORK/body")"
 }
 
-health_full() { curl -s --max-time 10 "$BASE/health/full"; }
+# /health/full as JSON. Exit code 3 (not ready: a 503, or unreachable) is
+# a state to look at, not an error: the report is printed all the same.
+health_full() { query health --full || (($? == 3)); }
 
 # metric SERIES: the sum of the samples whose name{labels} starts with SERIES.
+# curl: the CLI has no command for the Prometheus exposition.
 metric() {
   curl -s --max-time 10 "$BASE/metrics" | awk -v s="$1" 'index($0, s) == 1 && $0 !~ /^#/ {sum += $NF} END {printf "%.0f\n", sum}'
 }
@@ -122,6 +157,6 @@ event_count() {
 has_event() { (($(event_count "$RUN" "$1" "$2") > 0)); }
 
 # The detail of torrent ID, as JSON.
-detail() { api GET "/v1/torrents/$1"; }
+detail() { query status "$1"; }
 
 component_status() { health_full | jq -r ".components.\"$1\".status"; }

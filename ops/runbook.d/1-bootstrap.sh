@@ -10,14 +10,18 @@ say "step 1: bootstrap from an empty database"
 private_pg_psql revaer "UPDATE engine_profile SET listen_interface = '127.0.0.1',
   listen_port = $ENGINE_PORT, dht = false, lsd = false, pex = false, peer_protocol = 'tcp'"
 start_revaerd
-[[ $(curl -s --max-time 5 "$BASE/health" | jq -r .mode) == setup ]] || fail "a fresh database does not boot in setup mode"
+[[ $(query health | jq -r .mode) == setup ]] || fail "a fresh database does not boot in setup mode"
 
-TOKEN=$(curl -sf --max-time 15 -X POST "$BASE/v1/setup/start" | jq -r .token)
+# The setup token and the first key are secrets: the token goes to
+# `setup complete` in the environment, the key straight into a 0600 file
+# (store_key), never as arguments.
+TOKEN=$(revaer setup start -o json | jq -r .token) || fail "revaer setup start"
 [[ -n "$TOKEN" && "$TOKEN" != null ]] || fail "no setup token"
-setup_body=$(jq -n --arg token "$TOKEN" --arg dl "$DOWNLOADS" --arg lib "$LIBRARY" --arg resume "$WORK/srv/resume" \
-  '{token: $token, instance_name: "runbook", download_root: $dl, library_root: $lib, resume_dir: $resume, api_key_label: "admin"}')
-ADMIN=$(api POST /v1/setup/complete "$setup_body" none | jq -r .api_key)
-expect_status 201
+setup=$(REVAER_SETUP_TOKEN=$TOKEN revaer setup complete -o json --instance-name runbook \
+  --download-root "$DOWNLOADS" --library-root "$LIBRARY" --resume-dir "$WORK/srv/resume" --key-label admin) \
+  || fail "revaer setup complete"
+store_key admin "$(jq -r .api_key <<<"$setup")"
+unset TOKEN setup
 follow_events
 
 engine_ready() { [[ $(health_full | jq -r .components.engine.facts.ready) == true ]]; }
@@ -31,12 +35,13 @@ all_ok() {
 wait_for "/health/full to report every component ok" 30 all_ok
 
 # FsOps as an operator would set it: hard links into the library (the
-# engine keeps seeding the originals), group-readable files.
-api PATCH /v1/config '{"fs_policy": {"move_mode": "hardlink", "chmod_file": "640", "chmod_dir": "750"}}' >/dev/null
-expect_status 200
+# engine keeps seeding the originals), group-readable files. Quoted, so the
+# modes stay the strings the API takes ("640"), not JSON numbers.
+revaer config set fs_policy.move_mode=hardlink 'fs_policy.chmod_file="640"' 'fs_policy.chmod_dir="750"' >/dev/null \
+  || fail "revaer config set fs_policy"
 # A second key, for step 4.
-OPS=$(api POST /v1/keys '{"label": "ops", "rate_limit": {"burst": 1000, "per_seconds": 60}}')
-expect_status 201
-OPS_KEY=$(jq -r .api_key <<<"$OPS")
-OPS_ID=$(jq -r .key_id <<<"$OPS")
+ops=$(revaer keys add ops --burst 1000 --per-seconds 60 -o json) || fail "revaer keys add ops"
+OPS_ID=$(jq -r .key_id <<<"$ops")
+store_key ops "$(jq -r .api_key <<<"$ops")"
+unset ops
 say "step 1 ok: set up, every component ok"

@@ -14,14 +14,13 @@ wait_for "the seeder to check its payloads" 120 seeder_ready
 magnet() { awk -v n="$1" '$1 == "torrent" && $2 == n {print $4}' "$WORK/seed.out"; }
 hash_of() { awk -v n="$1" '$1 == "torrent" && $2 == n {print $3}' "$WORK/seed.out"; }
 
-# add NAME [JSON]: adds the seeder's magnet in category "films" (with JSON
-# merged into the body); prints the id.
+# add NAME [OPTION...]: adds the seeder's magnet in category "films" (with
+# the further `revaer add` options given); prints the id.
 add() {
-  local id body
-  body=$(jq -n --arg m "$(magnet "$1")" --argjson more "${2:-{\}}" '{magnet: $m, category: "films"} + $more')
-  id=$(api POST /v1/torrents "$body" | jq -r .id)
-  expect_status 201
-  [[ "$id" == "$(hash_of "$1")" ]] || fail "added $1 as $id, expected $(hash_of "$1")"
+  local name=$1 id
+  shift
+  id=$(revaer add "$(magnet "$name")" --category films "$@" -o json | jq -r .id) || fail "revaer add $name"
+  [[ "$id" == "$(hash_of "$name")" ]] || fail "added $name as $id, expected $(hash_of "$name")"
   echo "$id"
 }
 
@@ -42,7 +41,8 @@ wait_for "alpha's fsops_completed event" 60 has_event fsops_completed "$ALPHA"
 placed alpha
 steps_after=$(metric revaer_fsops_steps_total)
 ((steps_after > steps_before)) || fail "revaer_fsops_steps_total did not rise ($steps_before -> $steps_after)"
-[[ $(detail "$ALPHA" | jq -r .fsops.status) == done ]] || fail "alpha's job is not done: $(cat "$WORK/body")"
+alpha=$(detail "$ALPHA")
+[[ $(jq -r .fsops.status <<<"$alpha") == "done" ]] || fail "alpha's job is not done: $alpha"
 alpha_job() { private_pg_psql revaer "SELECT status, attempt, updated_at FROM fs_jobs WHERE torrent_id = '$ALPHA'"; }
 ALPHA_JOB=$(alpha_job)
 say "step 2 ok: alpha downloaded, placed in the library; fsops steps $steps_before -> $steps_after"

@@ -4,7 +4,7 @@
 
 say "step 3: crash mid-download"
 # 256 KiB/s: a minute for the whole payload, so the crash lands mid-way.
-BRAVO=$(add bravo '{"limits": {"download_bps": 262144}}')
+BRAVO=$(add bravo --down-limit 256K)
 BRAVO_BYTES=16777216
 progress() { detail "$BRAVO" | jq -r .progress; }
 at_least() { [[ $(jq -n "$(progress) >= $1") == true ]]; }
@@ -25,10 +25,10 @@ say "revaerd killed with bravo at $killed_at"
 
 start_revaerd
 wait_for "the engine to restore its catalogue" 60 engine_ready
-# Lift the limit: what remains may now come at full speed.
-api POST "/v1/torrents/$BRAVO/action" '{"action": "resume", "limits": {"download_bps": 0}}' >/dev/null
-expect_status 204
-catalogue=$(api GET /v1/torrents | jq -r '[.items[].id] | sort | join(" ")')
+# Lift the limit: what remains may now come at full speed. No `resume`:
+# the restored torrent must go on downloading by itself.
+revaer limit "$BRAVO" --down 0 >/dev/null || fail "revaer limit: lifting bravo's download limit"
+catalogue=$(revaer ls -o json | jq -r '[.items[].id] | sort | join(" ")') || fail "revaer ls"
 [[ "$catalogue" == "$(printf '%s\n' "$ALPHA" "$BRAVO" | sort | tr '\n' ' ' | sed 's/ $//')" ]] \
   || fail "catalogue after restart: '$catalogue'"
 bravo_done() { [[ $(detail "$BRAVO" | jq -r '.progress == 1 and .state == "seeding"') == true ]]; }

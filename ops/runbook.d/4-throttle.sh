@@ -5,12 +5,13 @@
 say "step 4: throttling"
 series='revaer_api_rate_limit_throttled_total{scope="key"}'
 throttled_before=$(metric "$series")
-api PATCH "/v1/keys/$OPS_ID" '{"rate_limit": {"burst": 2, "per_seconds": 3600}}' >/dev/null
-expect_status 200
+revaer keys update "$OPS_ID" --burst 2 --per-seconds 3600 >/dev/null || fail "revaer keys update: tightening the limit"
+# The rapid calls with curl, not the CLI: the 429 and its Retry-After
+# header are the point, and the CLI would wait them out and send again.
 refused=0
 retry_after=""
 for _ in $(seq 1 30); do
-  api GET '/v1/torrents?limit=1' "" "$OPS_KEY" >/dev/null
+  raw_get ops '/v1/torrents?limit=1'
   if [[ $(status) == 429 ]]; then
     refused=$((refused + 1))
     retry_after=$(awk 'tolower($1) == "retry-after:" {print $2}' "$WORK/headers" | tr -d '\r')
@@ -23,9 +24,8 @@ throttled_after=$(metric "$series")
 [[ $(component_status api_rate_limit_guard) == degraded ]] || fail "api_rate_limit_guard is not degraded: $(health_full)"
 [[ $(metric 'revaer_component_healthy{component="api_rate_limit_guard"}') == 0 ]] || fail "revaer_component_healthy does not show the guard degraded"
 
-api PATCH "/v1/keys/$OPS_ID" '{"rate_limit": {"burst": 1000, "per_seconds": 60}}' >/dev/null
-expect_status 200
-api GET '/v1/torrents?limit=1' "" "$OPS_KEY" >/dev/null
+revaer keys update "$OPS_ID" --burst 1000 --per-seconds 60 >/dev/null || fail "revaer keys update: restoring the limit"
+raw_get ops '/v1/torrents?limit=1'
 expect_status 200
 guard_ok() { [[ $(component_status api_rate_limit_guard) == ok ]]; }
 # It recovers after a quiet minute without throttling.
