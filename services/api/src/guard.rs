@@ -107,7 +107,7 @@ async fn check(req: &ServiceRequest) -> Result<Option<auth::AuthenticatedKey>, A
                 {
                     // A failed authentication: it costs the address a token
                     // (the answer stays the 401).
-                    let _ = state.rate_limits.charge_ip(peer);
+                    state.rate_limits.charge_failure(peer);
                 }
                 outcome.map(Some)
             }

@@ -125,7 +125,7 @@ async fn check_key(
                 .as_ref()
                 .is_err_and(|err| err.status == StatusCode::UNAUTHORIZED)
             {
-                let _ = state.rate_limits.charge_ip(peer);
+                state.rate_limits.charge_failure(peer);
             }
             outcome.map_err(|err| {
                 if err.status == StatusCode::TOO_MANY_REQUESTS {

@@ -153,6 +153,12 @@ impl RateLimits {
 
     /// A request that needs an argon2 verification goes ahead while its
     /// client's IP bucket has a token left (only a failure takes one).
+    /// Charges a failed authentication that has already been answered
+    /// (its 401 stands, so an empty bucket is not counted as a 429).
+    pub fn charge_failure(&self, peer: Option<IpAddr>) {
+        let _ = self.inner.ips.charge(peer);
+    }
+
     /// `Some` when `peer`'s bucket is empty: the request may only be
     /// verified in a key id's slot ([`Self::take_key_slot`]), else refused
     /// with [`Self::refuse`]. Takes nothing and counts nothing.
