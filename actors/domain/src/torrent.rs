@@ -65,6 +65,8 @@ pub enum TorrentState {
     Queued,
     /// Verifying pieces on disk.
     Checking,
+    /// Loading its saved resume data at start (before any other state).
+    CheckingResumeData,
     /// Downloading with data flowing.
     Downloading,
     /// Downloading but nothing arrives.
@@ -77,20 +79,26 @@ pub enum TorrentState {
     Moving,
     /// Stopped by an error.
     Error,
+    /// Its data was not where its resume data said (moved or deleted while
+    /// the daemon was stopped): stopped instead of downloading everything
+    /// again. A resume or recheck verifies what is on disk and goes on.
+    MissingFiles,
 }
 
 impl TorrentState {
     /// Every state, for validation messages and filters.
-    pub const ALL: [TorrentState; 9] = [
+    pub const ALL: [TorrentState; 11] = [
         Self::Metadata,
         Self::Queued,
         Self::Checking,
+        Self::CheckingResumeData,
         Self::Downloading,
         Self::Stalled,
         Self::Seeding,
         Self::Paused,
         Self::Moving,
         Self::Error,
+        Self::MissingFiles,
     ];
 
     /// The wire spelling.
@@ -99,12 +107,14 @@ impl TorrentState {
             Self::Metadata => "metadata",
             Self::Queued => "queued",
             Self::Checking => "checking",
+            Self::CheckingResumeData => "checking_resume_data",
             Self::Downloading => "downloading",
             Self::Stalled => "stalled",
             Self::Seeding => "seeding",
             Self::Paused => "paused",
             Self::Moving => "moving",
             Self::Error => "error",
+            Self::MissingFiles => "missing_files",
         }
     }
 

@@ -105,7 +105,13 @@ impl TorrentSession {
         let status = session.status(parsed.id.as_str()).ok();
         let state = status
             .as_ref()
-            .map(|s| mapping::domain_state(s, options.paused, None))
+            .map(|s| {
+                let held = mapping::Held {
+                    user_paused: options.paused,
+                    ..mapping::Held::default()
+                };
+                mapping::domain_state(s, held)
+            })
             .unwrap_or(if options.paused {
                 TorrentState::Paused
             } else {
@@ -132,6 +138,7 @@ impl TorrentSession {
                 user_paused: options.paused,
                 force_start: false,
                 error: None,
+                missing_files: false,
                 counted_in: 0,
                 counted_out: 0,
                 facets: crate::listing::facets(&session, parsed.id.as_str()),

@@ -111,8 +111,10 @@ impl TorrentSession {
                     self.torrent_error(&id, format!("moving storage to {path} failed: {error}"));
                 }
             }
-            AlertKind::FastresumeRejected { error, .. } => {
-                tracing::warn!(torrent.info_hash = id.as_deref(), error = %error, "fast-resume data rejected; rechecking");
+            AlertKind::FastresumeRejected { error, file } => {
+                if let Some(id) = id {
+                    self.files_missing(&id, &error, &file);
+                }
             }
             _ => {}
         }
@@ -135,7 +137,7 @@ impl TorrentSession {
         let Some(tracked) = self.torrents.get_mut(&status.id) else {
             return;
         };
-        let new_state = domain_state(&status, tracked.user_paused, tracked.error.as_deref());
+        let new_state = domain_state(&status, tracked.held());
         let delta_in = (status.total_payload_download - tracked.counted_in).max(0);
         let delta_out = (status.total_payload_upload - tracked.counted_out).max(0);
         tracked.counted_in = status.total_payload_download;

@@ -3,7 +3,7 @@
 //! `EngineError`.
 
 use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
-use libtorrent_sys::Error as LtError;
+use libtorrent_sys::{Error as LtError, Session};
 use revaer_domain::rules::MAX_FILE_PRIORITY;
 use revaer_messages::engine::{
     AddTorrent, Argument, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
@@ -73,16 +73,22 @@ impl TorrentSession {
                 self.request_resume(key);
             }
             TorrentCommand::Resume => {
+                self.release_missing_files(key)
+                    .map_err(|err| engine_error(err, id))?;
                 // Under the queue, as qBittorrent: auto-managed again even
                 // when it was added paused or force-started before a pause.
                 lt(session.set_force_start(key, false))?;
                 self.mark_paused(key, false, false, &mut changes);
             }
             TorrentCommand::ForceStart(on) => {
+                self.release_missing_files(key)
+                    .map_err(|err| engine_error(err, id))?;
                 lt(session.set_force_start(key, on))?;
                 self.mark_paused(key, false, on, &mut changes);
             }
-            TorrentCommand::Recheck => lt(session.force_recheck(key))?,
+            TorrentCommand::Recheck => self
+                .recheck(&session, key)
+                .map_err(|err| engine_error(err, id))?,
             TorrentCommand::Reannounce => lt(session.force_reannounce(key))?,
             TorrentCommand::Sequential(on) => {
                 lt(session.set_sequential(key, on))?;
@@ -127,6 +133,18 @@ impl TorrentSession {
 }
 
 impl TorrentSession {
+    /// A recheck; one of a torrent held for missing files also lets it run
+    /// again afterwards unless the user had paused it.
+    fn recheck(&mut self, session: &Session, key: &str) -> Result<(), LtError> {
+        if !self.release_missing_files(key)? {
+            return session.force_recheck(key);
+        }
+        if self.torrents.get(key).is_some_and(|t| !t.user_paused) {
+            session.resume(key)?;
+        }
+        Ok(())
+    }
+
     /// Records a pause (which clears force start, as in qBittorrent) or a
     /// resume, force-started or not, in memory and in `changes`.
     fn mark_paused(&mut self, key: &str, paused: bool, force: bool, changes: &mut TorrentChanges) {

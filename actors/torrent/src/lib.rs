@@ -20,6 +20,7 @@ mod listen;
 mod listing;
 mod mapping;
 mod metrics;
+mod missing;
 mod options;
 mod progress;
 mod restore;

@@ -42,6 +42,10 @@ pub struct Tracked {
     pub force_start: bool,
     /// Last error reported for it.
     pub error: Option<String>,
+    /// libtorrent rejected its resume data (its files are gone or changed):
+    /// held stopped, and its old resume file kept, until a resume or
+    /// recheck (see `missing.rs`).
+    pub missing_files: bool,
     /// Payload bytes downloaded this session that the process-wide
     /// download counter already includes (the next status adds only the
     /// difference, so a restored torrent's history is not counted twice).
@@ -59,18 +63,45 @@ pub struct Tracked {
     pub resume: crate::saving::ResumeMark,
 }
 
-/// The user-facing state of a torrent.
-pub fn domain_state(
-    status: &TorrentStatus,
-    user_paused: bool,
-    error: Option<&str>,
-) -> TorrentState {
-    if !status.error.is_empty() || error.is_some_and(|e| !e.is_empty()) {
-        return TorrentState::Error;
+/// What the engine itself knows about a torrent that libtorrent's status
+/// does not say.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held<'a> {
+    /// Paused by the user (not by the queue).
+    pub user_paused: bool,
+    /// Its resume data was rejected: files missing.
+    pub missing_files: bool,
+    /// Last error the engine recorded for it.
+    pub error: Option<&'a str>,
+}
+
+impl Tracked {
+    /// The engine's own facts for `domain_state`.
+    pub fn held(&self) -> Held<'_> {
+        Held {
+            user_paused: self.user_paused,
+            missing_files: self.missing_files,
+            error: self.error.as_deref(),
+        }
+    }
+}
+
+/// The user-facing state of a torrent. The order follows qBittorrent's:
+/// loading resume data, moving and missing files outrank an error.
+pub fn domain_state(status: &TorrentStatus, held: Held<'_>) -> TorrentState {
+    if status.state == LtState::CheckingResumeData {
+        return TorrentState::CheckingResumeData;
     }
     if status.moving_storage {
         return TorrentState::Moving;
     }
+    if held.missing_files {
+        return TorrentState::MissingFiles;
+    }
+    if !status.error.is_empty() || held.error.is_some_and(|e| !e.is_empty()) {
+        return TorrentState::Error;
+    }
+    let user_paused = held.user_paused;
     if status.paused {
         return if user_paused || !status.auto_managed {
             TorrentState::Paused
@@ -79,7 +110,8 @@ pub fn domain_state(
         };
     }
     match status.state {
-        LtState::CheckingFiles | LtState::CheckingResumeData => TorrentState::Checking,
+        LtState::CheckingFiles => TorrentState::Checking,
+        LtState::CheckingResumeData => TorrentState::CheckingResumeData,
         LtState::DownloadingMetadata => TorrentState::Metadata,
         LtState::Downloading if status.download_rate == 0 && status.num_peers == 0 => {
             TorrentState::Stalled
@@ -218,5 +250,39 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
         TorrentCommand::RemoveTags(_) => "remove_tags",
         TorrentCommand::Rename(_) => "rename",
         TorrentCommand::ShareLimits(_) => "share_limits",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(state: LtState, error: &str, paused: bool) -> TorrentStatus {
+        TorrentStatus {
+            state,
+            error: error.to_string(),
+            paused,
+            ..TorrentStatus::default()
+        }
+    }
+
+    #[test]
+    fn loading_resume_data_and_missing_files_outrank_the_rest() {
+        let held = Held::default();
+        let loading = status(LtState::CheckingResumeData, "", false);
+        assert_eq!(
+            domain_state(&loading, held),
+            TorrentState::CheckingResumeData
+        );
+        let checking = status(LtState::CheckingFiles, "", false);
+        assert_eq!(domain_state(&checking, held), TorrentState::Checking);
+        let missing = Held {
+            missing_files: true,
+            error: Some("files missing: No such file or directory"),
+            ..Held::default()
+        };
+        let failed = status(LtState::CheckingFiles, "disk", true);
+        assert_eq!(domain_state(&failed, missing), TorrentState::MissingFiles);
+        assert_eq!(domain_state(&failed, held), TorrentState::Error);
     }
 }

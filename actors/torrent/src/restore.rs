@@ -146,6 +146,7 @@ impl TorrentSession {
                 user_paused: entry.paused,
                 force_start,
                 error,
+                missing_files: false,
                 facets: crate::listing::facets(&session, id.as_str()),
                 share_limits: row.share_limits(),
                 last_activity: chrono::Utc::now(),

@@ -71,6 +71,9 @@ impl TorrentSession {
         if self.pending_resume.contains_key(id) {
             return; // the answer on its way will be as recent
         }
+        if self.holds_missing_files(id) {
+            return; // keep the last good resume file (see `missing.rs`)
+        }
         let asked = if flush {
             session.save_resume_data(id)
         } else {

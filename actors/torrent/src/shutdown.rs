@@ -85,6 +85,8 @@ impl TorrentSession {
             .torrents
             .values()
             .filter(|t| !waiting.contains(t.id.as_str()))
+            // Held for missing files: its last good resume file stays.
+            .filter(|t| !t.missing_files)
             .map(|t| (t.id.to_string(), t.resume.on_disk))
             .collect();
         let now = Instant::now();

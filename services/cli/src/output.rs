@@ -84,11 +84,12 @@ impl Out {
             TorrentState::Downloading => Color::Green,
             TorrentState::Seeding => Color::Cyan,
             TorrentState::Paused | TorrentState::Queued => Color::DarkGrey,
-            TorrentState::Stalled | TorrentState::Checking | TorrentState::Metadata => {
-                Color::Yellow
-            }
+            TorrentState::Stalled
+            | TorrentState::Checking
+            | TorrentState::CheckingResumeData
+            | TorrentState::Metadata => Color::Yellow,
             TorrentState::Moving => Color::Blue,
-            TorrentState::Error => Color::Red,
+            TorrentState::Error | TorrentState::MissingFiles => Color::Red,
         };
         cell.fg(color)
     }

@@ -39,6 +39,8 @@ pub fn qbit_state(summary: &TorrentSummary) -> &'static str {
     let side = |dl: &'static str, up: &'static str| if done { up } else { dl };
     let forced = summary.force_start;
     match summary.state {
+        TorrentState::CheckingResumeData => "checkingResumeData",
+        TorrentState::MissingFiles => "missingFiles",
         TorrentState::Error => "error",
         TorrentState::Moving => "moving",
         TorrentState::Metadata if forced => "forcedMetaDL",
@@ -56,17 +58,29 @@ pub fn qbit_state(summary: &TorrentSummary) -> &'static str {
     }
 }
 
+/// `error` and `missingFiles`: the torrent cannot go on by itself.
+fn errored(summary: &TorrentSummary) -> bool {
+    matches!(
+        summary.state,
+        TorrentState::Error | TorrentState::MissingFiles
+    )
+}
+
 /// Whether a torrent passes a `filter` (unknown filters pass everything,
 /// as in qBittorrent).
 pub fn passes(filter: &str, summary: &TorrentSummary) -> bool {
     let state = qbit_state(summary);
-    let stopped = summary.state == TorrentState::Paused;
+    // qBittorrent counts a torrent with missing files as stopped.
+    let stopped = matches!(
+        summary.state,
+        TorrentState::Paused | TorrentState::MissingFiles
+    );
     let active = summary.download_bps > 0
         || summary.upload_bps > 0
         || matches!(state, "downloading" | "forcedDL");
     match filter {
-        "downloading" => !complete(summary) && summary.state != TorrentState::Error,
-        "seeding" => complete(summary) && !stopped && summary.state != TorrentState::Error,
+        "downloading" => !complete(summary) && !errored(summary),
+        "seeding" => complete(summary) && !stopped && !errored(summary),
         "completed" => complete(summary),
         "stopped" | "paused" => stopped,
         "running" | "resumed" => !stopped,
@@ -142,6 +156,10 @@ mod tests {
             (Paused, 1.0, 0, "stoppedUP"),
             (Moving, 1.0, 0, "moving"),
             (Error, 0.3, 0, "error"),
+            (CheckingResumeData, 0.0, 0, "checkingResumeData"),
+            (CheckingResumeData, 1.0, 0, "checkingResumeData"),
+            (MissingFiles, 0.0, 0, "missingFiles"),
+            (MissingFiles, 1.0, 0, "missingFiles"),
         ];
         for (state, progress, up, name) in cases {
             assert_eq!(qbit_state(&summary(state, progress, up)), name, "{state:?}");
@@ -190,6 +208,11 @@ mod tests {
         assert!(!passes("inactive", &seeding));
         assert!(passes("stalled", &summary(TorrentState::Stalled, 0.1, 0)));
         assert!(passes("errored", &summary(TorrentState::Error, 0.1, 0)));
+        let missing = summary(TorrentState::MissingFiles, 0.0, 0);
+        assert!(passes("errored", &missing) && passes("stopped", &missing));
+        assert!(!passes("downloading", &missing) && !passes("running", &missing));
+        let loading = summary(TorrentState::CheckingResumeData, 0.0, 0);
+        assert!(passes("checking", &loading) && passes("running", &loading));
         assert!(passes("nonsense", &seeding));
     }
 }

@@ -52,6 +52,14 @@ impl Tracked {
         self.name = s.name.clone();
         self.size = s.size;
         self.standing = match (s.state, &s.error) {
+            // Checked first: a completed torrent whose files are gone is
+            // not done.
+            (TorrentState::MissingFiles, error) => Standing::Failed(
+                error
+                    .clone()
+                    .unwrap_or_else(|| "its files are missing".into()),
+                Exit::Runtime,
+            ),
             _ if s.completed_at.is_some() || s.state == TorrentState::Seeding => Standing::Done,
             (TorrentState::Error, error) => Standing::Failed(
                 error
