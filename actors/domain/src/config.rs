@@ -122,6 +122,10 @@ pub enum ShareLimitAction {
     Pause,
     /// Remove the torrent, keeping its data.
     Remove,
+    /// Remove the torrent and delete its data where it is now (after an
+    /// FsOps `move` that is the library copy: meant for hardlink or copy
+    /// set-ups, where the library keeps its own).
+    RemoveWithData,
 }
 
 impl ShareLimitAction {
@@ -130,6 +134,7 @@ impl ShareLimitAction {
         match self {
             ShareLimitAction::Pause => "pause",
             ShareLimitAction::Remove => "remove",
+            ShareLimitAction::RemoveWithData => "remove_with_data",
         }
     }
 
@@ -138,6 +143,7 @@ impl ShareLimitAction {
         match value {
             "pause" => Some(Self::Pause),
             "remove" => Some(Self::Remove),
+            "remove_with_data" => Some(Self::RemoveWithData),
             _ => None,
         }
     }

@@ -132,11 +132,13 @@ impl TorrentSession {
                     command: TorrentCommand::Pause,
                     request_id: None,
                 }),
-                ShareLimitAction::Remove => ctx.address().do_send(RemoveTorrent {
-                    id,
-                    delete_data: false,
-                    request_id: None,
-                }),
+                ShareLimitAction::Remove | ShareLimitAction::RemoveWithData => {
+                    ctx.address().do_send(RemoveTorrent {
+                        id,
+                        delete_data: action == ShareLimitAction::RemoveWithData,
+                        request_id: None,
+                    })
+                }
             }
         }
     }

@@ -68,14 +68,18 @@ async fn seeding_pauses_once_the_ratio_limit_is_reached() -> TestResult {
     Ok(())
 }
 
-#[actix_rt::test]
-async fn a_zero_seeding_time_with_remove_drops_the_torrent_and_keeps_its_data() -> TestResult {
+/// Downloads with a zero seeding time and `action`; returns whether the
+/// removal said it deleted the data and whether the data is still there.
+async fn removed_at_limit(
+    action: ShareLimitAction,
+    seed: u64,
+) -> Result<(bool, bool), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 42)?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, seed)?;
     let db = TestDatabase::migrated()?;
     let mut config = snapshot(&db, dir.path())?;
     config.engine_profile.share_time_limit_minutes = Some(0);
-    config.engine_profile.share_limit_action = ShareLimitAction::Remove;
+    config.engine_profile.share_limit_action = action;
     let mut engine = Engine::start(&db, &config)?;
 
     let id = engine.download_from(&seeder).await?;
@@ -88,11 +92,30 @@ async fn a_zero_seeding_time_with_remove_drops_the_torrent_and_keeps_its_data() 
             _ => None,
         })
         .await?;
-    assert!(!deleted, "the data stays");
-    assert!(engine.downloads.join("payload/film.mkv").exists());
     assert!(
         revaer_schema::models::torrents::find(&mut db.connect()?, id.as_str())?.is_none(),
         "gone from the catalogue"
     );
+    let file = engine.downloads.join("payload/film.mkv");
+    // libtorrent deletes on its disk thread after the removal is announced.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while deleted && file.exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok((deleted, file.exists()))
+}
+
+#[actix_rt::test]
+async fn a_zero_seeding_time_with_remove_drops_the_torrent_and_keeps_its_data() -> TestResult {
+    let (deleted, there) = removed_at_limit(ShareLimitAction::Remove, 42).await?;
+    assert!(!deleted && there, "the data stays");
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn remove_with_data_deletes_the_files_too() -> TestResult {
+    let (deleted, there) = removed_at_limit(ShareLimitAction::RemoveWithData, 44).await?;
+    assert!(deleted, "the removal says the data went");
+    assert!(!there, "the data is gone");
     Ok(())
 }

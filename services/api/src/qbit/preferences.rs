@@ -8,9 +8,9 @@
 //!   the same validation, lock, history and hot reload apply; unknown keys
 //!   are ignored (as qBittorrent does), a value of the wrong type is a
 //!   `400`, and so is an action Revaer cannot take (`max_ratio_act` 2,
-//!   super seeding, or 3, deleting the files);
-//! - `max_ratio_act`: 0 pause (qBittorrent 5: stop), 1 remove (data kept).
-//!   Sonarr refuses a client that removes torrents at their limits, so the
+//!   super seeding);
+//! - `max_ratio_act`: 0 pause (qBittorrent 5: stop), 1 remove (data kept),
+//!   3 remove with its files. Sonarr refuses a client that removes torrents at their limits, so the
 //!   value is reported faithfully.
 
 use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, EngineProfile, ShareLimitAction};
@@ -42,6 +42,7 @@ pub fn read(snapshot: &ConfigSnapshot) -> Value {
         "max_ratio_act": match engine.share_limit_action {
             ShareLimitAction::Pause => 0,
             ShareLimitAction::Remove => 1,
+            ShareLimitAction::RemoveWithData => 3,
         },
         "queueing_enabled": queueing,
         "max_active_downloads": engine.max_active,
@@ -191,8 +192,9 @@ fn share_limits(
             match act as i64 {
                 0 => "pause",
                 1 => "remove",
+                3 => "remove_with_data",
                 _ => return Err(QbitError::bad_request(
-                    "max_ratio_act: only 0 (stop) and 1 (remove, keeping the data) are supported",
+                    "max_ratio_act: only 0 (stop), 1 (remove) and 3 (remove with its files) are supported",
                 )),
             };
         out.insert("share_limit_action".into(), json!(action));
@@ -288,7 +290,18 @@ mod tests {
                 "max_download_bps": 0
             }})
         );
-        assert!(super::patch(&snap, &prefs(json!({"max_ratio_act": 3}))).is_err());
+        assert!(super::patch(&snap, &prefs(json!({"max_ratio_act": 2}))).is_err());
+        let delete =
+            super::patch(&snap, &prefs(json!({"max_ratio_act": 3}))).map_err(|e| e.message)?;
+        assert_eq!(
+            delete,
+            json!({"engine_profile": {"share_limit_action": "remove_with_data"}})
+        );
+        let engine = EngineProfile {
+            share_limit_action: ShareLimitAction::RemoveWithData,
+            ..EngineProfile::default()
+        };
+        assert_eq!(read(&snapshot(engine)?)["max_ratio_act"], 3);
         for (sent, stored) in [(json!(1200), 1200), (json!(-1), 65_535)] {
             let connections = super::patch(&snap, &prefs(json!({ "max_connec": sent })))
                 .map_err(|e| e.message)?;
