@@ -170,8 +170,9 @@ pub async fn admit(req: &ServiceRequest) -> Result<Option<AuthenticatedKey>, Htt
             .map_err(|_| forbidden()),
         _ => {
             // Unauthenticated: charged like any failed authentication; the
-            // answer is 403 either way.
-            let _ = state.rate_limits.charge_ip(peer);
+            // answer is 403 either way, so an empty bucket is not counted
+            // as a throttled request.
+            state.rate_limits.charge_failure(peer);
             Err(forbidden())
         }
     }
