@@ -222,6 +222,20 @@ pub struct TorrentFile {
     pub priority: u8,
     /// Whether the file is wanted (priority above 0).
     pub selected: bool,
+    /// Indexes of the first and last piece holding its bytes.
+    #[serde(default)]
+    #[schema(value_type = [u32], example = json!([0, 12]))]
+    pub piece_range: [u32; 2],
+}
+
+/// The state of every piece of a torrent, in piece order (qBittorrent's
+/// `pieceStates`): `0` missing, `1` being downloaded, `2` verified. Empty
+/// until metadata arrives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PieceStates {
+    /// One entry a piece.
+    #[schema(example = json!([2, 2, 1, 0]))]
+    pub states: Vec<u8>,
 }
 
 /// One tracker of a torrent.

@@ -6,7 +6,7 @@
 use actix::Message;
 
 pub use revaer_domain::engine::*;
-use revaer_domain::torrent::{TorrentDetail, TorrentId, TorrentSummary};
+use revaer_domain::torrent::{PieceStates, TorrentDetail, TorrentId, TorrentSummary};
 
 /// Add a torrent. Replies with its summary.
 #[derive(Debug, Clone, Message)]
@@ -75,6 +75,14 @@ pub struct RemoveTorrent {
 #[rtype(result = "Result<TorrentDetail, EngineError>")]
 pub struct GetTorrent {
     /// The torrent to act on.
+    pub id: TorrentId,
+}
+
+/// The state of every piece of one torrent.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<PieceStates, EngineError>")]
+pub struct GetPieceStates {
+    /// The torrent to read.
     pub id: TorrentId,
 }
 

@@ -6,11 +6,11 @@ use actix::{ActorFutureExt, Handler, ResponseActFuture, WrapFuture};
 use libtorrent_sys::{Error as LtError, Session};
 use revaer_domain::rules::MAX_FILE_PRIORITY;
 use revaer_messages::engine::{
-    AddTorrent, Argument, ControlTorrent, EngineError, GetTorrent, RemoveTorrent, RestartEngine,
-    ShutdownEngine, TorrentCommand,
+    AddTorrent, Argument, ControlTorrent, EngineError, GetPieceStates, GetTorrent, RemoveTorrent,
+    RestartEngine, ShutdownEngine, TorrentCommand,
 };
 use revaer_messages::events::Event;
-use revaer_messages::torrent::{TorrentDetail, TorrentId, TorrentSummary};
+use revaer_messages::torrent::{PieceStates, TorrentDetail, TorrentId, TorrentSummary};
 use revaer_schema::models::torrents::TorrentChanges;
 use serde_json::Value;
 
@@ -287,6 +287,15 @@ impl Handler<GetTorrent> for TorrentSession {
     fn handle(&mut self, msg: GetTorrent, _ctx: &mut Self::Context) -> Self::Result {
         self.sync_view();
         self.options.view.detail(&msg.id)
+    }
+}
+
+impl Handler<GetPieceStates> for TorrentSession {
+    type Result = Result<PieceStates, EngineError>;
+
+    fn handle(&mut self, msg: GetPieceStates, _ctx: &mut Self::Context) -> Self::Result {
+        self.sync_view();
+        self.options.view.pieces(&msg.id)
     }
 }
 

@@ -196,6 +196,10 @@ pub fn file(entry: &FileStatus) -> TorrentFile {
         progress: progress.clamp(0.0, 1.0),
         priority: entry.priority,
         selected: entry.priority > 0,
+        piece_range: [
+            u32::try_from(entry.first_piece).unwrap_or(0),
+            u32::try_from(entry.last_piece).unwrap_or(0),
+        ],
     }
 }
 

@@ -15,9 +15,9 @@
 
 use actix::{Actor, Handler, SyncContext};
 use libtorrent_sys::Session;
-use revaer_messages::engine::{EngineError, GetTorrent};
+use revaer_messages::engine::{EngineError, GetPieceStates, GetTorrent};
 use revaer_messages::listing::{ListQuery, TorrentPage, TorrentTable};
-use revaer_messages::torrent::{TorrentDetail, TorrentId};
+use revaer_messages::torrent::{PieceStates, TorrentDetail, TorrentId};
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -123,8 +123,8 @@ impl EngineView {
         Ok(snapshot.table.page(&query.0, summary))
     }
 
-    /// One torrent's detail (files and trackers read from libtorrent).
-    pub fn detail(&self, id: &TorrentId) -> Result<TorrentDetail, EngineError> {
+    /// A known torrent's row and the session to read more from.
+    fn lookup(&self, id: &TorrentId) -> Result<(Tracked, Arc<Session>), EngineError> {
         let (tracked, session) = {
             let snapshot = self.inner.read().unwrap_or_else(PoisonError::into_inner);
             snapshot.available.clone()?;
@@ -137,6 +137,21 @@ impl EngineView {
         };
         let session =
             session.ok_or_else(|| EngineError::Unavailable("the engine is starting".into()))?;
+        Ok((tracked, session))
+    }
+
+    /// One torrent's piece states, read from libtorrent.
+    pub fn pieces(&self, id: &TorrentId) -> Result<PieceStates, EngineError> {
+        let (_, session) = self.lookup(id)?;
+        let states = session
+            .piece_states(id.as_str())
+            .map_err(|err| mapping::engine_error(err, id))?;
+        Ok(PieceStates { states })
+    }
+
+    /// One torrent's detail (files and trackers read from libtorrent).
+    pub fn detail(&self, id: &TorrentId) -> Result<TorrentDetail, EngineError> {
+        let (tracked, session) = self.lookup(id)?;
         let files = session
             .files(id.as_str())
             .map_err(|err| mapping::engine_error(err, id))?;
@@ -184,5 +199,13 @@ impl Handler<GetTorrent> for TorrentReader {
 
     fn handle(&mut self, msg: GetTorrent, _ctx: &mut Self::Context) -> Self::Result {
         self.view.detail(&msg.id)
+    }
+}
+
+impl Handler<GetPieceStates> for TorrentReader {
+    type Result = Result<PieceStates, EngineError>;
+
+    fn handle(&mut self, msg: GetPieceStates, _ctx: &mut Self::Context) -> Self::Result {
+        self.view.pieces(&msg.id)
     }
 }

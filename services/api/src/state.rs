@@ -5,8 +5,8 @@ use actix::{Actor, Addr, Handler, Recipient};
 use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
-    AddTorrent, ConnectPeer, ControlTorrent, GetEngineStatus, GetTorrent, MoveStorage,
-    RemoveTorrent,
+    AddTorrent, ConnectPeer, ControlTorrent, GetEngineStatus, GetPieceStates, GetTorrent,
+    MoveStorage, RemoveTorrent,
 };
 use revaer_messages::fsops::{CancelFsops, GetFsopsState, RetryFsops};
 use revaer_messages::health::HealthBoard;
@@ -41,6 +41,8 @@ pub struct EngineHandles {
     pub remove: Recipient<RemoveTorrent>,
     /// One torrent's detail.
     pub get: Recipient<GetTorrent>,
+    /// One torrent's piece states.
+    pub pieces: Recipient<GetPieceStates>,
     /// A filtered, ordered page of summaries.
     pub list: Recipient<ListQuery>,
     /// Engine status.
@@ -60,6 +62,7 @@ impl EngineHandles {
             + Handler<ControlTorrent>
             + Handler<RemoveTorrent>
             + Handler<GetTorrent>
+            + Handler<GetPieceStates>
             + Handler<ListQuery>
             + Handler<GetEngineStatus>
             + Handler<MoveStorage>
@@ -68,6 +71,7 @@ impl EngineHandles {
             + ToEnvelope<A, ControlTorrent>
             + ToEnvelope<A, RemoveTorrent>
             + ToEnvelope<A, GetTorrent>
+            + ToEnvelope<A, GetPieceStates>
             + ToEnvelope<A, ListQuery>
             + ToEnvelope<A, GetEngineStatus>
             + ToEnvelope<A, MoveStorage>
@@ -78,6 +82,7 @@ impl EngineHandles {
             control: addr.clone().recipient(),
             remove: addr.clone().recipient(),
             get: addr.clone().recipient(),
+            pieces: addr.clone().recipient(),
             list: addr.clone().recipient(),
             status: addr.clone().recipient(),
             move_storage: addr.clone().recipient(),

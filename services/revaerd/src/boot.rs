@@ -181,6 +181,7 @@ pub async fn start(options: Options) -> Result<Running, BootError> {
         engine: Some(EngineHandles {
             list: actors.reader.clone().recipient(),
             get: actors.reader.clone().recipient(),
+            pieces: actors.reader.clone().recipient(),
             ..EngineHandles::of(&actors.engine)
         }),
         fsops: Some(FsopsHandles::new(&actors.fsops)),

@@ -11,10 +11,10 @@ use revaer_api::openapi::OpenApiDoc;
 use revaer_api::{build_app, EngineHandles};
 use revaer_messages::engine::{
     AddTorrent, ConnectPeer, ControlTorrent, EngineError, EngineStatus, GetEngineStatus,
-    GetTorrent, MoveStorage, RemoveTorrent,
+    GetPieceStates, GetTorrent, MoveStorage, RemoveTorrent,
 };
 use revaer_messages::listing::{ListQuery, TorrentPage};
-use revaer_messages::torrent::{TorrentDetail, TorrentSummary};
+use revaer_messages::torrent::{PieceStates, TorrentDetail, TorrentSummary};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use support::{TestResult, TestServer};
@@ -55,6 +55,12 @@ impl Handler<RemoveTorrent> for GoneEngine {
 impl Handler<GetTorrent> for GoneEngine {
     type Result = Result<TorrentDetail, EngineError>;
     fn handle(&mut self, _: GetTorrent, _: &mut Context<Self>) -> Self::Result {
+        gone()
+    }
+}
+impl Handler<GetPieceStates> for GoneEngine {
+    type Result = Result<PieceStates, EngineError>;
+    fn handle(&mut self, _: GetPieceStates, _: &mut Context<Self>) -> Self::Result {
         gone()
     }
 }

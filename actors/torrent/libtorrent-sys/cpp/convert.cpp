@@ -157,6 +157,11 @@ FileEntryFfi file_entry(lt::file_storage const &fs, lt::file_index_t i,
   f.size = fs.file_size(i);
   f.downloaded = 0;
   f.priority = static_cast<std::uint8_t>(lt::default_priority);
+  // The pieces holding the file's first and last byte (an empty file: the
+  // piece where it would start), as qBittorrent's piece_range.
+  std::int64_t const last_byte = f.size > 0 ? f.size - 1 : 0;
+  f.first_piece = static_cast<std::int32_t>(fs.map_file(i, 0, 0).piece);
+  f.last_piece = static_cast<std::int32_t>(fs.map_file(i, last_byte, 0).piece);
   return f;
 }
 

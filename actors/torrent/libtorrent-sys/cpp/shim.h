@@ -87,6 +87,9 @@ public:
   rust::Vec<TorrentStatusFfi> statuses() const;
   bool num_files(rust::Str id, std::int32_t &out) const;
   bool files(rust::Str id, rust::Vec<FileEntryFfi> &out) const;
+  // One byte a piece: 0 missing, 1 being downloaded, 2 have (empty without
+  // metadata).
+  bool piece_states(rust::Str id, rust::Vec<std::uint8_t> &out) const;
   bool trackers(rust::Str id, rust::Vec<TrackerFfi> &out) const;
   bool peers(rust::Str id, rust::Vec<PeerFfi> &out) const;
   bool magnet_uri(rust::Str id, rust::String &out) const;

@@ -289,6 +289,23 @@ bool Session::files(rust::Str id, rust::Vec<FileEntryFfi> &out) const {
   });
 }
 
+bool Session::piece_states(rust::Str id, rust::Vec<std::uint8_t> &out) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    lt::torrent_status const st = h.status(lt::torrent_handle::query_pieces);
+    int const n = st.pieces.size();
+    out.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+      out.push_back(st.pieces.get_bit(lt::piece_index_t(i)) ? 2 : 0);
+    std::vector<lt::partial_piece_info> queue;
+    h.get_download_queue(queue);
+    for (auto const &p : queue) {
+      auto const idx = static_cast<std::size_t>(static_cast<int>(p.piece_index));
+      if (idx < out.size() && out[idx] == 0)
+        out[idx] = 1;
+    }
+  });
+}
+
 bool Session::trackers(rust::Str id, rust::Vec<TrackerFfi> &out) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
     for (auto const &ae : h.trackers()) {

@@ -111,6 +111,8 @@ pub mod ffi {
         pub size: i64,
         pub downloaded: i64,
         pub priority: u8,
+        pub first_piece: i32,
+        pub last_piece: i32,
     }
 
     #[derive(Debug, Clone, Default)]
@@ -256,6 +258,7 @@ pub mod ffi {
         fn statuses(self: &Session) -> Result<Vec<TorrentStatusFfi>>;
         fn num_files(self: &Session, id: &str, out: &mut i32) -> Result<bool>;
         fn files(self: &Session, id: &str, out: &mut Vec<FileEntryFfi>) -> Result<bool>;
+        fn piece_states(self: &Session, id: &str, out: &mut Vec<u8>) -> Result<bool>;
         fn trackers(self: &Session, id: &str, out: &mut Vec<TrackerFfi>) -> Result<bool>;
         fn peers(self: &Session, id: &str, out: &mut Vec<PeerFfi>) -> Result<bool>;
         fn magnet_uri(self: &Session, id: &str, out: &mut String) -> Result<bool>;

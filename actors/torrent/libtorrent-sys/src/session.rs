@@ -321,6 +321,14 @@ impl Session {
         Ok(out.into_iter().map(FileStatus::from).collect())
     }
 
+    /// One state a piece (0 missing, 1 being downloaded, 2 have); empty
+    /// until metadata is known.
+    pub fn piece_states(&self, id: &str) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.with_torrent(id, |s, id| s.piece_states(id, &mut out))?;
+        Ok(out)
+    }
+
     /// Trackers of a torrent.
     pub fn trackers(&self, id: &str) -> Result<Vec<TrackerStatus>> {
         let mut out = Vec::new();

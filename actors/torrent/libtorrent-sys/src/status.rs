@@ -159,6 +159,10 @@ pub struct FileStatus {
     pub downloaded: i64,
     /// 0 = skip, 1..=7, 4 = default.
     pub priority: u8,
+    /// Index of the piece holding the file's first byte.
+    pub first_piece: i32,
+    /// Index of the piece holding its last byte.
+    pub last_piece: i32,
 }
 
 impl From<ffi::FileEntryFfi> for FileStatus {
@@ -169,6 +173,8 @@ impl From<ffi::FileEntryFfi> for FileStatus {
             size: f.size,
             downloaded: f.downloaded,
             priority: f.priority,
+            first_piece: f.first_piece,
+            last_piece: f.last_piece,
         }
     }
 }

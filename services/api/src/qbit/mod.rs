@@ -140,6 +140,10 @@ fn configure_torrents(cfg: &mut web::ServiceConfig) {
             torrents_read::properties,
         ))
         .service(read("/api/v2/torrents/files", torrents_read::files))
+        .service(read(
+            "/api/v2/torrents/pieceStates",
+            torrents_read::piece_states,
+        ))
         .service(read("/api/v2/torrents/trackers", torrents_read::trackers))
         .service(write("/api/v2/torrents/add", torrents_add::add))
         .service(write("/api/v2/torrents/delete", act::delete))
@@ -233,6 +237,7 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         app::default_save_path,
         app::get_preferences,
         app::set_preferences,
+        torrents_read::piece_states,
         torrents_read::info,
         torrents_read::properties,
         torrents_read::files,

@@ -1,4 +1,4 @@
-//! `torrents/info`, `properties`, `files` and `trackers`: reads answered
+//! `torrents/info`, `properties`, `files`, `pieceStates` and `trackers`: reads answered
 //! from the engine's list and detail queries.
 //!
 //! Rules: `info` filters like qBittorrent (`filter`, `category` and `tag`
@@ -9,7 +9,7 @@
 //! after an add to see the torrent loaded).
 
 use actix_web::{web, HttpResponse};
-use revaer_messages::engine::GetTorrent;
+use revaer_messages::engine::{GetPieceStates, GetTorrent};
 use revaer_messages::listing::TorrentFilter;
 use revaer_messages::torrent::{TorrentDetail, TorrentSummary};
 use revaer_messages::TorrentId;
@@ -189,12 +189,32 @@ pub async fn files(state: web::Data<ApiState>, params: Params) -> Result<HttpRes
                 "progress": f.progress,
                 "priority": view::file_priority(f.priority),
                 "is_seed": f.progress >= 1.0,
-                "piece_range": [0, 0],
+                "piece_range": f.piece_range,
                 "availability": -1,
             })
         })
         .collect();
     response::json(&files)
+}
+
+/// Piece states of one torrent: `0` missing, `1` downloading, `2` have
+/// (`[]` until metadata arrives).
+#[utoipa::path(get, tag = "qbittorrent", path = "/api/v2/torrents/pieceStates",
+    params(("hash" = String, Query, description = "Info hash")),
+    responses((status = 200, description = "Array of piece states (0, 1, 2)", body = [u8]),
+        (status = 404, description = "Unknown hash", body = String, content_type = "text/plain")))]
+pub async fn piece_states(
+    state: web::Data<ApiState>,
+    params: Params,
+) -> Result<HttpResponse, QbitError> {
+    let get = GetPieceStates { id: params.hash()? };
+    let pieces = engine::call(&handles(&state)?.pieces, get)
+        .await
+        .map_err(|err| match err.status.as_u16() {
+            404 => QbitError::not_found(UNKNOWN_HASH),
+            _ => QbitError::from(err),
+        })?;
+    response::json(&pieces.states)
 }
 
 fn tracker_status(status: &str) -> u8 {

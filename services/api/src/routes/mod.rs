@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(torrents_add::add_torrent)
         .service(torrents_list::list_torrents)
         .service(torrents_detail::get_torrent)
+        .service(torrents_detail::get_pieces)
         .service(torrents_detail::delete_torrent)
         .service(torrents_select::select_files)
         .service(torrents_action::torrent_action)

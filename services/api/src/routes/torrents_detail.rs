@@ -1,14 +1,15 @@
-//! `GET /v1/torrents/{id}` and `DELETE /v1/torrents/{id}`.
+//! `GET /v1/torrents/{id}`, `GET /v1/torrents/{id}/pieces` and
+//! `DELETE /v1/torrents/{id}`.
 //!
 //! Rule: ids are 40-character hex info hashes (uppercase is accepted and
 //! lowercased); a malformed id names no torrent, so it is a `404` like an
 //! unknown one.
 
 use actix_web::{delete, get, web, HttpResponse};
-use revaer_messages::engine::{GetTorrent, RemoveTorrent};
+use revaer_messages::engine::{GetPieceStates, GetTorrent, RemoveTorrent};
 use revaer_messages::fsops::CancelFsops;
 use revaer_messages::fsops::GetFsopsState;
-use revaer_messages::torrent::{FsopsState, TorrentDetail, TorrentId};
+use revaer_messages::torrent::{FsopsState, PieceStates, TorrentDetail, TorrentId};
 use revaer_messages::InvalidParam;
 use revaer_wire::DeleteParams;
 
@@ -45,6 +46,30 @@ pub async fn get_torrent(
     let mut detail = detail?;
     detail.fsops = fsops;
     Ok(HttpResponse::Ok().json(detail))
+}
+
+/// The state of every piece, in order: `0` missing, `1` being downloaded,
+/// `2` verified (empty until metadata arrives). Files list the pieces they
+/// span in `piece_range`.
+#[utoipa::path(
+    tag = "torrents",
+    path = "/v1/torrents/{id}/pieces",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "Info hash (40 hex characters)")),
+    responses(
+        (status = 200, description = "Piece states", body = PieceStates),
+        (status = 404, description = "No such torrent", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Engine unavailable", body = Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/v1/torrents/{id}/pieces")]
+pub async fn get_pieces(
+    state: web::Data<ApiState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = engine::parse_id(&path)?;
+    let pieces = engine::call(&state.engine()?.pieces, GetPieceStates { id }).await?;
+    Ok(HttpResponse::Ok().json(pieces))
 }
 
 /// The torrent's post-processing state from the orchestrator. Without an

@@ -225,6 +225,7 @@ mod tests {
             progress: 0.0,
             priority: 4,
             selected: true,
+            piece_range: [0, 0],
         }
     }
 
