@@ -86,12 +86,11 @@ impl Tracked {
     }
 }
 
-/// The user-facing state of a torrent. The order follows qBittorrent's:
-/// loading resume data, moving and missing files outrank an error.
+/// The user-facing state of a torrent. Moving and missing files outrank an
+/// error, as in qBittorrent; a paused torrent is paused (or queued) even
+/// while libtorrent still says it is loading resume data, which it does
+/// for as long as a torrent added paused has never run.
 pub fn domain_state(status: &TorrentStatus, held: Held<'_>) -> TorrentState {
-    if status.state == LtState::CheckingResumeData {
-        return TorrentState::CheckingResumeData;
-    }
     if status.moving_storage {
         return TorrentState::Moving;
     }
@@ -271,13 +270,19 @@ mod tests {
     }
 
     #[test]
-    fn loading_resume_data_and_missing_files_outrank_the_rest() {
+    fn missing_files_outrank_errors_and_pauses_outrank_loading() {
         let held = Held::default();
         let loading = status(LtState::CheckingResumeData, "", false);
         assert_eq!(
             domain_state(&loading, held),
             TorrentState::CheckingResumeData
         );
+        let added_paused = status(LtState::CheckingResumeData, "", true);
+        let user = Held {
+            user_paused: true,
+            ..Held::default()
+        };
+        assert_eq!(domain_state(&added_paused, user), TorrentState::Paused);
         let checking = status(LtState::CheckingFiles, "", false);
         assert_eq!(domain_state(&checking, held), TorrentState::Checking);
         let missing = Held {
