@@ -1,6 +1,10 @@
 //! The download queue through the bridge: torrents take positions in the
 //! order they are added, and each movement (and an exact position) lands
 //! where libtorrent's own queue puts it.
+#![expect(
+    clippy::unwrap_used,
+    reason = "the shared helpers in `common` panic on failure"
+)]
 
 mod common;
 
