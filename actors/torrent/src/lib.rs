@@ -22,6 +22,7 @@ mod mapping;
 mod metrics;
 mod options;
 mod progress;
+mod queue;
 mod restore;
 mod resume;
 mod saving;
