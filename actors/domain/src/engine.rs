@@ -114,7 +114,7 @@ pub struct AddOptions {
     #[serde(default)]
     pub limits: Option<TorrentLimits>,
     /// Put it at the head of the download queue instead of the end.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub top_of_queue: bool,
 }
 
@@ -131,6 +131,26 @@ pub enum QueueMove {
     Up,
     /// One place towards the end.
     Down,
+}
+
+impl QueueMove {
+    /// Every movement, in wire spelling order.
+    pub const ALL: [Self; 4] = [Self::Top, Self::Bottom, Self::Up, Self::Down];
+
+    /// The wire spelling (`top`, `bottom`, `up`, `down`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::Up => "up",
+            Self::Down => "down",
+        }
+    }
+
+    /// The movement spelled `name` (exactly as on the wire), if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
 }
 
 /// A change to one torrent.

@@ -6,7 +6,8 @@
 //! first moves first). Torrents without a queue position (finished ones)
 //! stay. With queueing off (`max_active` -1) nothing moves: the engine
 //! refuses with `QueueingDisabled`. The new positions are read back at once,
-//! so the next listing shows them and the catalogue keeps them.
+//! so the next listing shows them and the catalogue keeps them, and every
+//! torrent whose position changed is announced (`torrent_updated`).
 
 use actix::Handler;
 use libtorrent_sys::QueueMove as LtMove;
@@ -72,12 +73,20 @@ impl TorrentSession {
             return Ok(());
         }
         // Every shifted torrent has a new position: read them all now rather
-        // than at the next tick, so a listing right after shows the order.
-        match session.statuses() {
-            Ok(statuses) => statuses.into_iter().for_each(|s| self.apply_status(s)),
-            Err(err) => tracing::warn!(error = %err, "cannot read positions after a queue move"),
-        }
-        for (_, id) in queued {
+        // than at the next tick, so a listing right after shows the order,
+        // and announce each one whose position changed (qBittorrent's
+        // `priority`), the shifted ones as much as the moved ones.
+        let statuses = session.statuses().map_err(|err| {
+            EngineError::Internal(format!("cannot read positions after a queue move: {err}"))
+        })?;
+        let shifted: Vec<TorrentId> = statuses
+            .iter()
+            .filter_map(|s| self.torrents.get(&s.id).map(|t| (t, s.queue_position)))
+            .filter(|(tracked, position)| tracked.queue_position != *position)
+            .map(|(tracked, _)| tracked.id.clone())
+            .collect();
+        statuses.into_iter().for_each(|s| self.apply_status(s));
+        for id in shifted {
             self.publish(Event::TorrentUpdated { torrent: id }, request_id.clone());
         }
         Ok(())
