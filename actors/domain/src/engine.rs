@@ -114,7 +114,7 @@ pub struct AddOptions {
     #[serde(default)]
     pub limits: Option<TorrentLimits>,
     /// Put it at the head of the download queue instead of the end.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub top_of_queue: bool,
 }
 
