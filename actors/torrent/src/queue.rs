@@ -76,9 +76,14 @@ impl TorrentSession {
         // than at the next tick, so a listing right after shows the order,
         // and announce each one whose position changed (qBittorrent's
         // `priority`), the shifted ones as much as the moved ones.
-        let statuses = session.statuses().map_err(|err| {
-            EngineError::Internal(format!("cannot read positions after a queue move: {err}"))
-        })?;
+        let statuses = match session.statuses() {
+            Ok(statuses) => statuses,
+            Err(err) => {
+                // The moves are done; the next tick's statuses carry them.
+                tracing::warn!(error = %err, "cannot read positions after a queue move");
+                return Ok(());
+            }
+        };
         let shifted: Vec<TorrentId> = statuses
             .iter()
             .filter_map(|s| self.torrents.get(&s.id).map(|t| (t, s.queue_position)))
