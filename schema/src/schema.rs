@@ -171,6 +171,7 @@ diesel::table! {
         share_seeding_minutes -> Int4,
         share_inactive_minutes -> Int4,
         force_start -> Bool,
+        queue_position -> Int4,
     }
 }
 

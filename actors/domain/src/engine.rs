@@ -39,6 +39,10 @@ pub enum EngineError {
     /// The operation needs metadata the torrent does not have yet.
     #[error("torrent {0} has no metadata yet")]
     NoMetadata(TorrentId),
+    /// A manual queue move while queueing is off (`max_active` is -1):
+    /// there is no queue to move in.
+    #[error("torrent queueing is disabled (engine_profile.max_active is -1)")]
+    QueueingDisabled,
     /// The engine is not running or is restarting.
     #[error("engine unavailable: {0}")]
     Unavailable(String),
@@ -109,6 +113,44 @@ pub struct AddOptions {
     /// Per-torrent rate limits, bytes per second (0 = unlimited).
     #[serde(default)]
     pub limits: Option<TorrentLimits>,
+    /// Put it at the head of the download queue instead of the end.
+    #[serde(default)]
+    pub top_of_queue: bool,
+}
+
+/// A move through the download queue (position 0 is the head; seeding
+/// torrents are not in it and never move).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueMove {
+    /// To the head of the queue.
+    Top,
+    /// To the end of the queue.
+    Bottom,
+    /// One place towards the head.
+    Up,
+    /// One place towards the end.
+    Down,
+}
+
+impl QueueMove {
+    /// Every movement, in wire spelling order.
+    pub const ALL: [Self; 4] = [Self::Top, Self::Bottom, Self::Up, Self::Down];
+
+    /// The wire spelling (`top`, `bottom`, `up`, `down`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::Up => "up",
+            Self::Down => "down",
+        }
+    }
+
+    /// The movement spelled `name` (exactly as on the wire), if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
 }
 
 /// A change to one torrent.

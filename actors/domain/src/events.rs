@@ -45,7 +45,7 @@ pub enum Event {
         save_path: String,
     },
     /// A torrent's settings or labels changed (category, tags, name,
-    /// limits, share limits, priorities, sequential).
+    /// limits, share limits, priorities, sequential, queue position).
     TorrentUpdated { torrent: TorrentId },
     /// The torrent left the engine.
     Removed {

@@ -32,6 +32,23 @@ pub struct ControlTorrent {
     pub request_id: Option<String>,
 }
 
+/// Move torrents through the download queue, as one selection: they are
+/// moved in the order of their current positions so the selection keeps
+/// its own order (qBittorrent's rule). Torrents not in the queue (seeding)
+/// stay. Refused with [`EngineError::QueueingDisabled`] when queueing is
+/// off, and with [`EngineError::NotFound`] (nothing moved) when an id is
+/// unknown.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<(), EngineError>")]
+pub struct MoveInQueue {
+    /// The torrents to move (duplicates count once).
+    pub ids: Vec<TorrentId>,
+    /// Where to.
+    pub movement: QueueMove,
+    /// Causing request, for logs.
+    pub request_id: Option<String>,
+}
+
 /// Move a torrent's storage to another directory: FsOps does this in `move`
 /// mode so the engine keeps seeding from the library, and the qBittorrent
 /// facade's `setLocation`. Not a `/v1` action.

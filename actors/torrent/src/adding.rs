@@ -3,7 +3,7 @@
 //! and its catalogue row returned. Every failure is a typed `EngineError`.
 
 use chrono::Utc;
-use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError, Session};
+use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError, QueueMove, Session};
 use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
 use revaer_messages::engine::{AddOptions, Argument, EngineError, TorrentSource};
@@ -102,6 +102,12 @@ impl TorrentSession {
         }
         let checked = self.check_options(options, parsed.file_count)?;
         add_to_session(&session, &parsed, &checked, options)?;
+        if options.top_of_queue {
+            // Finished torrents have no queue position; libtorrent ignores it.
+            if let Err(err) = session.queue_move(parsed.id.as_str(), QueueMove::Top) {
+                tracing::warn!(torrent.info_hash = %parsed.id, error = %err, "cannot move a new torrent to the top of the queue");
+            }
+        }
         let status = session.status(parsed.id.as_str()).ok();
         let state = status
             .as_ref()
@@ -137,6 +143,8 @@ impl TorrentSession {
                 save_path: checked.save_path.clone(),
                 user_paused: options.paused,
                 force_start: false,
+                // The catalogue's default; the first status writes the real one.
+                queue_position: -1,
                 error: None,
                 missing_files: false,
                 counted_in: 0,

@@ -170,12 +170,19 @@ impl TorrentSession {
             download_bps: status.download_rate,
             upload_bps: status.upload_rate,
         };
-        let persist = changed_state.then(|| TorrentChanges {
+        let mut persist = changed_state.then(|| TorrentChanges {
             state: Some(new_state.as_str().to_string()),
             progress: Some(f64::from(status.progress)),
             total_size: Some(status.total_size),
             ..TorrentChanges::default()
         });
+        if status.queue_position != tracked.queue_position {
+            // Any move shifts others too; each one's status says so.
+            tracked.queue_position = status.queue_position;
+            persist
+                .get_or_insert_with(TorrentChanges::default)
+                .queue_position = Some(status.queue_position);
+        }
         tracked.status = Some(status);
         if changed_state {
             self.publish(

@@ -23,6 +23,7 @@ mod metrics;
 mod missing;
 mod options;
 mod progress;
+mod queue;
 mod restore;
 mod resume;
 mod saving;

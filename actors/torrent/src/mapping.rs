@@ -40,6 +40,9 @@ pub struct Tracked {
     pub user_paused: bool,
     /// Force-started: not auto-managed, so the queue leaves it running.
     pub force_start: bool,
+    /// Queue position the catalogue holds (-1: not queued); a status with
+    /// another one is written back, so restarts restore the order.
+    pub queue_position: i32,
     /// Last error reported for it.
     pub error: Option<String>,
     /// libtorrent rejected its resume data (its files are gone or changed):

@@ -49,7 +49,7 @@ impl TorrentSession {
             match result {
                 Ok(loaded) => {
                     let count = loaded.len();
-                    for (row, resume) in loaded {
+                    for (row, resume) in in_queue_order(loaded) {
                         actor.attach(row, resume);
                     }
                     tracing::info!(
@@ -145,6 +145,7 @@ impl TorrentSession {
                 save_path: entry.save_path.clone(),
                 user_paused: entry.paused,
                 force_start,
+                queue_position: row.queue_position,
                 error,
                 missing_files: false,
                 facets: crate::listing::facets(&session, id.as_str()),
@@ -256,6 +257,18 @@ pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {
         upload_limit: clamp(entry.upload_limit),
         max_connections: 0,
     }
+}
+
+/// The catalogue in the order torrents go back into the session: libtorrent
+/// appends each unfinished torrent to its download queue, so re-adding the
+/// queued ones by their saved position (ties and the unqueued ones keep the
+/// catalogue's order, oldest first) restores the queue as it was.
+fn in_queue_order(mut loaded: Loaded) -> Loaded {
+    loaded.sort_by_key(|(row, _)| match row.queue_position {
+        p if p >= 0 => (0, p),
+        _ => (1, 0),
+    });
+    loaded
 }
 
 fn read_all(store: &ResumeStore, rows: Vec<TorrentRow>) -> Loaded {

@@ -89,6 +89,8 @@ pub struct TorrentRow {
     pub share_inactive_minutes: i32,
     /// Force-started: runs regardless of the queue.
     pub force_start: bool,
+    /// Place in the download queue (0 is the head, -1 not queued).
+    pub queue_position: i32,
 }
 
 impl TorrentRow {
@@ -142,6 +144,8 @@ pub struct TorrentChanges {
     pub share_inactive_minutes: Option<i32>,
     /// Force-started.
     pub force_start: Option<bool>,
+    /// Place in the download queue.
+    pub queue_position: Option<i32>,
 }
 
 impl TorrentChanges {

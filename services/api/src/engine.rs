@@ -5,6 +5,7 @@
 //! duplicate add is `409 torrent_exists` naming the existing torrent in the
 //! `torrent_id` extension; an unknown torrent is `404 torrent_not_found`;
 //! an operation that needs metadata the torrent lacks is `409 no_metadata`;
+//! a queue move while queueing is off is `409 queueing_disabled`;
 //! an engine that is starting, restarting or gone is `503`; anything else is
 //! a logged `500` whose text never reaches the client.
 
@@ -58,6 +59,10 @@ pub fn problem(err: EngineError) -> ApiError {
             format!("torrent {id} has no metadata yet; retry once its files are known"),
         )
         .with_torrent(id.as_str()),
+        EngineError::QueueingDisabled => ApiError::conflict(
+            "queueing_disabled",
+            "torrent queueing is off (engine_profile.max_active is -1); there is no queue order to change",
+        ),
         EngineError::Unavailable(reason) => {
             tracing::warn!(reason = %reason, "engine unavailable");
             ApiError::unavailable("the torrent engine is unavailable; retry shortly")

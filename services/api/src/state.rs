@@ -6,7 +6,7 @@ use prometheus::Registry;
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{
     AddTorrent, ConnectPeer, ControlTorrent, GetEngineStatus, GetPieceStates, GetTorrent,
-    MoveStorage, RemoveTorrent,
+    MoveInQueue, MoveStorage, RemoveTorrent,
 };
 use revaer_messages::fsops::{CancelFsops, GetFsopsState, RetryFsops};
 use revaer_messages::health::HealthBoard;
@@ -51,6 +51,8 @@ pub struct EngineHandles {
     pub move_storage: Recipient<MoveStorage>,
     /// Dial a peer (the facade's `addPeers`).
     pub connect_peer: Recipient<ConnectPeer>,
+    /// Move torrents through the download queue.
+    pub queue: Recipient<MoveInQueue>,
 }
 
 impl EngineHandles {
@@ -66,7 +68,8 @@ impl EngineHandles {
             + Handler<ListQuery>
             + Handler<GetEngineStatus>
             + Handler<MoveStorage>
-            + Handler<ConnectPeer>,
+            + Handler<ConnectPeer>
+            + Handler<MoveInQueue>,
         A::Context: ToEnvelope<A, AddTorrent>
             + ToEnvelope<A, ControlTorrent>
             + ToEnvelope<A, RemoveTorrent>
@@ -75,7 +78,8 @@ impl EngineHandles {
             + ToEnvelope<A, ListQuery>
             + ToEnvelope<A, GetEngineStatus>
             + ToEnvelope<A, MoveStorage>
-            + ToEnvelope<A, ConnectPeer>,
+            + ToEnvelope<A, ConnectPeer>
+            + ToEnvelope<A, MoveInQueue>,
     {
         Self {
             add: addr.clone().recipient(),
@@ -87,6 +91,7 @@ impl EngineHandles {
             status: addr.clone().recipient(),
             move_storage: addr.clone().recipient(),
             connect_peer: addr.clone().recipient(),
+            queue: addr.clone().recipient(),
         }
     }
 }

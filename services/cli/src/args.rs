@@ -111,6 +111,16 @@ pub enum Command {
     ForceStart(Ids),
     /// Put force-started torrents back under the download queue.
     UnforceStart(Ids),
+    /// Move torrents through the download queue (needs queueing on:
+    /// `engine_profile.max_active` other than -1). Several torrents move as
+    /// one selection and keep their order; seeding torrents stay.
+    Queue {
+        /// `top`, `bottom`, `up` (one place towards the head) or `down`.
+        movement: QueueMoveArg,
+        /// Info hashes or unique prefixes.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// Verify torrents' data on disk again.
     Recheck(Ids),
     /// Announce torrents to their trackers now.
@@ -184,6 +194,30 @@ pub enum OnOff {
     On,
     /// Disable.
     Off,
+}
+
+/// Where `revaer queue` moves torrents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueueMoveArg {
+    /// To the head of the queue.
+    Top,
+    /// To the end of the queue.
+    Bottom,
+    /// One place towards the head.
+    Up,
+    /// One place towards the end.
+    Down,
+}
+
+impl From<QueueMoveArg> for revaer_domain::engine::QueueMove {
+    fn from(arg: QueueMoveArg) -> Self {
+        match arg {
+            QueueMoveArg::Top => Self::Top,
+            QueueMoveArg::Bottom => Self::Bottom,
+            QueueMoveArg::Up => Self::Up,
+            QueueMoveArg::Down => Self::Down,
+        }
+    }
 }
 
 /// `revaer setup ...`.

@@ -4,12 +4,13 @@
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use revaer_domain::config::ConfigSnapshot;
-use revaer_domain::engine::AddOptions;
+use revaer_domain::engine::{AddOptions, QueueMove};
 use revaer_domain::torrent::{TorrentDetail, TorrentId, TorrentSummary};
 use revaer_wire::{
     ActionRequest, AddTorrentRequest, ApiKeyInfo, ConfigPatchResponse, CreateKeyRequest,
-    CreatedKey, DeleteParams, FullHealthResponse, HealthResponse, ListParams, SelectRequest,
-    SetupCompleteRequest, SetupCompleteResponse, SetupStartResponse, TorrentList, UpdateKeyRequest,
+    CreatedKey, DeleteParams, FullHealthResponse, HealthResponse, ListParams, QueueRequest,
+    SelectRequest, SetupCompleteRequest, SetupCompleteResponse, SetupStartResponse, TorrentList,
+    UpdateKeyRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -172,6 +173,21 @@ impl Client {
     pub async fn action(&self, id: &TorrentId, request: &ActionRequest) -> Result<(), ClientError> {
         let path = format!("/v1/torrents/{id}/action");
         self.empty(Method::POST, &path, Some(request)).await
+    }
+
+    /// `POST /v1/torrents/queue`: moves `ids` through the download queue as
+    /// one selection (they keep their own order).
+    pub async fn move_in_queue(
+        &self,
+        ids: &[TorrentId],
+        movement: QueueMove,
+    ) -> Result<(), ClientError> {
+        let request = QueueRequest {
+            ids: ids.iter().map(ToString::to_string).collect(),
+            movement: movement.as_str().to_string(),
+        };
+        self.empty(Method::POST, "/v1/torrents/queue", Some(&request))
+            .await
     }
 
     /// `DELETE /v1/torrents/{id}`, with the data when `delete_data`.

@@ -29,6 +29,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("get", "/v1/torrents/{id}/pieces"),
     ("post", "/v1/torrents/{id}/select"),
     ("post", "/v1/torrents/{id}/action"),
+    ("post", "/v1/torrents/queue"),
     ("post", "/v1/torrents/{id}/fsops/retry"),
     ("get", "/v1/categories"),
     ("put", "/v1/categories/{name}"),
@@ -57,6 +58,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/api/v2/torrents/reannounce"),
     ("post", "/api/v2/torrents/setForceStart"),
     ("post", "/api/v2/torrents/topPrio"),
+    ("post", "/api/v2/torrents/bottomPrio"),
+    ("post", "/api/v2/torrents/increasePrio"),
+    ("post", "/api/v2/torrents/decreasePrio"),
     ("post", "/api/v2/torrents/setShareLimits"),
     ("post", "/api/v2/torrents/setUploadLimit"),
     ("post", "/api/v2/torrents/setDownloadLimit"),
@@ -204,6 +208,7 @@ async fn the_document_matches_the_routes() -> TestResult {
         "UploadForm",
         "SelectRequest",
         "ActionRequest",
+        "QueueRequest",
     ] {
         assert!(schemas.contains_key(name), "schema {name} documented");
     }

@@ -11,7 +11,7 @@ use revaer_api::openapi::OpenApiDoc;
 use revaer_api::{build_app, EngineHandles};
 use revaer_messages::engine::{
     AddTorrent, ConnectPeer, ControlTorrent, EngineError, EngineStatus, GetEngineStatus,
-    GetPieceStates, GetTorrent, MoveStorage, RemoveTorrent,
+    GetPieceStates, GetTorrent, MoveInQueue, MoveStorage, RemoveTorrent,
 };
 use revaer_messages::listing::{ListQuery, TorrentPage};
 use revaer_messages::torrent::{PieceStates, TorrentDetail, TorrentSummary};
@@ -88,6 +88,12 @@ impl Handler<ConnectPeer> for GoneEngine {
         gone()
     }
 }
+impl Handler<MoveInQueue> for GoneEngine {
+    type Result = Result<(), EngineError>;
+    fn handle(&mut self, _: MoveInQueue, _: &mut Context<Self>) -> Self::Result {
+        gone()
+    }
+}
 
 #[actix_rt::test]
 async fn no_engine_or_a_gone_engine_is_a_503_problem() -> TestResult {
@@ -120,6 +126,9 @@ async fn no_engine_or_a_gone_engine_is_a_503_problem() -> TestResult {
             actix_test::TestRequest::post()
                 .uri(&format!("/v1/torrents/{id}/action"))
                 .set_json(serde_json::json!({"action": "pause"})),
+            actix_test::TestRequest::post()
+                .uri("/v1/torrents/queue")
+                .set_json(serde_json::json!({"ids": [id], "move": "top"})),
             // No FsOps orchestrator in this state either.
             actix_test::TestRequest::post().uri(&format!("/v1/torrents/{id}/fsops/retry")),
         ];

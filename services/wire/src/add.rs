@@ -28,6 +28,7 @@ pub const ADD_FIELDS: &[&str] = &[
     "sequential",
     "files",
     "limits",
+    "top_of_queue",
 ];
 
 /// Adds a torrent from a magnet link: `magnet` plus the [`AddOptions`] a

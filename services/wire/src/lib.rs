@@ -11,10 +11,12 @@ use revaer_domain::health::ComponentHealth;
 
 mod add;
 mod problem;
+mod queue;
 mod torrents;
 
 pub use add::{AddTorrentRequest, ADD_FIELDS, MAGNET_DESCRIPTION};
 pub use problem::{Problem, PROBLEM_JSON};
+pub use queue::QueueRequest;
 pub use torrents::{
     ActionRequest, DeleteParams, EventsQuery, FileSelection, GlobRule, ListParams, SelectRequest,
     TorrentList,

@@ -69,6 +69,9 @@ public:
   bool pause(rust::Str id) const;
   bool resume(rust::Str id) const;
   bool set_force_start(rust::Str id, bool on) const;
+  // movement: 0 top, 1 bottom, 2 up, 3 down (see src/session/queue.rs).
+  bool queue_move(rust::Str id, std::uint8_t movement) const;
+  bool set_queue_position(rust::Str id, std::int32_t position) const;
   bool force_recheck(rust::Str id) const;
   bool force_reannounce(rust::Str id) const;
   bool set_sequential(rust::Str id, bool on) const;

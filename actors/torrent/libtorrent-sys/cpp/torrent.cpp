@@ -116,6 +116,28 @@ bool Session::set_force_start(rust::Str id, bool on) const {
   });
 }
 
+// Moves a torrent in libtorrent's download queue. libtorrent ignores the
+// move for a finished torrent (queue position -1). An unknown movement is a
+// programming error on the Rust side, which only sends 0..=3.
+bool Session::queue_move(rust::Str id, std::uint8_t movement) const {
+  if (movement > 3)
+    throw std::invalid_argument("unknown queue movement");
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    switch (movement) {
+    case 0: h.queue_position_top(); break;
+    case 1: h.queue_position_bottom(); break;
+    case 2: h.queue_position_up(); break;
+    default: h.queue_position_down(); break;
+    }
+  });
+}
+
+bool Session::set_queue_position(rust::Str id, std::int32_t position) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    h.queue_position_set(lt::queue_position_t{position});
+  });
+}
+
 bool Session::force_recheck(rust::Str id) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
     h.force_recheck();

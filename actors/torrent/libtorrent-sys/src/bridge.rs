@@ -238,6 +238,8 @@ pub mod ffi {
         fn pause(self: &Session, id: &str) -> Result<bool>;
         fn resume(self: &Session, id: &str) -> Result<bool>;
         fn set_force_start(self: &Session, id: &str, on: bool) -> Result<bool>;
+        fn queue_move(self: &Session, id: &str, movement: u8) -> Result<bool>;
+        fn set_queue_position(self: &Session, id: &str, position: i32) -> Result<bool>;
         fn force_recheck(self: &Session, id: &str) -> Result<bool>;
         fn force_reannounce(self: &Session, id: &str) -> Result<bool>;
         fn set_sequential(self: &Session, id: &str, on: bool) -> Result<bool>;

@@ -41,7 +41,7 @@ pub use alert::{Alert, AlertKind};
 pub use create::create_torrent;
 pub use error::{Error, Result};
 pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
-pub use session::{Restored, Session, MAX_PRIORITY};
+pub use session::{QueueMove, Restored, Session, MAX_PRIORITY};
 pub use status::{FileStatus, PeerStatus, TorrentState, TorrentStatus, TrackerStatus};
 pub use types::{
     AddOptions, EncryptionPolicy, FileMeta, MagnetInfo, PeerProtocol, SessionSettings, TorrentMeta,

@@ -24,6 +24,8 @@ pub struct Restored {
     pub trackers: u32,
 }
 
+pub use queue::QueueMove;
+
 /// Highest libtorrent download priority (0 = don't download, 4 = default).
 pub const MAX_PRIORITY: u8 = 7;
 
@@ -384,6 +386,7 @@ fn require_save_path(opts: &AddOptions) -> Result<()> {
     }
 }
 
+mod queue;
 mod resume;
 #[cfg(test)]
 mod tests;

@@ -23,6 +23,11 @@ fn refusals_map_to_statuses_and_pointers() -> Result<(), Box<dyn std::error::Err
         404
     );
     assert_eq!(problem(EngineError::NoMetadata(id)).status.as_u16(), 409);
+    let queueing = problem(EngineError::QueueingDisabled);
+    assert_eq!(
+        (queueing.status.as_u16(), queueing.code),
+        (409, "queueing_disabled")
+    );
     assert_eq!(
         problem(EngineError::Unavailable("x".into()))
             .status

@@ -27,6 +27,7 @@ pub mod sync;
 pub mod torrents_actions;
 pub mod torrents_add;
 pub mod torrents_limits;
+pub mod torrents_queue;
 pub mod torrents_read;
 pub mod torrents_storage;
 pub mod transfer;
@@ -134,6 +135,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn configure_torrents(cfg: &mut web::ServiceConfig) {
     use torrents_actions as act;
+    use torrents_queue as queue;
     cfg.service(read("/api/v2/torrents/info", torrents_read::info))
         .service(read(
             "/api/v2/torrents/properties",
@@ -157,10 +159,10 @@ fn configure_torrents(cfg: &mut web::ServiceConfig) {
             "/api/v2/torrents/setForceStart",
             act::set_force_start,
         ))
-        .service(write("/api/v2/torrents/topPrio", act::queue_priority))
-        .service(write("/api/v2/torrents/bottomPrio", act::queue_priority))
-        .service(write("/api/v2/torrents/increasePrio", act::queue_priority))
-        .service(write("/api/v2/torrents/decreasePrio", act::queue_priority))
+        .service(write("/api/v2/torrents/topPrio", queue::top_prio))
+        .service(write("/api/v2/torrents/bottomPrio", queue::bottom_prio))
+        .service(write("/api/v2/torrents/increasePrio", queue::increase_prio))
+        .service(write("/api/v2/torrents/decreasePrio", queue::decrease_prio))
         .service(write(
             "/api/v2/torrents/setShareLimits",
             torrents_limits::set_share_limits,
@@ -249,7 +251,10 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         torrents_actions::recheck,
         torrents_actions::reannounce,
         torrents_actions::set_force_start,
-        torrents_actions::queue_priority,
+        torrents_queue::top_prio,
+        torrents_queue::bottom_prio,
+        torrents_queue::increase_prio,
+        torrents_queue::decrease_prio,
         torrents_limits::set_share_limits,
         torrents_limits::set_upload_limit,
         torrents_limits::set_download_limit,

@@ -1,13 +1,12 @@
 //! Lifecycle and settings of torrents named by `hashes` (`|`-separated or
 //! `all`): delete, stop/start (and the older pause/resume), recheck,
-//! reannounce, force start, queue priorities, name, file priorities
-//! (limits: `torrents_limits`; location and peers: `torrents_storage`).
+//! reannounce, force start, name, file priorities (limits:
+//! `torrents_limits`; location and peers: `torrents_storage`; queue order:
+//! `torrents_queue`).
 //!
 //! Rules: each becomes the engine command `/v1` sends for the same intent;
 //! hashes the engine does not know are skipped, as qBittorrent does; the
-//! answer is `200` with an empty body. Queue priorities answer `409`
-//! (qBittorrent's answer when queueing is off, which clients ignore):
-//! Revaer's queue has no manual order. `setForceStart true` runs torrents
+//! answer is `200` with an empty body. `setForceStart true` runs torrents
 //! regardless of the queue, `false` starts them back under it;
 //! `setAutoManagement`, `setSuperSeeding` and `toggleFirstLastPiecePrio`
 //! are accepted and change nothing.
@@ -148,19 +147,6 @@ pub async fn set_force_start(
         Some(TorrentCommand::ForceStart(on))
     })
     .await
-}
-
-/// Queue priorities: `409`, as qBittorrent answers with queueing off.
-#[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/topPrio",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`"),
-    responses((status = 409, description = "No manual queue order (also for bottomPrio, increasePrio, decreasePrio)", body = String, content_type = "text/plain")))]
-pub async fn queue_priority(state: web::Data<ApiState>) -> Result<HttpResponse, QbitError> {
-    let message = if state.snapshot().engine_profile.max_active == -1 {
-        "Torrent queueing must be enabled"
-    } else {
-        "Revaer's queue has no manual order"
-    };
-    Err(QbitError::conflict(message))
 }
 
 /// Renames a torrent (its display name).

@@ -17,8 +17,10 @@
 //!   [`crate::qbit::fetch`] (config flags, public targets only by default,
 //!   size and time limits, pinned addresses) and the bytes go through the
 //!   same add path as an uploaded file; a URL that cannot be fetched counts
-//!   as a failure. `skip_checking`, `contentLayout`, `firstLastPiecePrio`,
-//!   `autoTMM` and `addToTopOfQueue` are accepted and have no effect.
+//!   as a failure. `addToTopOfQueue=true` puts the new torrents at the
+//!   head of the download queue (`/v1`'s `top_of_queue`). `skip_checking`,
+//!   `contentLayout`, `firstLastPiecePrio` and `autoTMM` are accepted and
+//!   have no effect.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use revaer_messages::engine::{
@@ -88,6 +90,7 @@ fn options(params: &Params) -> Result<(AddOptions, AfterAdd), QbitError> {
             download_bps,
             upload_bps,
         }),
+        top_of_queue: params.flag("addToTopOfQueue")?.unwrap_or(false),
     };
     if let Some(problem) = options.category.as_deref().and_then(category_name_problem) {
         return Err(QbitError::bad_request(format!("category: {problem}")));
@@ -96,12 +99,7 @@ fn options(params: &Params) -> Result<(AddOptions, AfterAdd), QbitError> {
         return Err(QbitError::bad_request(format!("tags: {problem}")));
     }
     // Accepted for compatibility; their values must still be well-formed.
-    for name in [
-        "skip_checking",
-        "firstLastPiecePrio",
-        "autoTMM",
-        "addToTopOfQueue",
-    ] {
+    for name in ["skip_checking", "firstLastPiecePrio", "autoTMM"] {
         params.flag(name)?;
     }
     let after = AfterAdd {

@@ -14,6 +14,7 @@ pub mod torrents_add;
 pub mod torrents_detail;
 pub mod torrents_fsops;
 pub mod torrents_list;
+pub mod torrents_queue;
 pub mod torrents_select;
 pub mod torrents_upload;
 
@@ -36,6 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(events::events)
         .service(torrents_add::add_torrent)
         .service(torrents_list::list_torrents)
+        // Before `/v1/torrents/{id}`, which would otherwise see `queue` as an id.
+        .service(torrents_queue::move_in_queue)
         .service(torrents_detail::get_torrent)
         .service(torrents_detail::get_pieces)
         .service(torrents_detail::delete_torrent)

@@ -3,7 +3,7 @@
 //!
 //! Rules: the file field is `torrent` (exactly one); options come either as
 //! one JSON field `options` or as plain fields (`save_path`, `category`,
-//! `tags`, `paused`, `sequential`), never both; any other field is a `422`
+//! `tags`, `paused`, `sequential`, `top_of_queue`), never both; any other field is a `422`
 //! pointing at it. Bounds, checked while the body streams, so nothing piles
 //! up before it is refused: the whole body (any framing, chunked included)
 //! is counted against the file limit plus [`FORM_OVERHEAD`] (`413`), the
@@ -32,9 +32,9 @@ use crate::routes::torrents_add::{refuse_declared_length, MAX_TAGS};
 const FORM_OVERHEAD: usize = 64 * 1024;
 /// Largest option field.
 const FIELD_LIMIT: usize = 16 * 1024;
-/// Most form fields: the file, `options`, four plain fields and one `tags`
+/// Most form fields: the file, `options`, five plain fields and one `tags`
 /// field per tag (more is refused with `413` before it is read).
-const MAX_FIELDS: usize = 6 + MAX_TAGS;
+const MAX_FIELDS: usize = 7 + MAX_TAGS;
 
 /// The multipart form (documentation of the fields).
 #[derive(Debug, ToSchema)]
@@ -54,6 +54,8 @@ pub struct UploadForm {
     pub paused: Option<bool>,
     /// `true`/`false` for sequential download.
     pub sequential: Option<bool>,
+    /// `true` to put it at the head of the download queue.
+    pub top_of_queue: Option<bool>,
 }
 
 /// The request body, failing with `Overflow` once more than `limit` bytes
@@ -201,7 +203,8 @@ pub async fn read(
 }
 
 /// The add options of an upload form: either one JSON field `options` or
-/// plain fields (`save_path`, `category`, `tags`, `paused`, `sequential`).
+/// plain fields (`save_path`, `category`, `tags`, `paused`, `sequential`,
+/// `top_of_queue`).
 #[derive(Default)]
 struct FormOptions {
     json: Option<AddOptions>,
@@ -236,6 +239,9 @@ impl FormOptions {
             }
             "paused" => plain.paused = boolean(&pointer, data, errors).unwrap_or(false),
             "sequential" => plain.sequential = boolean(&pointer, data, errors),
+            "top_of_queue" => {
+                plain.top_of_queue = boolean(&pointer, data, errors).unwrap_or(false);
+            }
             _ => {
                 errors.push(InvalidParam::new(pointer, "unknown form field"));
                 return Ok(());

@@ -1,9 +1,11 @@
 //! Commands that change torrents: `pause`, `resume`, `force-start`,
-//! `unforce-start`, `recheck`, `reannounce`, `sequential`, `limit`, `rm` and `fsops retry`. They print
+//! `unforce-start`, `queue`, `recheck`, `reannounce`, `sequential`, `limit`,
+//! `rm` and `fsops retry`. They print
 //! one confirmation line each in human mode, and nothing in JSON modes (the
 //! API answers them with no body).
 
 use revaer_client::Client;
+use revaer_domain::engine::QueueMove;
 use revaer_domain::torrent::TorrentLimits;
 use revaer_wire::ActionRequest;
 
@@ -40,6 +42,28 @@ pub async fn simple(
         }
     }
     Ok(outcome.exit())
+}
+
+/// `queue top|bottom|up|down ID...`: every id is resolved first, then the
+/// torrents move as one selection (one request), so they keep their order.
+pub async fn queue(
+    client: &Client,
+    movement: QueueMove,
+    raws: &[String],
+    out: Out,
+) -> Result<(), CliError> {
+    let mut resolver = Resolver::new(client);
+    let mut ids = Vec::with_capacity(raws.len());
+    for raw in raws {
+        ids.push(resolver.resolve(raw).await?);
+    }
+    client.move_in_queue(&ids, movement).await?;
+    if out.human() {
+        for id in &ids {
+            line(&format!("queue {}: {id}", movement.as_str()));
+        }
+    }
+    Ok(())
 }
 
 /// `sequential ID on|off`.

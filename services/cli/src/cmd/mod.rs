@@ -37,6 +37,9 @@ pub async fn run(cli: Cli, out: Out) -> Result<Exit, CliError> {
         Command::UnforceStart(ids) => {
             control::simple(&client, "unforce_start", &ids.ids, out).await
         }
+        Command::Queue { movement, ids } => control::queue(&client, movement.into(), &ids, out)
+            .await
+            .map(done),
         Command::Recheck(ids) => control::simple(&client, "recheck", &ids.ids, out).await,
         Command::Reannounce(ids) => control::simple(&client, "reannounce", &ids.ids, out).await,
         Command::Sequential { id, value } => control::sequential(&client, &id, value, out)

@@ -40,6 +40,9 @@ pub struct AddArgs {
     /// Download pieces in order.
     #[arg(long)]
     pub sequential: bool,
+    /// Put it at the head of the download queue instead of the end.
+    #[arg(long)]
+    pub top_of_queue: bool,
     /// Download only these file indices (.torrent files only).
     #[arg(long, value_delimiter = ',', value_name = "IDX,...")]
     pub files: Vec<u32>,
@@ -158,6 +161,7 @@ fn options(args: &AddArgs) -> AddOptions {
         sequential: args.sequential.then_some(true),
         files: None,
         limits,
+        top_of_queue: args.top_of_queue,
     }
 }
 
