@@ -2,6 +2,7 @@
 // queries (status, files, trackers, peers) of the shim's Session: each looks
 // the torrent up by id and treats a handle removed meanwhile as not found.
 #include "libtorrent-sys/cpp/convert.h"
+#include "libtorrent-sys/cpp/layout.h"
 #include "libtorrent-sys/cpp/shim.h"
 #include "libtorrent-sys/src/bridge.rs.h"
 
@@ -69,6 +70,8 @@ bool Session::remove(rust::Str id, bool delete_files) const {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::string const key = to_std(id);
     m_pending_prios.erase(key);
+    m_pending_layout.erase(key);
+    m_first_last.erase(key);
     m_paused_auto_managed.erase(key);
   });
 }
@@ -144,7 +147,7 @@ bool Session::num_files(rust::Str id, std::int32_t &out) const {
   });
 }
 
-namespace {
+namespace detail {
 // libtorrent 2.0 hands new file priorities to its disk thread and only
 // records them when that job returns, so a read straight after a change
 // would still see the old ones. Callers (the API's POST then GET) expect to
@@ -173,7 +176,7 @@ void await_priorities(lt::torrent_handle const &h, lt::file_storage const &fs,
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
 }
-} // namespace
+} // namespace detail
 
 bool Session::set_file_priorities(rust::Str id,
                                   rust::Slice<const std::uint8_t> prios) const {
@@ -187,7 +190,7 @@ bool Session::set_file_priorities(rust::Str id,
       }
       // Metadata may have arrived meanwhile.
       if (h.torrent_file())
-        apply_pending_priorities(h, to_std(id));
+        apply_pending_priorities(h, to_std(id), false);
       return;
     }
     std::vector<lt::download_priority_t> mapped;
@@ -195,6 +198,37 @@ bool Session::set_file_priorities(rust::Str id,
       throw std::invalid_argument("file priority count does not match files");
     h.prioritize_files(mapped);
     await_priorities(h, ti->files(), mapped);
+    // New file priorities reset piece priorities: first/last again.
+    bool first_last = false;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      first_last = m_first_last.count(to_std(id)) > 0;
+    }
+    if (first_last)
+      apply_first_last(h, true);
+  });
+}
+
+bool Session::set_first_last(rust::Str id, bool on) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (on)
+        m_first_last.insert(to_std(id));
+      else
+        m_first_last.erase(to_std(id));
+    }
+    // Without metadata there are no pieces yet: on_metadata applies it.
+    apply_first_last(h, on);
+  });
+}
+
+// piece_priorities is a query but sits here with its writer.
+bool Session::piece_priorities(rust::Str id,
+                               rust::Vec<std::uint8_t> &out) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    for (auto const p : h.get_piece_priorities())
+      out.push_back(static_cast<std::uint8_t>(p));
   });
 }
 

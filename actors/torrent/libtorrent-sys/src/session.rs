@@ -384,6 +384,7 @@ fn require_save_path(opts: &AddOptions) -> Result<()> {
     }
 }
 
+mod pieces;
 mod resume;
 #[cfg(test)]
 mod tests;
