@@ -171,6 +171,8 @@ diesel::table! {
         share_seeding_minutes -> Int4,
         share_inactive_minutes -> Int4,
         force_start -> Bool,
+        content_layout -> Text,
+        first_last_piece_prio -> Bool,
     }
 }
 

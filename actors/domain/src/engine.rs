@@ -109,6 +109,51 @@ pub struct AddOptions {
     /// Per-torrent rate limits, bytes per second (0 = unlimited).
     #[serde(default)]
     pub limits: Option<TorrentLimits>,
+    /// Where the files go under the save path (default `original`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_layout: Option<ContentLayout>,
+    /// Download the first and last pieces of every wanted file first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_last_piece_prio: bool,
+    /// Take the data already in the save path as complete without checking
+    /// it (a `.torrent` only; a magnet has no pieces to trust yet).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_checking: bool,
+}
+
+/// Where a torrent's files go under its save path (qBittorrent's content
+/// layout), applied when its metadata is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentLayout {
+    /// As the torrent names them.
+    #[default]
+    Original,
+    /// In one folder: a torrent whose files share no top folder (a
+    /// single file) gets one named after its first file without extension.
+    Subfolder,
+    /// Without the top folder: a multi-file torrent's files go straight
+    /// into the save path.
+    NoSubfolder,
+}
+
+impl ContentLayout {
+    /// Every value as spelled on the wire and in the catalogue.
+    pub const ALL: [Self; 3] = [Self::Original, Self::Subfolder, Self::NoSubfolder];
+
+    /// The wire and catalogue spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Original => "original",
+            Self::Subfolder => "subfolder",
+            Self::NoSubfolder => "no_subfolder",
+        }
+    }
+
+    /// Parses the wire spelling; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == text)
+    }
 }
 
 /// A change to one torrent.
@@ -141,6 +186,9 @@ pub enum TorrentCommand {
     Rename(String),
     /// Set the per-torrent share limits.
     ShareLimits(ShareLimits),
+    /// First and last pieces of every wanted file at top priority (`true`)
+    /// or back to their files' priority (`false`).
+    FirstLastPiecePrio(bool),
 }
 
 impl TorrentCommand {
@@ -159,6 +207,7 @@ impl TorrentCommand {
                 | Self::RemoveTags(_)
                 | Self::Rename(_)
                 | Self::ShareLimits(_)
+                | Self::FirstLastPiecePrio(_)
         )
     }
 }

@@ -130,6 +130,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         share_seeding_minutes,
         share_inactive_minutes,
         force_start,
+        first_last_piece_prio,
     } = changes;
     name.is_none()
         && torrent_file.is_none()
@@ -149,6 +150,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         && share_seeding_minutes.is_none()
         && share_inactive_minutes.is_none()
         && force_start.is_none()
+        && first_last_piece_prio.is_none()
 }
 
 async fn answer(wait: oneshot::Receiver<Result<(), EngineError>>) -> Result<(), EngineError> {

@@ -44,6 +44,11 @@ pub struct NewTorrent {
     pub state: String,
     /// Total size in bytes (0 until metadata).
     pub total_size: i64,
+    /// Content layout asked for at add (`original`, `subfolder`,
+    /// `no_subfolder`); applied when the metadata is known.
+    pub content_layout: String,
+    /// First and last pieces of every wanted file at top priority.
+    pub first_last_piece_prio: bool,
 }
 
 impl NewTorrent {
@@ -142,6 +147,8 @@ pub struct TorrentChanges {
     pub share_inactive_minutes: Option<i32>,
     /// Force-started.
     pub force_start: Option<bool>,
+    /// First/last piece priority.
+    pub first_last_piece_prio: Option<bool>,
 }
 
 impl TorrentChanges {
