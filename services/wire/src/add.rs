@@ -28,6 +28,9 @@ pub const ADD_FIELDS: &[&str] = &[
     "sequential",
     "files",
     "limits",
+    "content_layout",
+    "first_last_piece_prio",
+    "skip_checking",
 ];
 
 /// Adds a torrent from a magnet link: `magnet` plus the [`AddOptions`] a
