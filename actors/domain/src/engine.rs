@@ -110,14 +110,14 @@ pub struct AddOptions {
     #[serde(default)]
     pub limits: Option<TorrentLimits>,
     /// Where the files go under the save path (default `original`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub content_layout: Option<ContentLayout>,
     /// Download the first and last pieces of every wanted file first.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub first_last_piece_prio: bool,
     /// Take the data already in the save path as complete without checking
     /// it (a `.torrent` only; a magnet has no pieces to trust yet).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub skip_checking: bool,
 }
 

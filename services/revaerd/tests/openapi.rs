@@ -210,7 +210,10 @@ async fn the_document_matches_the_routes() -> TestResult {
     }
     let add = &schemas["AddTorrentRequest"]["properties"];
     for field in ["content_layout", "first_last_piece_prio", "skip_checking"] {
-        assert!(add[field].is_object(), "AddTorrentRequest documents {field}");
+        assert!(
+            add[field].is_object(),
+            "AddTorrentRequest documents {field}"
+        );
     }
     let layouts = &schemas["ContentLayout"]["enum"];
     assert_eq!(

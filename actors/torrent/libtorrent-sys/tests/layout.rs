@@ -156,6 +156,33 @@ fn first_last_piece_priority_at_add_toggle_and_after_file_priorities() {
 }
 
 #[test]
+fn first_last_piece_priority_waits_for_a_magnets_metadata() {
+    let dir = TempDir::new("firstlast-magnet");
+    let seeder = Seeder::start(&dir.sub("seed"), FILES, 16).unwrap();
+    // Slow uploads: the metadata comes through, the data does not finish
+    // before the priorities are read.
+    seeder.session.set_limits(&seeder.id, 0, 16 * 1024).unwrap();
+    let ranges = piece_ranges(&seeder.torrent);
+    let leech = loopback_session();
+    let mut log = AlertLog::new(&leech);
+    let opts = AddOptions {
+        first_last_piece: true,
+        ..AddOptions::with_save_path(dir.sub("leech").to_str().unwrap())
+    };
+    let magnet = make_magnet(&seeder.torrent).unwrap();
+    let id = leech.add_magnet(&magnet, &opts).unwrap();
+    assert!(
+        leech.piece_priorities(&id).unwrap().is_empty(),
+        "no pieces yet"
+    );
+    leech.connect_peer(&id, LOCALHOST, seeder.port).unwrap();
+    log.wait_for(&id, "metadata", |k| {
+        matches!(k, AlertKind::MetadataReceived)
+    });
+    assert_edges(&leech.piece_priorities(&id).unwrap(), &ranges, 7, 4);
+}
+
+#[test]
 fn seed_mode_takes_the_data_on_disk_as_complete_without_checking() {
     let dir = TempDir::new("seedmode");
     let src = dir.sub("src");
