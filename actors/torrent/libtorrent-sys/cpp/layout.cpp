@@ -178,4 +178,26 @@ void Session::on_metadata(lt::torrent_handle const &h,
     apply_first_last(h, true);
 }
 
+bool Session::set_first_last(rust::Str id, bool on) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (on)
+        m_first_last.insert(to_std(id));
+      else
+        m_first_last.erase(to_std(id));
+    }
+    // Without metadata there are no pieces yet: on_metadata applies it.
+    apply_first_last(h, on);
+  });
+}
+
+bool Session::piece_priorities(rust::Str id,
+                               rust::Vec<std::uint8_t> &out) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    for (auto const p : h.get_piece_priorities())
+      out.push_back(static_cast<std::uint8_t>(p));
+  });
+}
+
 } // namespace revaer_lt

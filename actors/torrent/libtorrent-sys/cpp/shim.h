@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include <libtorrent/error_code.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/torrent_handle.hpp>
 
@@ -105,9 +106,9 @@ public:
 
 private:
   lt::torrent_handle find(rust::Str id) const;
-  // Runs f(handle) for the torrent with this id. Returns false if there is
-  // none, including when it is removed while f runs (libtorrent then throws
-  // invalid_torrent_handle).
+  // Runs f(handle) for the torrent with this id (defined at the end of
+  // this header). Returns false if there is none, including when it is
+  // removed while f runs (libtorrent then throws invalid_torrent_handle).
   template <typename F> bool with_torrent(rust::Str id, F &&f) const;
   // from_resume: renames (the content layout) come with resume data that
   // has metadata, so the layout is only applied to a fresh add or kept
@@ -159,5 +160,23 @@ rust::Vec<std::uint8_t> create_torrent(rust::Str path, rust::Str parent,
                                        std::int32_t piece_size,
                                        rust::Slice<const rust::String> trackers,
                                        rust::Str comment);
+
+// Defined here, not in torrent.cpp, so every translation unit with
+// per-torrent commands (torrent.cpp, layout.cpp) can instantiate it.
+template <typename F>
+bool Session::with_torrent(rust::Str id, F &&f) const {
+  lt::torrent_handle const h = find(id);
+  if (!h.is_valid())
+    return false;
+  try {
+    f(h);
+  } catch (lt::system_error const &e) {
+    // Removed between find() and the call: same as never found.
+    if (e.code() == lt::errors::invalid_torrent_handle)
+      return false;
+    throw;
+  }
+  return true;
+}
 
 } // namespace revaer_lt

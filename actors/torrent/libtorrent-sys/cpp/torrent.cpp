@@ -47,22 +47,6 @@ lt::torrent_handle Session::find(rust::Str id) const {
   return m_ses.find_torrent(hash);
 }
 
-template <typename F>
-bool Session::with_torrent(rust::Str id, F &&f) const {
-  lt::torrent_handle const h = find(id);
-  if (!h.is_valid())
-    return false;
-  try {
-    f(h);
-  } catch (lt::system_error const &e) {
-    // Removed between find() and the call: same as never found.
-    if (e.code() == lt::errors::invalid_torrent_handle)
-      return false;
-    throw;
-  }
-  return true;
-}
-
 bool Session::remove(rust::Str id, bool delete_files) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
     m_ses.remove_torrent(h, delete_files ? lt::session_handle::delete_files
@@ -206,29 +190,6 @@ bool Session::set_file_priorities(rust::Str id,
     }
     if (first_last)
       apply_first_last(h, true);
-  });
-}
-
-bool Session::set_first_last(rust::Str id, bool on) const {
-  return with_torrent(id, [&](lt::torrent_handle const &h) {
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      if (on)
-        m_first_last.insert(to_std(id));
-      else
-        m_first_last.erase(to_std(id));
-    }
-    // Without metadata there are no pieces yet: on_metadata applies it.
-    apply_first_last(h, on);
-  });
-}
-
-// piece_priorities is a query but sits here with its writer.
-bool Session::piece_priorities(rust::Str id,
-                               rust::Vec<std::uint8_t> &out) const {
-  return with_torrent(id, [&](lt::torrent_handle const &h) {
-    for (auto const p : h.get_piece_priorities())
-      out.push_back(static_cast<std::uint8_t>(p));
   });
 }
 
