@@ -172,6 +172,8 @@ diesel::table! {
         share_inactive_minutes -> Int4,
         force_start -> Bool,
         queue_position -> Int4,
+        content_layout -> Text,
+        first_last_piece_prio -> Bool,
     }
 }
 

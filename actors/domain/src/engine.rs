@@ -116,6 +116,16 @@ pub struct AddOptions {
     /// Put it at the head of the download queue instead of the end.
     #[serde(default)]
     pub top_of_queue: bool,
+    /// Where the files go under the save path (default `original`).
+    #[serde(default)]
+    pub content_layout: Option<ContentLayout>,
+    /// Download the first and last pieces of every wanted file first.
+    #[serde(default)]
+    pub first_last_piece_prio: bool,
+    /// Take the data already in the save path as complete without checking
+    /// it (a `.torrent` only; a magnet has no pieces to trust yet).
+    #[serde(default)]
+    pub skip_checking: bool,
 }
 
 /// A move through the download queue (position 0 is the head; seeding
@@ -153,6 +163,41 @@ impl QueueMove {
     }
 }
 
+/// Where a torrent's files go under its save path (qBittorrent's content
+/// layout), applied when its metadata is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentLayout {
+    /// As the torrent names them.
+    #[default]
+    Original,
+    /// In one folder: a torrent whose files share no top folder (a
+    /// single file) gets one named after its first file without extension.
+    Subfolder,
+    /// Without the top folder: a multi-file torrent's files go straight
+    /// into the save path.
+    NoSubfolder,
+}
+
+impl ContentLayout {
+    /// Every value as spelled on the wire and in the catalogue.
+    pub const ALL: [Self; 3] = [Self::Original, Self::Subfolder, Self::NoSubfolder];
+
+    /// The wire and catalogue spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Original => "original",
+            Self::Subfolder => "subfolder",
+            Self::NoSubfolder => "no_subfolder",
+        }
+    }
+
+    /// Parses the wire spelling; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
 /// A change to one torrent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TorrentCommand {
@@ -183,6 +228,9 @@ pub enum TorrentCommand {
     Rename(String),
     /// Set the per-torrent share limits.
     ShareLimits(ShareLimits),
+    /// First and last pieces of every wanted file at top priority (`true`)
+    /// or back to their files' priority (`false`).
+    FirstLastPiecePrio(bool),
 }
 
 impl TorrentCommand {
@@ -201,6 +249,7 @@ impl TorrentCommand {
                 | Self::RemoveTags(_)
                 | Self::Rename(_)
                 | Self::ShareLimits(_)
+                | Self::FirstLastPiecePrio(_)
         )
     }
 }

@@ -205,6 +205,9 @@ pub struct TorrentSummary {
     /// Force-started: runs regardless of the queue (cleared by a pause).
     #[serde(default)]
     pub force_start: bool,
+    /// The first and last pieces of every wanted file are fetched first.
+    #[serde(default)]
+    pub first_last_piece_prio: bool,
 }
 
 /// One file of a torrent.

@@ -120,3 +120,13 @@ pub struct ShutdownEngine;
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<(), EngineError>")]
 pub struct RestartEngine;
+
+/// The priority (0..=7) of every piece of a torrent as libtorrent holds it
+/// (empty before metadata): what first/last piece priority changes. Not a
+/// `/v1` route; tests and diagnostics read it.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<Vec<u8>, EngineError>")]
+pub struct GetPiecePriorities {
+    /// The torrent.
+    pub id: TorrentId,
+}

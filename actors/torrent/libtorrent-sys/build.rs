@@ -9,15 +9,21 @@
 use std::error::Error;
 
 /// C++ translation units of the shim.
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 6] = [
     "cpp/session.cpp",
     "cpp/torrent.cpp",
     "cpp/alerts.cpp",
     "cpp/metainfo.cpp",
     "cpp/convert.cpp",
+    "cpp/layout.cpp",
 ];
 /// Headers and the bridge definition; changes to them need a rebuild too.
-const OTHER_INPUTS: [&str; 3] = ["src/bridge.rs", "cpp/shim.h", "cpp/convert.h"];
+const OTHER_INPUTS: [&str; 4] = [
+    "src/bridge.rs",
+    "cpp/shim.h",
+    "cpp/convert.h",
+    "cpp/layout.h",
+];
 
 fn main() -> Result<(), Box<dyn Error>> {
     // Also emits the cargo:rustc-link-lib / link-search lines.

@@ -3,10 +3,12 @@
 //! and its catalogue row returned. Every failure is a typed `EngineError`.
 
 use chrono::Utc;
-use libtorrent_sys::{AddOptions as LtAddOptions, Error as LtError, QueueMove, Session};
+use libtorrent_sys::{
+    AddOptions as LtAddOptions, ContentLayout as LtLayout, Error as LtError, QueueMove, Session,
+};
 use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, paths, text::has_control, MAX_FILE_PRIORITY};
-use revaer_messages::engine::{AddOptions, Argument, EngineError, TorrentSource};
+use revaer_messages::engine::{AddOptions, Argument, ContentLayout, EngineError, TorrentSource};
 use revaer_messages::torrent::{TorrentId, TorrentState};
 use revaer_schema::models::torrents::NewTorrent;
 use serde_json::Value;
@@ -145,6 +147,7 @@ impl TorrentSession {
                 force_start: false,
                 // The catalogue's default; the first status writes the real one.
                 queue_position: -1,
+                first_last_piece_prio: options.first_last_piece_prio,
                 error: None,
                 missing_files: false,
                 counted_in: 0,
@@ -223,6 +226,9 @@ fn add_to_session(
         download_limit: clamp_limit(limits.download_bps)?,
         upload_limit: clamp_limit(limits.upload_bps)?,
         max_connections: 0,
+        content_layout: lt_layout(options.content_layout.unwrap_or_default()),
+        first_last_piece: options.first_last_piece_prio,
+        seed_mode: options.skip_checking,
     };
     let added = match &parsed.source {
         TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
@@ -235,6 +241,15 @@ fn add_to_session(
         LtError::Malformed(m) => EngineError::InvalidTorrent(m),
         other => engine_error(other, &parsed.id),
     })
+}
+
+/// The bridge's spelling of a content layout.
+pub(crate) fn lt_layout(layout: ContentLayout) -> LtLayout {
+    match layout {
+        ContentLayout::Original => LtLayout::Original,
+        ContentLayout::Subfolder => LtLayout::Subfolder,
+        ContentLayout::NoSubfolder => LtLayout::NoSubfolder,
+    }
 }
 
 /// The catalogue row of a torrent just added; the source moves into it.
@@ -267,5 +282,11 @@ fn catalogue_row(
         paused: options.paused,
         state: state.as_str().to_string(),
         total_size: 0,
+        content_layout: options
+            .content_layout
+            .unwrap_or_default()
+            .as_str()
+            .to_string(),
+        first_last_piece_prio: options.first_last_piece_prio,
     }
 }

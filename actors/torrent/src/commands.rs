@@ -86,6 +86,13 @@ impl TorrentSession {
                 lt(session.set_force_start(key, on))?;
                 self.mark_paused(key, false, on, &mut changes);
             }
+            TorrentCommand::FirstLastPiecePrio(on) => {
+                lt(session.set_first_last_piece(key, on))?;
+                changes.first_last_piece_prio = Some(on);
+                if let Some(t) = self.torrents.get_mut(key) {
+                    t.first_last_piece_prio = on;
+                }
+            }
             TorrentCommand::Recheck => self
                 .recheck(&session, key)
                 .map_err(|err| engine_error(err, id))?,

@@ -131,6 +131,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         share_inactive_minutes,
         force_start,
         queue_position,
+        first_last_piece_prio,
     } = changes;
     name.is_none()
         && torrent_file.is_none()
@@ -151,6 +152,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         && share_inactive_minutes.is_none()
         && force_start.is_none()
         && queue_position.is_none()
+        && first_last_piece_prio.is_none()
 }
 
 async fn answer(wait: oneshot::Receiver<Result<(), EngineError>>) -> Result<(), EngineError> {

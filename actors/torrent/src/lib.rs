@@ -22,6 +22,7 @@ mod mapping;
 mod metrics;
 mod missing;
 mod options;
+mod pieces;
 mod progress;
 mod queue;
 mod restore;

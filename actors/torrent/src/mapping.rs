@@ -43,6 +43,8 @@ pub struct Tracked {
     /// Queue position the catalogue holds (-1: not queued); a status with
     /// another one is written back, so restarts restore the order.
     pub queue_position: i32,
+    /// First and last pieces of every wanted file at top priority.
+    pub first_last_piece_prio: bool,
     /// Last error reported for it.
     pub error: Option<String>,
     /// libtorrent rejected its resume data (its files are gone or changed):
@@ -181,6 +183,7 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
             .filter(|t| !t.is_empty()),
         queue_position: status.map(|s| s.queue_position).filter(|p| *p >= 0),
         force_start: tracked.force_start && !tracked.user_paused,
+        first_last_piece_prio: tracked.first_last_piece_prio,
     }
 }
 
@@ -246,6 +249,8 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
         TorrentCommand::Resume => "resume",
         TorrentCommand::ForceStart(true) => "force_start",
         TorrentCommand::ForceStart(false) => "unforce_start",
+        TorrentCommand::FirstLastPiecePrio(true) => "first_last_piece_prio",
+        TorrentCommand::FirstLastPiecePrio(false) => "no_first_last_piece_prio",
         TorrentCommand::Recheck => "recheck",
         TorrentCommand::Reannounce => "reannounce",
         TorrentCommand::Sequential(_) => "sequential",

@@ -8,6 +8,7 @@
 
 use actix::{ActorFutureExt, AsyncContext, Context, WrapFuture};
 use libtorrent_sys::{AddOptions, Restored, Session};
+use revaer_messages::engine::ContentLayout;
 use revaer_messages::events::Event;
 use revaer_messages::health::HealthStatus;
 use revaer_messages::torrent::{TorrentId, TorrentLimits, TorrentState};
@@ -146,6 +147,7 @@ impl TorrentSession {
                 user_paused: entry.paused,
                 force_start,
                 queue_position: row.queue_position,
+                first_last_piece_prio: entry.first_last_piece_prio,
                 error,
                 missing_files: false,
                 facets: crate::listing::facets(&session, id.as_str()),
@@ -256,6 +258,13 @@ pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {
         download_limit: clamp(entry.download_limit),
         upload_limit: clamp(entry.upload_limit),
         max_connections: 0,
+        // Only a fresh add or metadata yet to come applies it: resume data
+        // with metadata brings the renamed paths (see the bridge).
+        content_layout: crate::adding::lt_layout(
+            ContentLayout::parse(&entry.content_layout).unwrap_or_default(),
+        ),
+        first_last_piece: entry.first_last_piece_prio,
+        seed_mode: false,
     }
 }
 

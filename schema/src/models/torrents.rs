@@ -44,6 +44,11 @@ pub struct NewTorrent {
     pub state: String,
     /// Total size in bytes (0 until metadata).
     pub total_size: i64,
+    /// Content layout asked for at add (`original`, `subfolder`,
+    /// `no_subfolder`); applied when the metadata is known.
+    pub content_layout: String,
+    /// First and last pieces of every wanted file at top priority.
+    pub first_last_piece_prio: bool,
 }
 
 impl NewTorrent {
@@ -146,6 +151,8 @@ pub struct TorrentChanges {
     pub force_start: Option<bool>,
     /// Place in the download queue.
     pub queue_position: Option<i32>,
+    /// First/last piece priority.
+    pub first_last_piece_prio: Option<bool>,
 }
 
 impl TorrentChanges {

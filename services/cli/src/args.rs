@@ -132,6 +132,15 @@ pub enum Command {
         /// `on` or `off`.
         value: OnOff,
     },
+    /// Fetch the first and last pieces of every wanted file first (on) or
+    /// not (off), for previews while downloading.
+    FirstLastPrio {
+        /// `on` or `off`.
+        value: OnOff,
+        /// Info hashes or unique prefixes.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// Show or set a torrent's rate limits (bytes per second, 0 = unlimited;
     /// suffixes K, M, G are binary: 1M = 1 MiB/s).
     Limit {
@@ -218,6 +227,17 @@ impl From<QueueMoveArg> for revaer_domain::engine::QueueMove {
             QueueMoveArg::Down => Self::Down,
         }
     }
+}
+
+/// Where an added torrent's files go under its save path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Layout {
+    /// As the torrent names them.
+    Original,
+    /// In one folder (a single file gets one named after it).
+    Subfolder,
+    /// Without the torrent's top folder.
+    NoSubfolder,
 }
 
 /// `revaer setup ...`.

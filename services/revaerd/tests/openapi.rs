@@ -71,6 +71,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/api/v2/torrents/rename"),
     ("post", "/api/v2/torrents/filePrio"),
     ("post", "/api/v2/torrents/toggleSequentialDownload"),
+    ("post", "/api/v2/torrents/toggleFirstLastPiecePrio"),
     ("post", "/api/v2/torrents/setAutoManagement"),
     ("get", "/api/v2/torrents/categories"),
     ("post", "/api/v2/torrents/createCategory"),
@@ -212,5 +213,19 @@ async fn the_document_matches_the_routes() -> TestResult {
     ] {
         assert!(schemas.contains_key(name), "schema {name} documented");
     }
+    let add = &schemas["AddTorrentRequest"]["properties"];
+    for field in ["content_layout", "first_last_piece_prio", "skip_checking"] {
+        assert!(
+            add[field].is_object(),
+            "AddTorrentRequest documents {field}"
+        );
+    }
+    let layouts = &schemas["ContentLayout"]["enum"];
+    assert_eq!(
+        layouts,
+        &serde_json::json!(["original", "subfolder", "no_subfolder"])
+    );
+    let summary = &schemas["TorrentSummary"]["properties"];
+    assert!(summary["first_last_piece_prio"].is_object());
     Ok(())
 }

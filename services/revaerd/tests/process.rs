@@ -172,6 +172,8 @@ async fn kill_at_40_percent() -> Result<Refetch, Box<dyn std::error::Error>> {
                 paused: false,
                 state: "queued".into(),
                 total_size: 0,
+                content_layout: "original".into(),
+                first_last_piece_prio: false,
             },
         )?;
     }

@@ -29,6 +29,9 @@ pub const ADD_FIELDS: &[&str] = &[
     "files",
     "limits",
     "top_of_queue",
+    "content_layout",
+    "first_last_piece_prio",
+    "skip_checking",
 ];
 
 /// Adds a torrent from a magnet link: `magnet` plus the [`AddOptions`] a

@@ -112,6 +112,7 @@ fn summarize(item: &Item) -> TorrentSummary {
         tracker: None,
         queue_position: None,
         force_start: false,
+        first_last_piece_prio: false,
     }
 }
 

@@ -234,9 +234,10 @@ rust::Vec<AlertFfi> Session::pop_alerts() const {
     lt::torrent_handle handle;
     AlertFfi o = base_fields(a, handle);
     if (a->type() == lt::metadata_received_alert::alert_type) {
-      // Needs the session: priorities asked for before the metadata arrived.
+      // Needs the session: layout and priorities asked for before the
+      // metadata arrived.
       o.kind = AlertKind::MetadataReceived;
-      apply_pending_priorities(handle, std::string(o.torrent_id));
+      on_metadata(handle, std::string(o.torrent_id));
     } else if (!fill_lifecycle(a, o) && !fill_failure(a, o) &&
                !fill_storage(a, o)) {
       fill_network(a, o);

@@ -1,6 +1,7 @@
 // Session lifecycle and adding torrents (magnet, .torrent, resume data);
 // per-torrent commands and queries are in torrent.cpp.
 #include "libtorrent-sys/cpp/convert.h"
+#include "libtorrent-sys/cpp/layout.h"
 #include "libtorrent-sys/cpp/shim.h"
 #include "libtorrent-sys/src/bridge.rs.h"
 
@@ -171,7 +172,8 @@ std::int64_t Session::dht_nodes() const {
 // ---------------------------------------------------------------------------
 // adding torrents
 
-AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p) const {
+AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p,
+                        bool from_resume) const {
   if (!p.save_path.empty())
     atp.save_path = std::string(p.save_path);
 
@@ -190,6 +192,10 @@ AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p) const {
     else
       atp.flags &= ~lt::torrent_flags::auto_managed;
   }
+  // Skip checking: the data is taken as complete and verified piece by
+  // piece when peers ask for it (libtorrent ignores it without metadata).
+  if (p.seed_mode)
+    atp.flags |= lt::torrent_flags::seed_mode;
   if (p.sequential)
     atp.flags |= lt::torrent_flags::sequential_download;
   else
@@ -197,6 +203,12 @@ AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p) const {
   atp.download_limit = p.download_limit > 0 ? p.download_limit : -1;
   atp.upload_limit = p.upload_limit > 0 ? p.upload_limit : -1;
   atp.max_connections = p.max_connections > 0 ? p.max_connections : -1;
+
+  // Renamed before the first byte is written; a magnet's wait for its
+  // metadata (on_metadata). Resume data with metadata brings its renames.
+  bool const layout_pending = !atp.ti && p.content_layout != kLayoutOriginal;
+  if (atp.ti && !from_resume)
+    atp.renamed_files = layout_renames(atp.ti->files(), p.content_layout);
 
   std::vector<std::uint8_t> prios(p.file_priorities.begin(),
                                   p.file_priorities.end());
@@ -233,12 +245,18 @@ AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p) const {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (pending)
       m_pending_prios[id] = std::move(prios);
+    if (layout_pending)
+      m_pending_layout[id] = p.content_layout;
+    if (p.first_last_piece)
+      m_first_last.insert(id);
     if (p.paused && p.auto_managed)
       m_paused_auto_managed.insert(id);
   }
   // Metadata may have raced in between add_torrent() and the insert above.
-  if (pending && h.torrent_file())
-    apply_pending_priorities(h, id);
+  if ((pending || layout_pending) && h.torrent_file())
+    on_metadata(h, id);
+  else if (p.first_last_piece)
+    apply_first_last(h, true);
   return outcome(id, kAddOk, {});
 }
 
@@ -247,7 +265,7 @@ AddOutcome Session::add_magnet(rust::Str uri, AddParams const &p) const {
   lt::add_torrent_params atp = lt::parse_magnet_uri(to_std(uri), ec);
   if (ec)
     return outcome({}, kAddMalformed, "invalid magnet URI: " + ec.message());
-  return add(std::move(atp), p);
+  return add(std::move(atp), p, false);
 }
 
 AddOutcome Session::add_torrent_file(rust::Slice<const std::uint8_t> data,
@@ -258,7 +276,7 @@ AddOutcome Session::add_torrent_file(rust::Slice<const std::uint8_t> data,
     return outcome({}, kAddMalformed, "invalid .torrent: " + ec.message());
   lt::add_torrent_params atp;
   atp.ti = std::move(ti);
-  return add(std::move(atp), p);
+  return add(std::move(atp), p, false);
 }
 
 AddOutcome Session::add_resume_data(rust::Slice<const std::uint8_t> data,
@@ -277,14 +295,15 @@ AddOutcome Session::add_resume_data(rust::Slice<const std::uint8_t> data,
   }
   auto const peers = static_cast<std::uint32_t>(atp.peers.size());
   auto const trackers = static_cast<std::uint32_t>(atp.trackers.size());
-  AddOutcome o = add(std::move(atp), p);
+  AddOutcome o = add(std::move(atp), p, true);
   o.peers = peers;
   o.trackers = trackers;
   return o;
 }
 
 void Session::apply_pending_priorities(lt::torrent_handle const &h,
-                                       std::string const &id) const {
+                                       std::string const &id,
+                                       bool wait) const {
   std::vector<std::uint8_t> prios;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -298,8 +317,11 @@ void Session::apply_pending_priorities(lt::torrent_handle const &h,
   if (!ti)
     return;
   std::vector<lt::download_priority_t> mapped;
-  if (map_priorities(ti->files(), prios, mapped))
-    h.prioritize_files(mapped);
+  if (!map_priorities(ti->files(), prios, mapped))
+    return;
+  h.prioritize_files(mapped);
+  if (wait)
+    await_priorities(h, ti->files(), mapped);
 }
 
 } // namespace revaer_lt

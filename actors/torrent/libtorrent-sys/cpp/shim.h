@@ -1,7 +1,8 @@
 // C++ side of Revaer's libtorrent bridge.
 //
 // Implemented in session.cpp (lifecycle, adds), torrent.cpp (per-torrent
-// commands and queries), alerts.cpp (pop_alerts) and metainfo.cpp (session-less helpers), with
+// commands and queries), layout.cpp (content layout, first/last piece
+// priority), alerts.cpp (pop_alerts) and metainfo.cpp (session-less helpers), with
 // shared conversions in convert.{h,cpp}.
 //
 // Design rules (see also src/bridge.rs):
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include <libtorrent/error_code.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/torrent_handle.hpp>
 
@@ -77,6 +79,9 @@ public:
   bool set_sequential(rust::Str id, bool on) const;
   bool set_file_priorities(rust::Str id,
                            rust::Slice<const std::uint8_t> prios) const;
+  // First/last piece priority on or off (layout.cpp); kept for torrents
+  // without metadata and applied when it arrives.
+  bool set_first_last(rust::Str id, bool on) const;
   bool set_limits(rust::Str id, std::int32_t download,
                   std::int32_t upload) const;
   bool set_max_connections(rust::Str id, std::int32_t n) const;
@@ -96,6 +101,7 @@ public:
   bool trackers(rust::Str id, rust::Vec<TrackerFfi> &out) const;
   bool peers(rust::Str id, rust::Vec<PeerFfi> &out) const;
   bool magnet_uri(rust::Str id, rust::String &out) const;
+  bool piece_priorities(rust::Str id, rust::Vec<std::uint8_t> &out) const;
   rust::Vec<rust::String> torrent_ids() const;
 
   rust::Vec<AlertFfi> pop_alerts() const;
@@ -103,13 +109,24 @@ public:
 
 private:
   lt::torrent_handle find(rust::Str id) const;
-  // Runs f(handle) for the torrent with this id. Returns false if there is
-  // none, including when it is removed while f runs (libtorrent then throws
-  // invalid_torrent_handle).
+  // Runs f(handle) for the torrent with this id (defined at the end of
+  // this header). Returns false if there is none, including when it is
+  // removed while f runs (libtorrent then throws invalid_torrent_handle).
   template <typename F> bool with_torrent(rust::Str id, F &&f) const;
-  AddOutcome add(lt::add_torrent_params atp, AddParams const &p) const;
+  // from_resume: renames (the content layout) come with resume data that
+  // has metadata, so the layout is only applied to a fresh add or kept
+  // for when a magnet's metadata arrives.
+  AddOutcome add(lt::add_torrent_params atp, AddParams const &p,
+                 bool from_resume) const;
+  // wait: block (bounded) until the disk thread applied them, so piece
+  // priorities set next are not reset by them.
   void apply_pending_priorities(lt::torrent_handle const &h,
-                                std::string const &id) const;
+                                std::string const &id, bool wait) const;
+  // layout.cpp: metadata arrival, renames, first/last piece priorities.
+  void on_metadata(lt::torrent_handle const &h, std::string const &id) const;
+  void rename_for_layout(lt::torrent_handle const &h,
+                         std::uint8_t layout) const;
+  void apply_first_last(lt::torrent_handle const &h, bool on) const;
 
   // lt::session is itself thread-safe; mutable only because pop_alerts()
   // and friends are non-const in libtorrent's API.
@@ -117,11 +134,18 @@ private:
   // Serialises pop_alerts() so alert pointers are never invalidated while
   // another thread is still copying them.
   mutable std::mutex m_alert_mutex;
-  // Protects m_pending_prios and m_paused_auto_managed.
+  // Protects m_pending_prios, m_pending_layout, m_first_last and
+  // m_paused_auto_managed.
   mutable std::mutex m_mutex;
   // File priorities requested for torrents without metadata yet (magnets),
   // keyed by torrent id; applied when metadata arrives.
   mutable std::map<std::string, std::vector<std::uint8_t>> m_pending_prios;
+  // Content layout (AddParams::content_layout) of torrents without
+  // metadata yet; applied when it arrives.
+  mutable std::map<std::string, std::uint8_t> m_pending_layout;
+  // Torrents with first/last piece priority on: re-applied when metadata
+  // arrives and after file priority changes.
+  mutable std::set<std::string> m_first_last;
   // Torrents whose auto_managed flag we cleared in pause(), so resume() can
   // restore it.
   mutable std::set<std::string> m_paused_auto_managed;
@@ -139,5 +163,23 @@ rust::Vec<std::uint8_t> create_torrent(rust::Str path, rust::Str parent,
                                        std::int32_t piece_size,
                                        rust::Slice<const rust::String> trackers,
                                        rust::Str comment);
+
+// Defined here, not in torrent.cpp, so every translation unit with
+// per-torrent commands (torrent.cpp, layout.cpp) can instantiate it.
+template <typename F>
+bool Session::with_torrent(rust::Str id, F &&f) const {
+  lt::torrent_handle const h = find(id);
+  if (!h.is_valid())
+    return false;
+  try {
+    f(h);
+  } catch (lt::system_error const &e) {
+    // Removed between find() and the call: same as never found.
+    if (e.code() == lt::errors::invalid_torrent_handle)
+      return false;
+    throw;
+  }
+  return true;
+}
 
 } // namespace revaer_lt

@@ -2,6 +2,7 @@
 // queries (status, files, trackers, peers) of the shim's Session: each looks
 // the torrent up by id and treats a handle removed meanwhile as not found.
 #include "libtorrent-sys/cpp/convert.h"
+#include "libtorrent-sys/cpp/layout.h"
 #include "libtorrent-sys/cpp/shim.h"
 #include "libtorrent-sys/src/bridge.rs.h"
 
@@ -46,22 +47,6 @@ lt::torrent_handle Session::find(rust::Str id) const {
   return m_ses.find_torrent(hash);
 }
 
-template <typename F>
-bool Session::with_torrent(rust::Str id, F &&f) const {
-  lt::torrent_handle const h = find(id);
-  if (!h.is_valid())
-    return false;
-  try {
-    f(h);
-  } catch (lt::system_error const &e) {
-    // Removed between find() and the call: same as never found.
-    if (e.code() == lt::errors::invalid_torrent_handle)
-      return false;
-    throw;
-  }
-  return true;
-}
-
 bool Session::remove(rust::Str id, bool delete_files) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
     m_ses.remove_torrent(h, delete_files ? lt::session_handle::delete_files
@@ -69,6 +54,8 @@ bool Session::remove(rust::Str id, bool delete_files) const {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::string const key = to_std(id);
     m_pending_prios.erase(key);
+    m_pending_layout.erase(key);
+    m_first_last.erase(key);
     m_paused_auto_managed.erase(key);
   });
 }
@@ -166,7 +153,7 @@ bool Session::num_files(rust::Str id, std::int32_t &out) const {
   });
 }
 
-namespace {
+namespace detail {
 // libtorrent 2.0 hands new file priorities to its disk thread and only
 // records them when that job returns, so a read straight after a change
 // would still see the old ones. Callers (the API's POST then GET) expect to
@@ -195,7 +182,7 @@ void await_priorities(lt::torrent_handle const &h, lt::file_storage const &fs,
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
 }
-} // namespace
+} // namespace detail
 
 bool Session::set_file_priorities(rust::Str id,
                                   rust::Slice<const std::uint8_t> prios) const {
@@ -209,7 +196,7 @@ bool Session::set_file_priorities(rust::Str id,
       }
       // Metadata may have arrived meanwhile.
       if (h.torrent_file())
-        apply_pending_priorities(h, to_std(id));
+        apply_pending_priorities(h, to_std(id), false);
       return;
     }
     std::vector<lt::download_priority_t> mapped;
@@ -217,6 +204,14 @@ bool Session::set_file_priorities(rust::Str id,
       throw std::invalid_argument("file priority count does not match files");
     h.prioritize_files(mapped);
     await_priorities(h, ti->files(), mapped);
+    // New file priorities reset piece priorities: first/last again.
+    bool first_last = false;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      first_last = m_first_last.count(to_std(id)) > 0;
+    }
+    if (first_last)
+      apply_first_last(h, true);
   });
 }
 

@@ -46,6 +46,12 @@ pub mod ffi {
         pub download_limit: i32,
         pub upload_limit: i32,
         pub max_connections: i32,
+        /// 0 original, 1 subfolder, 2 no subfolder.
+        pub content_layout: u8,
+        /// First and last pieces of each wanted file at top priority.
+        pub first_last_piece: bool,
+        /// libtorrent's seed mode: take the data on disk as complete.
+        pub seed_mode: bool,
     }
 
     /// Result of an add; `code` distinguishes expected failures so they do
@@ -244,6 +250,7 @@ pub mod ffi {
         fn force_reannounce(self: &Session, id: &str) -> Result<bool>;
         fn set_sequential(self: &Session, id: &str, on: bool) -> Result<bool>;
         fn set_file_priorities(self: &Session, id: &str, prios: &[u8]) -> Result<bool>;
+        fn set_first_last(self: &Session, id: &str, on: bool) -> Result<bool>;
         fn set_limits(self: &Session, id: &str, download: i32, upload: i32) -> Result<bool>;
         fn set_max_connections(self: &Session, id: &str, n: i32) -> Result<bool>;
         fn move_storage(self: &Session, id: &str, path: &str) -> Result<bool>;
@@ -264,6 +271,7 @@ pub mod ffi {
         fn trackers(self: &Session, id: &str, out: &mut Vec<TrackerFfi>) -> Result<bool>;
         fn peers(self: &Session, id: &str, out: &mut Vec<PeerFfi>) -> Result<bool>;
         fn magnet_uri(self: &Session, id: &str, out: &mut String) -> Result<bool>;
+        fn piece_priorities(self: &Session, id: &str, out: &mut Vec<u8>) -> Result<bool>;
         fn torrent_ids(self: &Session) -> Result<Vec<String>>;
 
         fn pop_alerts(self: &Session) -> Result<Vec<AlertFfi>>;

@@ -2,8 +2,8 @@
 //! pkg-config), built with `cxx`.
 //!
 //! Layers:
-//! - `cpp/` (shim.h, session.cpp, torrent.cpp, alerts.cpp, metainfo.cpp,
-//!   convert.{h,cpp}):
+//! - `cpp/` (shim.h, session.cpp, torrent.cpp, layout.{h,cpp}, alerts.cpp,
+//!   metainfo.cpp, convert.{h,cpp}):
 //!   a small C++ class owning an `lt::session`. It copies
 //!   everything (alerts, statuses, file lists) into plain structs before
 //!   returning, because libtorrent objects such as alerts do not outlive the
@@ -44,5 +44,6 @@ pub use metainfo::{make_magnet, parse_magnet, parse_torrent_file};
 pub use session::{QueueMove, Restored, Session, MAX_PRIORITY};
 pub use status::{FileStatus, PeerStatus, TorrentState, TorrentStatus, TrackerStatus};
 pub use types::{
-    AddOptions, EncryptionPolicy, FileMeta, MagnetInfo, PeerProtocol, SessionSettings, TorrentMeta,
+    AddOptions, ContentLayout, EncryptionPolicy, FileMeta, MagnetInfo, PeerProtocol,
+    SessionSettings, TorrentMeta,
 };

@@ -386,6 +386,7 @@ fn require_save_path(opts: &AddOptions) -> Result<()> {
     }
 }
 
+mod pieces;
 mod queue;
 mod resume;
 #[cfg(test)]

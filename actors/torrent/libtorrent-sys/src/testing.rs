@@ -180,7 +180,8 @@ pub struct Seeder {
     pub session: Session,
     /// The .torrent being seeded.
     pub torrent: Vec<u8>,
-    /// The payload directory, `root/payload`.
+    /// The payload: the directory `root/payload`, or the file of
+    /// [`Seeder::start_file`].
     pub payload: PathBuf,
     /// The torrent's id.
     pub id: String,
@@ -199,6 +200,19 @@ impl Seeder {
     pub fn start(root: &Path, files: &[(&str, usize)], seed: u64) -> Result<Self> {
         let payload = write_payload(root, "payload", files, seed)?;
         let torrent = create_torrent(&payload, 0, &[], COMMENT)?;
+        Self::seed(root, payload, torrent)
+    }
+
+    /// Like [`Seeder::start`] for a single-file torrent: writes one file
+    /// `root/file_name` of `size` bytes and seeds it.
+    pub fn start_file(root: &Path, file_name: &str, size: usize, seed: u64) -> Result<Self> {
+        write_payload(root, "", &[(file_name, size)], seed)?;
+        let payload = root.join(file_name);
+        let torrent = create_torrent(&payload, 0, &[], COMMENT)?;
+        Self::seed(root, payload, torrent)
+    }
+
+    fn seed(root: &Path, payload: PathBuf, torrent: Vec<u8>) -> Result<Self> {
         let session = loopback_session(LISTEN_TIMEOUT)?;
         let id = session.add_torrent_file(
             &torrent,

@@ -186,6 +186,32 @@ pub struct AddOptions {
     pub upload_limit: i32,
     /// Maximum peer connections for this torrent; 0 = libtorrent default.
     pub max_connections: i32,
+    /// How the files are laid out under the save path. Applied at add when
+    /// the metadata is known, else when it arrives; resume data that has
+    /// metadata brings its own (renamed) paths and ignores it.
+    pub content_layout: ContentLayout,
+    /// The first and last pieces (1% of the file, at least one piece) of
+    /// every wanted file at top priority; kept across file priority changes
+    /// and applied when a magnet's metadata arrives.
+    pub first_last_piece: bool,
+    /// Take the data already on disk as complete, without checking it
+    /// (libtorrent's seed mode; needs metadata, ignored for magnets).
+    pub seed_mode: bool,
+}
+
+/// Where a torrent's files go under its save path (qBittorrent's content
+/// layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContentLayout {
+    /// As the torrent names them.
+    #[default]
+    Original,
+    /// In one folder: files sharing no top folder (a single-file torrent)
+    /// go into a folder named after the first file without its extension.
+    Subfolder,
+    /// Without the top folder all files share (a multi-file torrent's
+    /// files go straight into the save path).
+    NoSubfolder,
 }
 
 impl Default for AddOptions {
@@ -199,6 +225,9 @@ impl Default for AddOptions {
             download_limit: 0,
             upload_limit: 0,
             max_connections: 0,
+            content_layout: ContentLayout::Original,
+            first_last_piece: false,
+            seed_mode: false,
         }
     }
 }
@@ -228,6 +257,13 @@ impl AddOptions {
             download_limit: self.download_limit,
             upload_limit: self.upload_limit,
             max_connections: self.max_connections,
+            content_layout: match self.content_layout {
+                ContentLayout::Original => 0,
+                ContentLayout::Subfolder => 1,
+                ContentLayout::NoSubfolder => 2,
+            },
+            first_last_piece: self.first_last_piece,
+            seed_mode: self.seed_mode,
         })
     }
 }

@@ -201,7 +201,7 @@ fn configure_torrents(cfg: &mut web::ServiceConfig) {
         .service(write("/api/v2/torrents/setSuperSeeding", act::accepted))
         .service(write(
             "/api/v2/torrents/toggleFirstLastPiecePrio",
-            act::accepted,
+            act::toggle_first_last_piece_prio,
         ));
 }
 
@@ -265,6 +265,7 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         torrents_actions::rename,
         torrents_actions::file_prio,
         torrents_actions::toggle_sequential,
+        torrents_actions::toggle_first_last_piece_prio,
         torrents_actions::accepted,
         labels::categories,
         labels::create_category,

@@ -136,6 +136,7 @@ mod tests {
             tracker: None,
             queue_position: None,
             force_start: false,
+            first_last_piece_prio: false,
         }
     }
 

@@ -8,8 +8,10 @@
 //! hashes the engine does not know are skipped, as qBittorrent does; the
 //! answer is `200` with an empty body. `setForceStart true` runs torrents
 //! regardless of the queue, `false` starts them back under it;
-//! `setAutoManagement`, `setSuperSeeding` and `toggleFirstLastPiecePrio`
-//! are accepted and change nothing.
+//! `toggleFirstLastPiecePrio` flips each torrent's first/last piece
+//! priority (`/v1`: `first_last_piece_prio` / `no_first_last_piece_prio`);
+//! `setAutoManagement` and `setSuperSeeding` are accepted and change
+//! nothing.
 
 use actix_web::{web, HttpResponse};
 use revaer_messages::engine::{ControlTorrent, RemoveTorrent, TorrentCommand};
@@ -252,10 +254,26 @@ pub async fn toggle_sequential(
     .await
 }
 
-/// Accepted for compatibility (auto management, super seeding, first/last
-/// piece priority): nothing changes.
+/// Flips each torrent's first/last piece priority (the first and last
+/// pieces of every wanted file fetched first).
+#[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/toggleFirstLastPiecePrio",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`"),
+    responses((status = 200, description = "Done (empty body)", body = String, content_type = "text/plain")))]
+pub async fn toggle_first_last_piece_prio(
+    state: web::Data<ApiState>,
+    params: Params,
+    request_id: ReqId,
+) -> Result<HttpResponse, QbitError> {
+    for_each(&state, &params, &request_id, |t| {
+        Some(TorrentCommand::FirstLastPiecePrio(!t.first_last_piece_prio))
+    })
+    .await
+}
+
+/// Accepted for compatibility (auto management, super seeding): nothing
+/// changes.
 #[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/setAutoManagement",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `enable` (also setSuperSeeding `value`, toggleFirstLastPiecePrio)"),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `enable` (also setSuperSeeding `value`)"),
     responses((status = 200, description = "Accepted (empty body)", body = String, content_type = "text/plain")))]
 pub async fn accepted(params: Params) -> Result<HttpResponse, QbitError> {
     params.hashes()?;

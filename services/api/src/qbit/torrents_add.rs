@@ -18,13 +18,15 @@
 //!   size and time limits, pinned addresses) and the bytes go through the
 //!   same add path as an uploaded file; a URL that cannot be fetched counts
 //!   as a failure. `addToTopOfQueue=true` puts the new torrents at the
-//!   head of the download queue (`/v1`'s `top_of_queue`). `skip_checking`,
-//!   `contentLayout`, `firstLastPiecePrio` and `autoTMM` are accepted and
-//!   have no effect.
+//!   head of the download queue (`/v1`'s `top_of_queue`);
+//! - `contentLayout` (`Original`, `Subfolder`, `NoSubfolder`; anything else
+//!   is `Original`, as qBittorrent reads it), `firstLastPiecePrio` and
+//!   `skip_checking` become the add options of the same names in `/v1`;
+//!   `autoTMM` is accepted and has no effect.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use revaer_messages::engine::{
-    AddOptions, AddTorrent, ControlTorrent, TorrentCommand, TorrentSource,
+    AddOptions, AddTorrent, ContentLayout, ControlTorrent, TorrentCommand, TorrentSource,
 };
 use revaer_messages::labels::{category_name_problem, split_tags, tag_problem};
 use revaer_messages::share_limits::{ShareLimit, ShareLimits};
@@ -71,6 +73,16 @@ fn share_limits(params: &Params) -> Result<Option<ShareLimits>, QbitError> {
     Ok(Some(limits))
 }
 
+/// qBittorrent's spelling of a content layout; an unknown value is the
+/// original layout, as qBittorrent's enum parsing falls back to it.
+fn content_layout(params: &Params) -> Option<ContentLayout> {
+    params.text("contentLayout").map(|value| match value {
+        "Subfolder" => ContentLayout::Subfolder,
+        "NoSubfolder" => ContentLayout::NoSubfolder,
+        _ => ContentLayout::Original,
+    })
+}
+
 fn rate(params: &Params, name: &str) -> Result<Option<i64>, QbitError> {
     Ok(params.number::<i64>(name)?.map(|v| v.max(0)))
 }
@@ -91,6 +103,9 @@ fn options(params: &Params) -> Result<(AddOptions, AfterAdd), QbitError> {
             upload_bps,
         }),
         top_of_queue: params.flag("addToTopOfQueue")?.unwrap_or(false),
+        content_layout: content_layout(params),
+        first_last_piece_prio: params.flag("firstLastPiecePrio")?.unwrap_or(false),
+        skip_checking: params.flag("skip_checking")?.unwrap_or(false),
     };
     if let Some(problem) = options.category.as_deref().and_then(category_name_problem) {
         return Err(QbitError::bad_request(format!("category: {problem}")));
@@ -99,7 +114,7 @@ fn options(params: &Params) -> Result<(AddOptions, AfterAdd), QbitError> {
         return Err(QbitError::bad_request(format!("tags: {problem}")));
     }
     // Accepted for compatibility; their values must still be well-formed.
-    for name in ["skip_checking", "firstLastPiecePrio", "autoTMM"] {
+    for name in ["autoTMM"] {
         params.flag(name)?;
     }
     let after = AfterAdd {

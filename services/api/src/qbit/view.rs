@@ -133,7 +133,7 @@ pub fn info(summary: &TorrentSummary, profile: &EngineProfile) -> TorrentInfo {
         state: qbit_state(summary),
         eta,
         seq_dl: summary.sequential,
-        f_l_piece_prio: false,
+        f_l_piece_prio: summary.first_last_piece_prio,
         category: summary.category.clone().unwrap_or_default(),
         tags: summary.tags.join(", "),
         super_seeding: false,

@@ -1,12 +1,14 @@
 //! `POST /v1/torrents/{id}/action`: pause, resume, force start, remove,
-//! recheck, reannounce, sequential, and per-torrent limits.
+//! recheck, reannounce, sequential, first/last piece priority, and
+//! per-torrent limits.
 //!
 //! Rules:
 //! - `action` is one of `pause`, `resume`, `force_start` (run regardless
 //!   of the queue), `unforce_start` (back under the queue, running),
-//!   `remove`, `remove_data`, `recheck`, `reannounce`, `sequential`;
-//!   a pause clears force start; `sequential` needs a boolean
-//!   `value`, the others take none;
+//!   `remove`, `remove_data`, `recheck`, `reannounce`, `sequential`,
+//!   `first_last_piece_prio` (the first and last pieces of every wanted
+//!   file first); a pause clears force start; `sequential` and
+//!   `first_last_piece_prio` need a boolean `value`, the others take none;
 //! - `limits` (`download_bps`, `upload_bps`; 0 = unlimited) may come with
 //!   any action or alone; a field left out keeps its current value. Limits
 //!   are applied before the action;
@@ -38,7 +40,25 @@ const ACTIONS: &[&str] = &[
     "recheck",
     "reannounce",
     "sequential",
+    "first_last_piece_prio",
 ];
+
+/// The actions that take a boolean `value`.
+const WITH_VALUE: &[&str] = &["sequential", "first_last_piece_prio"];
+
+/// `value` as the boolean `action` needs, or an entry in `errors`.
+fn flag(request: &ActionRequest, action: &str, errors: &mut Vec<InvalidParam>) -> Option<bool> {
+    match request.value {
+        Some(Value::Bool(on)) => Some(on),
+        _ => {
+            errors.push(InvalidParam::new(
+                "/value",
+                format!("{action} needs a boolean value"),
+            ));
+            None
+        }
+    }
+}
 
 /// What the request asks for, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +78,10 @@ pub fn steps(request: &ActionRequest) -> Result<Plan, ApiError> {
     if let Some(limits) = &request.limits {
         check_limits(&mut errors, limits, "/limits");
     }
-    let wants_value = request.action.as_deref() == Some("sequential");
+    let wants_value = request
+        .action
+        .as_deref()
+        .is_some_and(|a| WITH_VALUE.contains(&a.trim()));
     let step = match request.action.as_deref().map(str::trim) {
         None if request.limits.is_none() => {
             errors.push(InvalidParam::new(
@@ -79,16 +102,11 @@ pub fn steps(request: &ActionRequest) -> Result<Plan, ApiError> {
         Some("reannounce") => Some(Step::Command(TorrentCommand::Reannounce)),
         Some("remove") => Some(Step::Remove(false)),
         Some("remove_data") => Some(Step::Remove(true)),
-        Some("sequential") => match request.value {
-            Some(Value::Bool(on)) => Some(Step::Command(TorrentCommand::Sequential(on))),
-            _ => {
-                errors.push(InvalidParam::new(
-                    "/value",
-                    "sequential needs a boolean value",
-                ));
-                None
-            }
-        },
+        Some(name @ "sequential") => {
+            flag(request, name, &mut errors).map(|on| Step::Command(TorrentCommand::Sequential(on)))
+        }
+        Some(name @ "first_last_piece_prio") => flag(request, name, &mut errors)
+            .map(|on| Step::Command(TorrentCommand::FirstLastPiecePrio(on))),
         Some(other) => {
             errors.push(InvalidParam::new(
                 "/action",
@@ -103,7 +121,7 @@ pub fn steps(request: &ActionRequest) -> Result<Plan, ApiError> {
     if request.value.is_some() && !wants_value {
         errors.push(InvalidParam::new(
             "/value",
-            "only the sequential action takes a value",
+            format!("only {} take a value", WITH_VALUE.join(" and ")),
         ));
     }
     if !errors.is_empty() {
@@ -221,6 +239,16 @@ mod tests {
         );
         assert_eq!(
             pointers(parse(json!({"action": "sequential", "value": "yes"}))?),
+            vec!["/value"]
+        );
+        for on in [true, false] {
+            let body = json!({"action": "first_last_piece_prio", "value": on});
+            let (_, step) = parse(body)?.map_err(|e| e.detail)?;
+            let wanted = TorrentCommand::FirstLastPiecePrio(on);
+            assert_eq!(step, Some(Step::Command(wanted)));
+        }
+        assert_eq!(
+            pointers(parse(json!({"action": "first_last_piece_prio"}))?),
             vec!["/value"]
         );
         assert_eq!(

@@ -28,10 +28,11 @@ use futures_util::StreamExt;
 use revaer_domain::rules::category::Category;
 use revaer_domain::rules::{self, paths, MAX_FILE_PRIORITY};
 use revaer_messages::config::ConfigSnapshot;
-use revaer_messages::engine::{AddOptions, AddTorrent, TorrentSource};
+use revaer_messages::engine::{AddOptions, AddTorrent, ContentLayout, TorrentSource};
 use revaer_messages::torrent::{TorrentLimits, TorrentSummary};
 use revaer_messages::InvalidParam;
 use revaer_wire::AddTorrentRequest;
+use serde_json::Value;
 
 use crate::engine;
 use crate::error::{payload_too_large, unsupported_media_type, ApiError, Problem};
@@ -97,6 +98,51 @@ pub fn validate_options(options: &AddOptions, config: &ConfigSnapshot) -> Vec<In
     errors
 }
 
+/// What `content_layout` may be.
+const LAYOUT_VALUES: &str = "original, subfolder or no_subfolder";
+
+/// The content layout a text names, or an entry in `errors` at `pointer`.
+pub fn parse_layout(
+    text: &str,
+    pointer: &str,
+    errors: &mut Vec<InvalidParam>,
+) -> Option<ContentLayout> {
+    let layout = ContentLayout::parse(text.trim());
+    if layout.is_none() {
+        errors.push(InvalidParam::new(
+            pointer,
+            format!("must be {LAYOUT_VALUES}"),
+        ));
+    }
+    layout
+}
+
+/// Problems serde would report without saying where: the options are a
+/// flattened part of the body, so a wrong value in one of these fields
+/// would only point at the whole body. `prefix` is where the options sit.
+pub fn option_value_problems(body: &Value, prefix: &str) -> Vec<InvalidParam> {
+    let mut errors = Vec::new();
+    match body.get("content_layout") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(text)) => {
+            parse_layout(text, &format!("{prefix}/content_layout"), &mut errors);
+        }
+        Some(_) => errors.push(InvalidParam::new(
+            format!("{prefix}/content_layout"),
+            format!("must be {LAYOUT_VALUES}"),
+        )),
+    }
+    for name in ["first_last_piece_prio", "skip_checking", "paused"] {
+        if body.get(name).is_some_and(|v| !v.is_boolean()) {
+            errors.push(InvalidParam::new(
+                format!("{prefix}/{name}"),
+                "must be true or false",
+            ));
+        }
+    }
+    errors
+}
+
 /// Limits must be 0 (unlimited) or positive.
 pub fn check_limits(errors: &mut Vec<InvalidParam>, limits: &TorrentLimits, prefix: &str) {
     for (name, value) in [
@@ -157,10 +203,17 @@ async fn magnet_source(
 ) -> Result<(TorrentSource, AddOptions), ApiError> {
     refuse_declared_length(headers, ADD_JSON_LIMIT)?;
     let body = read_limited(payload, ADD_JSON_LIMIT).await?;
+    let parsed = serde_json::from_slice::<AddTorrentRequest>(&body);
+    if parsed.as_ref().is_err_and(serde_json::Error::is_data) {
+        let value: Value = serde_json::from_slice(&body).unwrap_or_default();
+        let problems = option_value_problems(&value, "");
+        if !problems.is_empty() {
+            return Err(ApiError::validation(problems));
+        }
+    }
     let AddTorrentRequest {
         magnet, options, ..
-    } = serde_json::from_slice(&body)
-        .map_err(|err| json_error(actix_web::error::JsonPayloadError::Deserialize(err)))?;
+    } = parsed.map_err(|err| json_error(actix_web::error::JsonPayloadError::Deserialize(err)))?;
     if magnet.len() > MAGNET_LIMIT {
         let mut err = payload_too_large();
         err.detail = format!("the magnet link is longer than {MAGNET_LIMIT} bytes");
@@ -175,8 +228,9 @@ async fn magnet_source(
 /// or `multipart/form-data` ([`UploadForm`]): the `.torrent` in the file
 /// field `torrent`, options either as one JSON field `options` (same fields
 /// as the JSON body, without `magnet`) or as the plain fields `save_path`,
-/// `category`, `tags` (comma-separated, may repeat), `paused` and
-/// `sequential` (`true`/`false`); not both.
+/// `category`, `tags` (comma-separated, may repeat), `paused`,
+/// `sequential`, `first_last_piece_prio`, `skip_checking` (`true`/`false`)
+/// and `content_layout`; not both.
 #[utoipa::path(
     tag = "torrents",
     path = "/v1/torrents",

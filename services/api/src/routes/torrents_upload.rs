@@ -3,7 +3,8 @@
 //!
 //! Rules: the file field is `torrent` (exactly one); options come either as
 //! one JSON field `options` or as plain fields (`save_path`, `category`,
-//! `tags`, `paused`, `sequential`, `top_of_queue`), never both; any other field is a `422`
+//! `tags`, `paused`, `sequential`, `top_of_queue`, `content_layout`,
+//! `first_last_piece_prio`, `skip_checking`), never both; any other field is a `422`
 //! pointing at it. Bounds, checked while the body streams, so nothing piles
 //! up before it is refused: the whole body (any framing, chunked included)
 //! is counted against the file limit plus [`FORM_OVERHEAD`] (`413`), the
@@ -25,16 +26,18 @@ use std::rc::Rc;
 use utoipa::ToSchema;
 
 use crate::error::{payload_too_large, ApiError};
-use crate::routes::torrents_add::{refuse_declared_length, MAX_TAGS};
+use crate::routes::torrents_add::{
+    option_value_problems, parse_layout, refuse_declared_length, MAX_TAGS,
+};
 
 /// Room for the form's boundaries, headers and option fields: the whole
 /// body may be at most the file limit plus this, counted as it streams.
 const FORM_OVERHEAD: usize = 64 * 1024;
 /// Largest option field.
 const FIELD_LIMIT: usize = 16 * 1024;
-/// Most form fields: the file, `options`, five plain fields and one `tags`
+/// Most form fields: the file, `options`, nine plain fields and one `tags`
 /// field per tag (more is refused with `413` before it is read).
-const MAX_FIELDS: usize = 7 + MAX_TAGS;
+const MAX_FIELDS: usize = 11 + MAX_TAGS;
 
 /// The multipart form (documentation of the fields).
 #[derive(Debug, ToSchema)]
@@ -56,6 +59,12 @@ pub struct UploadForm {
     pub sequential: Option<bool>,
     /// `true` to put it at the head of the download queue.
     pub top_of_queue: Option<bool>,
+    /// `original` (default), `subfolder` or `no_subfolder`.
+    pub content_layout: Option<String>,
+    /// `true` to fetch the first and last pieces of every file first.
+    pub first_last_piece_prio: Option<bool>,
+    /// `true` to take the data already in the save path as complete.
+    pub skip_checking: Option<bool>,
 }
 
 /// The request body, failing with `Overflow` once more than `limit` bytes
@@ -204,7 +213,7 @@ pub async fn read(
 
 /// The add options of an upload form: either one JSON field `options` or
 /// plain fields (`save_path`, `category`, `tags`, `paused`, `sequential`,
-/// `top_of_queue`).
+/// `top_of_queue`, `content_layout`, `first_last_piece_prio`, `skip_checking`).
 #[derive(Default)]
 struct FormOptions {
     json: Option<AddOptions>,
@@ -226,10 +235,17 @@ impl FormOptions {
         match name {
             "options" => match serde_json::from_slice::<AddOptions>(data) {
                 Ok(options) => self.json = Some(options),
-                Err(err) => errors.push(InvalidParam::new(
-                    "/options",
-                    format!("must be a JSON object of add options: {err}"),
-                )),
+                Err(err) => {
+                    let value = serde_json::from_slice(data).unwrap_or_default();
+                    let problems = option_value_problems(&value, "/options");
+                    if problems.is_empty() {
+                        errors.push(InvalidParam::new(
+                            "/options",
+                            format!("must be a JSON object of add options: {err}"),
+                        ));
+                    }
+                    errors.extend(problems);
+                }
             },
             "save_path" => plain.save_path = text(&pointer, data, errors),
             "category" => plain.category = text(&pointer, data, errors),
@@ -241,6 +257,16 @@ impl FormOptions {
             "sequential" => plain.sequential = boolean(&pointer, data, errors),
             "top_of_queue" => {
                 plain.top_of_queue = boolean(&pointer, data, errors).unwrap_or(false);
+            }
+            "content_layout" => {
+                let text = text(&pointer, data, errors).unwrap_or_default();
+                plain.content_layout = parse_layout(&text, &pointer, errors);
+            }
+            "first_last_piece_prio" => {
+                plain.first_last_piece_prio = boolean(&pointer, data, errors).unwrap_or(false);
+            }
+            "skip_checking" => {
+                plain.skip_checking = boolean(&pointer, data, errors).unwrap_or(false);
             }
             _ => {
                 errors.push(InvalidParam::new(pointer, "unknown form field"));

@@ -1,6 +1,6 @@
 //! Commands that change torrents: `pause`, `resume`, `force-start`,
-//! `unforce-start`, `queue`, `recheck`, `reannounce`, `sequential`, `limit`,
-//! `rm` and `fsops retry`. They print
+//! `unforce-start`, `queue`, `recheck`, `reannounce`, `sequential`,
+//! `first-last-prio`, `limit`, `rm` and `fsops retry`. They print
 //! one confirmation line each in human mode, and nothing in JSON modes (the
 //! API answers them with no body).
 
@@ -24,18 +24,50 @@ pub async fn simple(
     raws: &[String],
     out: Out,
 ) -> Result<Exit, CliError> {
+    each(client, &ActionRequest::named(action), action, raws, out).await
+}
+
+/// `first-last-prio on|off ID...`.
+pub async fn first_last(
+    client: &Client,
+    value: OnOff,
+    raws: &[String],
+    out: Out,
+) -> Result<Exit, CliError> {
+    let on = value == OnOff::On;
+    let request = ActionRequest {
+        action: Some("first_last_piece_prio".into()),
+        value: Some(serde_json::Value::Bool(on)),
+        limits: None,
+    };
+    let label = if on {
+        "first/last piece priority on"
+    } else {
+        "first/last piece priority off"
+    };
+    each(client, &request, label, raws, out).await
+}
+
+/// Sends `request` to each torrent, printing `label: ID` for each done.
+async fn each(
+    client: &Client,
+    request: &ActionRequest,
+    label: &str,
+    raws: &[String],
+    out: Out,
+) -> Result<Exit, CliError> {
     let mut resolver = Resolver::new(client);
     let mut outcome = Outcome::default();
     for raw in raws {
         let done = async {
             let id = resolver.resolve(raw).await?;
-            client.action(&id, &ActionRequest::named(action)).await?;
+            client.action(&id, request).await?;
             Ok::<_, CliError>(id)
         }
         .await;
         match done {
             Ok(id) if out.human() => {
-                line(&format!("{action}: {id}"));
+                line(&format!("{label}: {id}"));
             }
             Ok(_) => {}
             Err(err) => outcome.failed(&err, out),

@@ -83,6 +83,10 @@ pub fn print_detail(detail: &TorrentDetail, out: Out) {
     );
     field("save path", &s.save_path);
     field("sequential", if s.sequential { "on" } else { "off" });
+    field(
+        "first/last prio",
+        if s.first_last_piece_prio { "on" } else { "off" },
+    );
     field("added", s.added_at.to_rfc3339());
     field(
         "completed",

@@ -45,6 +45,9 @@ pub async fn run(cli: Cli, out: Out) -> Result<Exit, CliError> {
         Command::Sequential { id, value } => control::sequential(&client, &id, value, out)
             .await
             .map(done),
+        Command::FirstLastPrio { value, ids } => {
+            control::first_last(&client, value, &ids, out).await
+        }
         Command::Limit { id, down, up } => {
             control::limit(&client, &id, down, up, out).await.map(done)
         }

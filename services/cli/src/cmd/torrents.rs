@@ -2,13 +2,14 @@
 
 use clap::{ArgGroup, Args};
 use revaer_client::Client;
-use revaer_domain::engine::AddOptions;
+use revaer_domain::engine::{AddOptions, ContentLayout};
 use revaer_domain::torrent::{TorrentId, TorrentLimits, TorrentSummary};
 use revaer_wire::{
     ActionRequest, AddTorrentRequest, FileSelection, GlobRule, ListParams, SelectRequest,
 };
 use std::path::Path;
 
+use crate::args::Layout;
 use crate::cmd::{detail, follow};
 use crate::exit::{CliError, Exit};
 use crate::human;
@@ -52,6 +53,16 @@ pub struct AddArgs {
     /// Upload limit (bytes/s; K, M, G suffixes).
     #[arg(long, value_parser = human::parse_rate)]
     pub up_limit: Option<i64>,
+    /// Where the files go under the save path (default: original).
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub content_layout: Option<Layout>,
+    /// Fetch the first and last pieces of every wanted file first.
+    #[arg(long)]
+    pub first_last_prio: bool,
+    /// Take the data already in the save path as complete, without
+    /// checking it (.torrent files only).
+    #[arg(long)]
+    pub skip_checking: bool,
     /// Show progress until every added torrent completes.
     #[arg(long)]
     pub wait: bool,
@@ -162,6 +173,13 @@ fn options(args: &AddArgs) -> AddOptions {
         files: None,
         limits,
         top_of_queue: args.top_of_queue,
+        content_layout: args.content_layout.map(|layout| match layout {
+            Layout::Original => ContentLayout::Original,
+            Layout::Subfolder => ContentLayout::Subfolder,
+            Layout::NoSubfolder => ContentLayout::NoSubfolder,
+        }),
+        first_last_piece_prio: args.first_last_prio,
+        skip_checking: args.skip_checking,
     }
 }
 
