@@ -67,8 +67,9 @@ async fn subfolder_downloads_a_single_file_into_its_own_folder() -> TestResult {
     engine.wait_completed_from(&added.id, seeder.addr()).await?;
     let folder = engine.downloads.join("Show.S01E02");
     let summary = wait_until(&engine, &added.id, "complete", |s| s.progress >= 1.0).await?;
-    assert_eq!(summary.content_path, path(&folder));
     let file = folder.join("Show.S01E02.mkv");
+    // A one-file torrent's content_path is the file, as qBittorrent's.
+    assert_eq!(summary.content_path, path(&file));
     assert_eq!(sha256_file(&file)?, sha256_file(&seeder.payload)?);
     assert!(!engine.downloads.join("Show.S01E02.mkv").exists());
     Ok(())
@@ -119,15 +120,15 @@ async fn a_magnets_layout_waits_for_its_metadata_across_a_restart() -> TestResul
     engine.wait_completed_from(&added.id, seeder.addr()).await?;
     let folder = engine.downloads.join("Film.2024");
     let summary = wait_until(&engine, &added.id, "complete", |s| s.progress >= 1.0).await?;
-    assert_eq!(summary.content_path, path(&folder));
     let file = folder.join("Film.2024.mkv");
+    assert_eq!(summary.content_path, path(&file));
     assert_eq!(sha256_file(&file)?, sha256_file(&seeder.payload)?);
 
     // Renamed paths come back from resume data after another restart.
     engine.addr.send(RestartEngine).await??;
     engine.wait_ready(1).await?;
     let summary = wait_until(&engine, &added.id, "restored", |s| s.progress >= 1.0).await?;
-    assert_eq!(summary.content_path, path(&folder));
+    assert_eq!(summary.content_path, path(&file));
     Ok(())
 }
 

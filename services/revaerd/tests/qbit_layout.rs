@@ -51,8 +51,9 @@ async fn subfolder_and_no_subfolder_after_real_downloads() -> TestResult {
     t.connect_peer(&single.id, single.addr()).await?;
     let info = t.qbit_wait(&single.id, "single complete", complete).await?;
     let folder = downloads(&t).join("Show.S02E03");
-    assert_eq!(info["content_path"], folder.to_string_lossy().as_ref());
     let file = folder.join("Show.S02E03.mkv");
+    // A one-file torrent's content_path is the file, as qBittorrent's.
+    assert_eq!(info["content_path"], file.to_string_lossy().as_ref());
     assert_eq!(sha256_file(&file)?, sha256_file(&single.payload)?);
 
     // Several files with NoSubfolder, from a magnet: applied when the

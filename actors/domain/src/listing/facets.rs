@@ -15,7 +15,7 @@ pub struct Facets {
     /// Lowercase file extensions without the dot, deduplicated.
     pub extensions: Vec<String>,
     /// Where the content lies relative to the save path: the file of a
-    /// single-file torrent, else the top folder its files share (`None`
+    /// one-file torrent (in a folder or not), else the top folder its files share (`None`
     /// before metadata, or when the files share no top folder).
     pub content_root: Option<String>,
 }
@@ -48,7 +48,9 @@ impl Facets {
 fn content_root(paths: &[&str]) -> Option<String> {
     match paths {
         [] => None,
-        [only] if !only.contains(['/', '\\']) => Some((*only).to_string()),
+        // qBittorrent's content_path of a one-file torrent is the file,
+        // also when a Subfolder layout put it in a folder.
+        [only] => Some((*only).to_string()),
         [first, ..] => {
             let top = first.split(['/', '\\']).next()?;
             let prefix = format!("{top}/");

@@ -315,7 +315,9 @@ fn the_content_root_is_the_single_file_or_the_shared_folder() {
         root(&["Show/e1.mkv", "Show/sub/e1.srt"]),
         Some("Show".into())
     );
-    assert_eq!(root(&["Show/e1.mkv"]), Some("Show".into()));
+    // One file in a folder (a Subfolder layout): the file, as qBittorrent's
+    // content_path of any one-file torrent.
+    assert_eq!(root(&["Show/e1.mkv"]), Some("Show/e1.mkv".into()));
     assert_eq!(root(&["a/x", "b/y"]), None, "no shared top folder");
     assert_eq!(root(&["Showx/e1", "Show/e2"]), None);
 }

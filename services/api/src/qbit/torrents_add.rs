@@ -113,10 +113,8 @@ fn options(params: &Params) -> Result<(AddOptions, AfterAdd), QbitError> {
     if let Some(problem) = options.tags.iter().find_map(|t| tag_problem(t)) {
         return Err(QbitError::bad_request(format!("tags: {problem}")));
     }
-    // Accepted for compatibility; their values must still be well-formed.
-    for name in ["autoTMM"] {
-        params.flag(name)?;
-    }
+    // Accepted for compatibility; its value must still be well-formed.
+    params.flag("autoTMM")?;
     let after = AfterAdd {
         share_limits: share_limits(params)?,
         rename: params.text("rename").map(str::to_string),
