@@ -11,34 +11,13 @@ use revaer_messages::torrent::{TorrentId, TorrentState, TorrentSummary};
 use revaer_schema::testing::TestDatabase;
 use std::path::Path;
 use std::time::Duration;
-use support::{snapshot, Engine, TestResult, TIMEOUT};
+use support::{snapshot, wait_until, Engine, TestResult};
 
 type Error = Box<dyn std::error::Error>;
 
 /// Running: neither waiting in the queue nor paused.
 fn runs(summary: &TorrentSummary) -> bool {
     !matches!(summary.state, TorrentState::Queued | TorrentState::Paused)
-}
-
-/// The summary of `id`, polled until `done` holds.
-async fn wait_until(
-    engine: &Engine,
-    id: &TorrentId,
-    what: &str,
-    done: impl Fn(&TorrentSummary) -> bool,
-) -> Result<TorrentSummary, Error> {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        let listed = engine.listed().await?.unwrap_or_default();
-        let found = listed.into_iter().find(|s| s.id == *id);
-        if let Some(summary) = found.as_ref().filter(|s| done(s)) {
-            return Ok(summary.clone());
-        }
-        if tokio::time::Instant::now() > deadline {
-            return Err(format!("timed out waiting for {what}; last {found:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Adds a torrent whose data exists nowhere the engine looks, and no peer

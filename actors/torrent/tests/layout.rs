@@ -16,33 +16,12 @@ use revaer_messages::torrent::{TorrentId, TorrentState, TorrentSummary};
 use revaer_schema::testing::TestDatabase;
 use std::path::Path;
 use std::time::Duration;
-use support::{sha256_file, snapshot, Engine, Seeder, TestResult, TIMEOUT};
+use support::{sha256_file, snapshot, wait_until, Engine, Seeder, TestResult, TIMEOUT};
 
 type Error = Box<dyn std::error::Error>;
 
 /// A multi-file payload of several pieces per file.
 const FILES: &[(&str, usize)] = &[("a.mkv", 300 * 1024 + 7), ("sub/b.srt", 200 * 1024 + 3)];
-
-/// The summary of `id`, polled until `done` holds.
-async fn wait_until(
-    engine: &Engine,
-    id: &TorrentId,
-    what: &str,
-    done: impl Fn(&TorrentSummary) -> bool,
-) -> Result<TorrentSummary, Error> {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    loop {
-        let listed = engine.listed().await?.unwrap_or_default();
-        let found = listed.into_iter().find(|s| s.id == *id);
-        if let Some(summary) = found.as_ref().filter(|s| done(s)) {
-            return Ok(summary.clone());
-        }
-        if tokio::time::Instant::now() > deadline {
-            return Err(format!("timed out waiting for {what}; last {found:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 fn layout(content_layout: ContentLayout) -> AddOptions {
     AddOptions {

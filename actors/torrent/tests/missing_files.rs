@@ -10,8 +10,8 @@ use revaer_messages::engine::{GetTorrent, ShutdownEngine, TorrentCommand};
 use revaer_messages::torrent::{TorrentId, TorrentState, TorrentSummary};
 use revaer_schema::testing::TestDatabase;
 use std::path::Path;
-use std::time::{Duration, Instant};
-use support::{snapshot, Engine, Seeder, TestResult};
+use std::time::Duration;
+use support::{snapshot, wait_until, Engine, Seeder, TestResult};
 
 const PAYLOAD: &[(&str, usize)] = &[("episode.mkv", 6 * 1024 * 1024 + 11), ("episode.nfo", 1000)];
 
@@ -26,30 +26,23 @@ async fn summary(
         .summary)
 }
 
-/// Polls until the torrent is in `state` (for seeding: complete; for
-/// missing files: with its reason, as the restored row already says
-/// `missing_files` before libtorrent has looked at the disk).
+/// Waits for `state` (for seeding: complete; for missing files: with its
+/// reason, as the restored row already says `missing_files` before
+/// libtorrent has looked at the disk).
 async fn wait_state(
     engine: &Engine,
     id: &TorrentId,
     state: TorrentState,
 ) -> Result<TorrentSummary, Box<dyn std::error::Error>> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let now = summary(engine, id).await?;
+    wait_until(engine, id, state.as_str(), |now| {
         let settled = match state {
             TorrentState::Seeding => now.progress >= 1.0,
             TorrentState::MissingFiles => now.error.is_some(),
             _ => true,
         };
-        if now.state == state && settled {
-            return Ok(now);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("never reached {state:?}: {now:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        now.state == state && settled
+    })
+    .await
 }
 
 fn any_payload_at(root: &Path) -> bool {

@@ -230,3 +230,24 @@ impl Engine {
         .await
     }
 }
+
+/// The summary of `id`, polled until `done` holds.
+pub async fn wait_until(
+    engine: &Engine,
+    id: &TorrentId,
+    what: &str,
+    done: impl Fn(&TorrentSummary) -> bool,
+) -> Result<TorrentSummary, Box<dyn std::error::Error>> {
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        let listed = engine.listed().await?.unwrap_or_default();
+        let found = listed.into_iter().find(|s| s.id == *id);
+        if let Some(summary) = found.as_ref().filter(|s| done(s)) {
+            return Ok(summary.clone());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what}; last {found:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

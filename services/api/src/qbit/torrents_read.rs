@@ -56,10 +56,16 @@ pub async fn detail(state: &ApiState, id: &TorrentId) -> Result<TorrentDetail, Q
     let get = GetTorrent { id: id.clone() };
     engine::call(&handles(state)?.get, get)
         .await
-        .map_err(|err| match err.status.as_u16() {
-            404 => QbitError::not_found(UNKNOWN_HASH),
-            _ => QbitError::from(err),
-        })
+        .map_err(unknown_hash)
+}
+
+/// An engine error for a per-torrent read: qBittorrent's `404` text for an
+/// unknown hash, the usual mapping otherwise.
+fn unknown_hash(err: crate::error::ApiError) -> QbitError {
+    match err.status.as_u16() {
+        404 => QbitError::not_found(UNKNOWN_HASH),
+        _ => QbitError::from(err),
+    }
 }
 
 /// The engine-side part of the `info` filters.
@@ -210,10 +216,7 @@ pub async fn piece_states(
     let get = GetPieceStates { id: params.hash()? };
     let pieces = engine::call(&handles(&state)?.pieces, get)
         .await
-        .map_err(|err| match err.status.as_u16() {
-            404 => QbitError::not_found(UNKNOWN_HASH),
-            _ => QbitError::from(err),
-        })?;
+        .map_err(unknown_hash)?;
     response::json(&pieces.states)
 }
 
