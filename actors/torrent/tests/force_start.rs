@@ -5,43 +5,26 @@
 
 mod support;
 
-use libtorrent_sys::testing::make_torrent;
-use revaer_messages::engine::{AddOptions, RestartEngine, TorrentCommand, TorrentSource};
-use revaer_messages::torrent::{TorrentId, TorrentState, TorrentSummary};
+use revaer_messages::engine::{AddOptions, RestartEngine, TorrentCommand};
+use revaer_messages::torrent::{TorrentState, TorrentSummary};
 use revaer_schema::testing::TestDatabase;
-use std::path::Path;
 use std::time::Duration;
-use support::{snapshot, wait_until, Engine, TestResult};
-
-type Error = Box<dyn std::error::Error>;
+use support::{add_incomplete, one_slot_engine, wait_until, TestResult};
 
 /// Running: neither waiting in the queue nor paused.
 fn runs(summary: &TorrentSummary) -> bool {
     !matches!(summary.state, TorrentState::Queued | TorrentState::Paused)
 }
 
-/// Adds a torrent whose data exists nowhere the engine looks, and no peer
-/// has: it stays incomplete, so it needs a download slot.
-async fn add_incomplete(engine: &Engine, src: &Path, name: &str) -> Result<TorrentId, Error> {
-    let torrent = make_torrent(src, name, &[("a.bin", 64 * 1024)], &[], name.len() as u64)?;
-    let summary = engine
-        .add(TorrentSource::File(torrent), AddOptions::default())
-        .await?;
-    Ok(summary.id)
-}
-
 #[actix_rt::test]
 async fn force_start_runs_past_the_queue_and_survives_a_restart() -> TestResult {
     let dir = tempfile::tempdir()?;
     let db = TestDatabase::migrated()?;
-    let mut config = snapshot(&db, dir.path())?;
-    config.engine_profile.max_active = 1;
-    let engine = Engine::start(&db, &config)?;
-    engine.wait_ready(0).await?;
+    let engine = one_slot_engine(&db, dir.path()).await?;
     let src = dir.path().join("src");
-    let first = add_incomplete(&engine, &src, "first").await?;
+    let first = add_incomplete(&engine, &src, "first", AddOptions::default()).await?;
     wait_until(&engine, &first, "the first running", runs).await?;
-    let second = add_incomplete(&engine, &src, "second").await?;
+    let second = add_incomplete(&engine, &src, "second", AddOptions::default()).await?;
     let queued = |s: &TorrentSummary| s.state == TorrentState::Queued && !s.force_start;
     wait_until(&engine, &second, "the second queued", queued).await?;
     // Still queued a moment later: the queue holds it, not a transition.

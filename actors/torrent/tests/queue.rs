@@ -5,33 +5,13 @@
 
 mod support;
 
-use libtorrent_sys::testing::make_torrent;
-use revaer_messages::engine::{
-    AddOptions, EngineError, MoveInQueue, QueueMove, RestartEngine, TorrentSource,
-};
+use revaer_messages::engine::{AddOptions, EngineError, MoveInQueue, QueueMove, RestartEngine};
 use revaer_messages::torrent::TorrentId;
 use revaer_schema::testing::TestDatabase;
-use std::path::Path;
 use std::time::Duration;
-use support::{snapshot, Engine, TestResult, TIMEOUT};
+use support::{add_incomplete, one_slot_engine, snapshot, Engine, TestResult, TIMEOUT};
 
 type Error = Box<dyn std::error::Error>;
-
-/// Adds a torrent whose data exists nowhere the engine looks: it stays
-/// incomplete, so it keeps a place in the download queue.
-async fn add_incomplete(
-    engine: &Engine,
-    src: &Path,
-    name: &str,
-    top_of_queue: bool,
-) -> Result<TorrentId, Error> {
-    let torrent = make_torrent(src, name, &[("a.bin", 64 * 1024)], &[], name.len() as u64)?;
-    let options = AddOptions {
-        top_of_queue,
-        ..AddOptions::default()
-    };
-    Ok(engine.add(TorrentSource::File(torrent), options).await?.id)
-}
 
 async fn move_in_queue(
     engine: &Engine,
@@ -70,14 +50,11 @@ async fn wait_order(engine: &Engine, want: &[&TorrentId], what: &str) -> TestRes
 async fn selections_move_in_order_and_the_order_survives_a_restart() -> TestResult {
     let dir = tempfile::tempdir()?;
     let db = TestDatabase::migrated()?;
-    let mut config = snapshot(&db, dir.path())?;
-    config.engine_profile.max_active = 1;
-    let engine = Engine::start(&db, &config)?;
-    engine.wait_ready(0).await?;
+    let engine = one_slot_engine(&db, dir.path()).await?;
     let src = dir.path().join("src");
-    let a = add_incomplete(&engine, &src, "a", false).await?;
-    let b = add_incomplete(&engine, &src, "b", false).await?;
-    let c = add_incomplete(&engine, &src, "c", false).await?;
+    let a = add_incomplete(&engine, &src, "a", AddOptions::default()).await?;
+    let b = add_incomplete(&engine, &src, "b", AddOptions::default()).await?;
+    let c = add_incomplete(&engine, &src, "c", AddOptions::default()).await?;
     wait_order(&engine, &[&a, &b, &c], "as added").await?;
 
     move_in_queue(&engine, &[&c], QueueMove::Top).await??;
@@ -99,7 +76,11 @@ async fn selections_move_in_order_and_the_order_survives_a_restart() -> TestResu
     assert_eq!(refused, Err(EngineError::NotFound(unknown)));
     wait_order(&engine, &[&c, &a, &b], "nothing moved for an unknown id").await?;
 
-    let d = add_incomplete(&engine, &src, "d", true).await?;
+    let top = AddOptions {
+        top_of_queue: true,
+        ..AddOptions::default()
+    };
+    let d = add_incomplete(&engine, &src, "d", top).await?;
     wait_order(&engine, &[&d, &c, &a, &b], "d added at the top").await?;
     move_in_queue(&engine, &[&d], QueueMove::Bottom).await??;
     wait_order(&engine, &[&c, &a, &b, &d], "d to the bottom").await?;
@@ -119,8 +100,8 @@ async fn with_queueing_off_nothing_moves() -> TestResult {
     let engine = Engine::start(&db, &config)?;
     engine.wait_ready(0).await?;
     let src = dir.path().join("src");
-    let a = add_incomplete(&engine, &src, "a", false).await?;
-    let b = add_incomplete(&engine, &src, "b", false).await?;
+    let a = add_incomplete(&engine, &src, "a", AddOptions::default()).await?;
+    let b = add_incomplete(&engine, &src, "b", AddOptions::default()).await?;
     wait_order(&engine, &[&a, &b], "as added").await?;
     let refused = move_in_queue(&engine, &[&b], QueueMove::Top).await?;
     assert_eq!(refused, Err(EngineError::QueueingDisabled));

@@ -23,6 +23,12 @@ const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// Files of a small multi-file payload: several pieces each.
 const FILES: &[(&str, usize)] = &[("a.mkv", 300 * 1024 + 7), ("sub/b.srt", 200 * 1024 + 3)];
 
+/// The torrent's file paths as libtorrent lists them now.
+fn file_paths(session: &libtorrent_sys::Session, id: &str) -> Vec<String> {
+    let files = session.files(id).unwrap();
+    files.into_iter().map(|f| f.path).collect()
+}
+
 fn options(save: &std::path::Path, layout: ContentLayout) -> AddOptions {
     AddOptions {
         content_layout: layout,
@@ -65,12 +71,7 @@ fn no_subfolder_strips_the_top_folder_when_the_metadata_arrives() {
         matches!(k, AlertKind::MetadataReceived)
     });
     // pop_alerts applied the layout before handing the alert over.
-    let paths: Vec<String> = leech
-        .files(&id)
-        .unwrap()
-        .into_iter()
-        .map(|f| f.path)
-        .collect();
+    let paths = file_paths(&leech, &id);
     assert_eq!(paths, ["a.mkv", "sub/b.srt"]);
     log.wait_for(&id, "finished", |k| matches!(k, AlertKind::TorrentFinished));
     for (rel, _) in FILES {
@@ -91,12 +92,7 @@ fn original_keeps_the_torrents_paths() {
     let leech = loopback_session();
     let opts = options(&dir.sub("leech"), ContentLayout::Original);
     let id = leech.add_torrent_file(&torrent, &opts).unwrap();
-    let paths: Vec<String> = leech
-        .files(&id)
-        .unwrap()
-        .into_iter()
-        .map(|f| f.path)
-        .collect();
+    let paths = file_paths(&leech, &id);
     assert_eq!(paths, ["pack/a.mkv", "pack/sub/b.srt"]);
 }
 

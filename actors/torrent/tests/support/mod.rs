@@ -251,3 +251,33 @@ pub async fn wait_until(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// An engine with one active slot, so a second download waits in the queue.
+pub async fn one_slot_engine(
+    db: &TestDatabase,
+    dir: &Path,
+) -> Result<Engine, Box<dyn std::error::Error>> {
+    let mut config = snapshot(db, dir)?;
+    config.engine_profile.max_active = 1;
+    let engine = Engine::start(db, &config)?;
+    engine.wait_ready(0).await?;
+    Ok(engine)
+}
+
+/// Adds a 64 KiB torrent nobody seeds, so it stays a download; the piece
+/// size differs per name so each gets its own info hash.
+pub async fn add_incomplete(
+    engine: &Engine,
+    src: &Path,
+    name: &str,
+    options: EngineAdd,
+) -> Result<TorrentId, Box<dyn std::error::Error>> {
+    let torrent = libtorrent_sys::testing::make_torrent(
+        src,
+        name,
+        &[("a.bin", 64 * 1024)],
+        &[],
+        name.len() as u64,
+    )?;
+    Ok(engine.add(TorrentSource::File(torrent), options).await?.id)
+}
