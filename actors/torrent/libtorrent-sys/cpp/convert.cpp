@@ -111,6 +111,8 @@ TorrentStatusFfi to_ffi(lt::torrent_status const &st) {
   o.auto_managed = static_cast<bool>(st.flags & lt::torrent_flags::auto_managed);
   o.sequential =
       static_cast<bool>(st.flags & lt::torrent_flags::sequential_download);
+  o.super_seeding =
+      static_cast<bool>(st.flags & lt::torrent_flags::super_seeding);
   o.has_metadata = st.has_metadata;
   o.is_finished = st.is_finished;
   o.is_seeding = st.is_seeding;

@@ -200,6 +200,10 @@ AddOutcome Session::add(lt::add_torrent_params atp, AddParams const &p,
     atp.flags |= lt::torrent_flags::sequential_download;
   else
     atp.flags &= ~lt::torrent_flags::sequential_download;
+  if (p.super_seeding)
+    atp.flags |= lt::torrent_flags::super_seeding;
+  else
+    atp.flags &= ~lt::torrent_flags::super_seeding;
   atp.download_limit = p.download_limit > 0 ? p.download_limit : -1;
   atp.upload_limit = p.upload_limit > 0 ? p.upload_limit : -1;
   atp.max_connections = p.max_connections > 0 ? p.max_connections : -1;

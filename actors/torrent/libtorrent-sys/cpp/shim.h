@@ -77,6 +77,7 @@ public:
   bool force_recheck(rust::Str id) const;
   bool force_reannounce(rust::Str id) const;
   bool set_sequential(rust::Str id, bool on) const;
+  bool set_super_seeding(rust::Str id, bool on) const;
   bool set_file_priorities(rust::Str id,
                            rust::Slice<const std::uint8_t> prios) const;
   // First/last piece priority on or off (layout.cpp); kept for torrents

@@ -146,6 +146,15 @@ bool Session::set_sequential(rust::Str id, bool on) const {
   });
 }
 
+bool Session::set_super_seeding(rust::Str id, bool on) const {
+  return with_torrent(id, [&](lt::torrent_handle const &h) {
+    if (on)
+      h.set_flags(lt::torrent_flags::super_seeding);
+    else
+      h.unset_flags(lt::torrent_flags::super_seeding);
+  });
+}
+
 bool Session::num_files(rust::Str id, std::int32_t &out) const {
   return with_torrent(id, [&](lt::torrent_handle const &h) {
     auto ti = h.torrent_file();

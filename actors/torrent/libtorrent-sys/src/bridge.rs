@@ -52,6 +52,8 @@ pub mod ffi {
         pub first_last_piece: bool,
         /// libtorrent's seed mode: take the data on disk as complete.
         pub seed_mode: bool,
+        /// BEP 16 super seeding.
+        pub super_seeding: bool,
     }
 
     /// Result of an add; `code` distinguishes expected failures so they do
@@ -76,6 +78,7 @@ pub mod ffi {
         pub paused: bool,
         pub auto_managed: bool,
         pub sequential: bool,
+        pub super_seeding: bool,
         pub has_metadata: bool,
         pub is_finished: bool,
         pub is_seeding: bool,
@@ -249,6 +252,7 @@ pub mod ffi {
         fn force_recheck(self: &Session, id: &str) -> Result<bool>;
         fn force_reannounce(self: &Session, id: &str) -> Result<bool>;
         fn set_sequential(self: &Session, id: &str, on: bool) -> Result<bool>;
+        fn set_super_seeding(self: &Session, id: &str, on: bool) -> Result<bool>;
         fn set_file_priorities(self: &Session, id: &str, prios: &[u8]) -> Result<bool>;
         fn set_first_last(self: &Session, id: &str, on: bool) -> Result<bool>;
         fn set_limits(self: &Session, id: &str, download: i32, upload: i32) -> Result<bool>;

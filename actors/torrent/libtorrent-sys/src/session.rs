@@ -236,6 +236,11 @@ impl Session {
         self.with_torrent(id, |s, id| s.set_sequential(id, sequential))
     }
 
+    /// Toggles super seeding (BEP 16; only a seed acts on it).
+    pub fn set_super_seeding(&self, id: &str, on: bool) -> Result<()> {
+        self.with_torrent(id, |s, id| s.set_super_seeding(id, on))
+    }
+
     /// Sets one priority (0..=7) per file as listed by [`Session::files`].
     /// Before metadata is known the count cannot be checked; the priorities
     /// are kept and applied when `pop_alerts` sees `MetadataReceived` (see

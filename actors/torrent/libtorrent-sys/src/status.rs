@@ -42,6 +42,8 @@ pub struct TorrentStatus {
     pub paused: bool,
     pub auto_managed: bool,
     pub sequential: bool,
+    /// Super seeding (BEP 16) is on.
+    pub super_seeding: bool,
     pub has_metadata: bool,
     /// All wanted pieces are downloaded (seeding or partial download done).
     pub is_finished: bool,
@@ -112,6 +114,7 @@ impl From<ffi::TorrentStatusFfi> for TorrentStatus {
             paused: s.paused,
             auto_managed: s.auto_managed,
             sequential: s.sequential,
+            super_seeding: s.super_seeding,
             has_metadata: s.has_metadata,
             is_finished: s.is_finished,
             is_seeding: s.is_seeding,

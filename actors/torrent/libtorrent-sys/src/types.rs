@@ -197,6 +197,9 @@ pub struct AddOptions {
     /// Take the data already on disk as complete, without checking it
     /// (libtorrent's seed mode; needs metadata, ignored for magnets).
     pub seed_mode: bool,
+    /// Super seeding (BEP 16): as a seed, offer each peer one piece at a
+    /// time, a new one only when an earlier one reached another peer.
+    pub super_seeding: bool,
 }
 
 /// Where a torrent's files go under its save path (qBittorrent's content
@@ -228,6 +231,7 @@ impl Default for AddOptions {
             content_layout: ContentLayout::Original,
             first_last_piece: false,
             seed_mode: false,
+            super_seeding: false,
         }
     }
 }
@@ -264,6 +268,7 @@ impl AddOptions {
             },
             first_last_piece: self.first_last_piece,
             seed_mode: self.seed_mode,
+            super_seeding: self.super_seeding,
         })
     }
 }
