@@ -174,6 +174,7 @@ diesel::table! {
         queue_position -> Int4,
         content_layout -> Text,
         first_last_piece_prio -> Bool,
+        super_seeding -> Bool,
     }
 }
 

@@ -126,6 +126,9 @@ pub enum ShareLimitAction {
     /// FsOps `move` that is the library copy: meant for hardlink or copy
     /// set-ups, where the library keeps its own).
     RemoveWithData,
+    /// Keep seeding in super seeding mode (BEP 16), which spreads each
+    /// piece once instead of serving whatever peers ask for.
+    SuperSeed,
 }
 
 impl ShareLimitAction {
@@ -135,6 +138,7 @@ impl ShareLimitAction {
             ShareLimitAction::Pause => "pause",
             ShareLimitAction::Remove => "remove",
             ShareLimitAction::RemoveWithData => "remove_with_data",
+            ShareLimitAction::SuperSeed => "super_seed",
         }
     }
 
@@ -144,6 +148,7 @@ impl ShareLimitAction {
             "pause" => Some(Self::Pause),
             "remove" => Some(Self::Remove),
             "remove_with_data" => Some(Self::RemoveWithData),
+            "super_seed" => Some(Self::SuperSeed),
             _ => None,
         }
     }

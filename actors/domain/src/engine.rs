@@ -231,6 +231,9 @@ pub enum TorrentCommand {
     /// First and last pieces of every wanted file at top priority (`true`)
     /// or back to their files' priority (`false`).
     FirstLastPiecePrio(bool),
+    /// Super seeding (BEP 16) on or off; libtorrent acts on it only while
+    /// the torrent seeds.
+    SuperSeeding(bool),
 }
 
 impl TorrentCommand {
@@ -250,6 +253,7 @@ impl TorrentCommand {
                 | Self::Rename(_)
                 | Self::ShareLimits(_)
                 | Self::FirstLastPiecePrio(_)
+                | Self::SuperSeeding(_)
         )
     }
 }

@@ -208,6 +208,10 @@ pub struct TorrentSummary {
     /// The first and last pieces of every wanted file are fetched first.
     #[serde(default)]
     pub first_last_piece_prio: bool,
+    /// Super seeding (BEP 16): as a seed, each peer is offered one piece at
+    /// a time, the next once an earlier one reached another peer.
+    #[serde(default)]
+    pub super_seeding: bool,
 }
 
 /// One file of a torrent.

@@ -592,6 +592,7 @@ async fn completions_from_the_hub_become_jobs_under_the_policy_of_their_time() -
                 total_size: 2,
                 content_layout: "original".into(),
                 first_last_piece_prio: false,
+                super_seeding: false,
             },
         )?;
     }

@@ -229,6 +229,7 @@ fn add_to_session(
         content_layout: lt_layout(options.content_layout.unwrap_or_default()),
         first_last_piece: options.first_last_piece_prio,
         seed_mode: options.skip_checking,
+        super_seeding: false,
     };
     let added = match &parsed.source {
         TorrentSource::Magnet(uri) => session.add_magnet(uri, &lt_options),
@@ -288,5 +289,6 @@ fn catalogue_row(
             .as_str()
             .to_string(),
         first_last_piece_prio: options.first_last_piece_prio,
+        super_seeding: false,
     }
 }

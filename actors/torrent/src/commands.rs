@@ -101,6 +101,10 @@ impl TorrentSession {
                 lt(session.set_sequential(key, on))?;
                 changes.sequential = Some(on);
             }
+            TorrentCommand::SuperSeeding(on) => {
+                lt(session.set_super_seeding(key, on))?;
+                changes.super_seeding = Some(on);
+            }
             TorrentCommand::Limits(limits) => {
                 lt(session.set_limits(
                     key,

@@ -132,6 +132,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         force_start,
         queue_position,
         first_last_piece_prio,
+        super_seeding,
     } = changes;
     name.is_none()
         && torrent_file.is_none()
@@ -153,6 +154,7 @@ pub(crate) fn is_empty(changes: &TorrentChanges) -> bool {
         && force_start.is_none()
         && queue_position.is_none()
         && first_last_piece_prio.is_none()
+        && super_seeding.is_none()
 }
 
 async fn answer(wait: oneshot::Receiver<Result<(), EngineError>>) -> Result<(), EngineError> {

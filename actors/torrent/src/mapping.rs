@@ -162,6 +162,7 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
         tags: tracked.tags.clone(),
         save_path,
         sequential: status.is_some_and(|s| s.sequential),
+        super_seeding: status.is_some_and(|s| s.super_seeding),
         added_at: tracked.added_at,
         completed_at: tracked.completed_at,
         error: tracked
@@ -254,6 +255,8 @@ pub fn command_name(command: &TorrentCommand) -> &'static str {
         TorrentCommand::Recheck => "recheck",
         TorrentCommand::Reannounce => "reannounce",
         TorrentCommand::Sequential(_) => "sequential",
+        TorrentCommand::SuperSeeding(true) => "super_seeding",
+        TorrentCommand::SuperSeeding(false) => "no_super_seeding",
         TorrentCommand::Limits(_) => "limits",
         TorrentCommand::FilePriorities(_) => "file_priorities",
         TorrentCommand::Category(_) => "category",

@@ -264,6 +264,7 @@ pub(crate) fn add_options(entry: &NewTorrent) -> AddOptions {
             ContentLayout::parse(&entry.content_layout).unwrap_or_default(),
         ),
         first_last_piece: entry.first_last_piece_prio,
+        super_seeding: entry.super_seeding,
         seed_mode: false,
     }
 }

@@ -13,9 +13,12 @@
 //!   since the engine started);
 //! - the limit is enforced whenever it holds: resuming a torrent past its
 //!   limit pauses it again, so raise the limit to keep seeding;
+//! - the super seeding action skips a torrent that already super seeds;
+//!   turned off while the limit still holds, it is turned on again, as a
+//!   resumed torrent is paused again;
 //! - the action goes through the same messages as the API (`ControlTorrent`
-//!   pause, `RemoveTorrent` keeping the data), so the catalogue, resume data
-//!   and events follow as for a user's command.
+//!   pause or super seeding, `RemoveTorrent`), so the catalogue, resume
+//!   data and events follow as for a user's command.
 
 use actix::{AsyncContext, Context};
 use chrono::{DateTime, Utc};
@@ -95,16 +98,16 @@ pub(crate) fn reached(
 }
 
 fn due(tracked: &Tracked, profile: &EngineProfile, now: DateTime<Utc>) -> Option<Reached> {
-    if tracked.user_paused {
+    let status = tracked.status.as_ref()?;
+    let done = match profile.share_limit_action {
+        ShareLimitAction::SuperSeed => status.super_seeding,
+        _ => false,
+    };
+    if tracked.user_paused || done {
         return None;
     }
     let idle = (now - tracked.last_activity).num_seconds().max(0);
-    reached(
-        tracked.status.as_ref()?,
-        &tracked.share_limits,
-        profile,
-        idle,
-    )
+    reached(status, &tracked.share_limits, profile, idle)
 }
 
 impl TorrentSession {
@@ -122,14 +125,23 @@ impl TorrentSession {
             tracing::info!(torrent.info_hash = %id, reached = %why, action = action.as_str(), "share limit reached");
             // Why mark it now: the command is handled after this tick, and
             // the next tick must not send it again (the pause handler sets
-            // the same flag; a removed torrent is gone either way).
+            // the same flag, the next status poll the super seeding one; a
+            // removed torrent is gone either way).
             if let Some(tracked) = self.torrents.get_mut(id.as_str()) {
-                tracked.user_paused = true;
+                match (action, tracked.status.as_mut()) {
+                    (ShareLimitAction::SuperSeed, Some(status)) => status.super_seeding = true,
+                    _ => tracked.user_paused = true,
+                }
             }
             match action {
                 ShareLimitAction::Pause => ctx.address().do_send(ControlTorrent {
                     id,
                     command: TorrentCommand::Pause,
+                    request_id: None,
+                }),
+                ShareLimitAction::SuperSeed => ctx.address().do_send(ControlTorrent {
+                    id,
+                    command: TorrentCommand::SuperSeeding(true),
                     request_id: None,
                 }),
                 ShareLimitAction::Remove | ShareLimitAction::RemoveWithData => {

@@ -1,20 +1,22 @@
 //! Share limits with real peers on 127.0.0.1: the engine downloads from a
 //! libtorrent seeder, then seeds to a libtorrent leecher until its ratio
 //! reaches the limit and pauses; with a seeding-time limit of zero and the
-//! `remove` action it removes the finished torrent and keeps the data.
+//! `remove` action it removes the finished torrent and keeps the data (or
+//! deletes it with `remove_with_data`); with `super_seed` it keeps seeding
+//! in super seeding mode. Super seeding set by a command survives a restart.
 
 mod support;
 
 use libtorrent_sys::testing::loopback_session;
 use libtorrent_sys::AddOptions as LtAdd;
 use revaer_messages::config::ShareLimitAction;
-use revaer_messages::engine::{GetEngineStatus, GetTorrent};
+use revaer_messages::engine::{GetEngineStatus, GetTorrent, RestartEngine, TorrentCommand};
 use revaer_messages::events::Event;
 use revaer_messages::torrent::TorrentState;
 use revaer_schema::testing::TestDatabase;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
-use support::{snapshot, Engine, Seeder, TestResult};
+use support::{snapshot, wait_until, Engine, Seeder, TestResult};
 
 const PAYLOAD: &[(&str, usize)] = &[("film.mkv", 3 * 1024 * 1024 + 11)];
 
@@ -117,5 +119,77 @@ async fn remove_with_data_deletes_the_files_too() -> TestResult {
     let (deleted, there) = removed_at_limit(ShareLimitAction::RemoveWithData, 44).await?;
     assert!(deleted, "the removal says the data went");
     assert!(!there, "the data is gone");
+    Ok(())
+}
+
+/// Polls the catalogue until its `super_seeding` column reads `want`.
+async fn stored_super_seeding(
+    db: &TestDatabase,
+    id: &revaer_messages::torrent::TorrentId,
+    want: bool,
+) -> TestResult {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let row = revaer_schema::models::torrents::find(&mut db.connect()?, id.as_str())?;
+        let stored = row.map(|r| r.entry.super_seeding);
+        if stored == Some(want) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("catalogue super_seeding {stored:?}, want {want}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[actix_rt::test]
+async fn super_seed_action_keeps_seeding_in_super_seeding_mode() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 45)?;
+    let db = TestDatabase::migrated()?;
+    let mut config = snapshot(&db, dir.path())?;
+    config.engine_profile.share_time_limit_minutes = Some(0);
+    config.engine_profile.share_limit_action = ShareLimitAction::SuperSeed;
+    let mut engine = Engine::start(&db, &config)?;
+
+    let id = engine.download_from(&seeder).await?;
+    // Still seeding (neither paused nor removed), now in super seeding mode.
+    wait_until(&engine, &id, "super seeding at the limit", |s| {
+        s.super_seeding && s.state == TorrentState::Seeding
+    })
+    .await?;
+    stored_super_seeding(&db, &id, true).await?;
+    Ok(())
+}
+
+#[actix_rt::test]
+async fn super_seeding_is_a_command_kept_across_a_restart() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let seeder = Seeder::start(&dir.path().join("seed"), PAYLOAD, 46)?;
+    let db = TestDatabase::migrated()?;
+    let config = snapshot(&db, dir.path())?;
+    let mut engine = Engine::start(&db, &config)?;
+
+    let id = engine.download_from(&seeder).await?;
+    let before = engine.addr.send(GetTorrent { id: id.clone() }).await??;
+    assert!(!before.summary.super_seeding, "off unless asked for");
+    engine
+        .command(&id, TorrentCommand::SuperSeeding(true))
+        .await?;
+    wait_until(&engine, &id, "super seeding on", |s| s.super_seeding).await?;
+    stored_super_seeding(&db, &id, true).await?;
+    // No share limit here: after a restart only the catalogue can say so.
+    engine.addr.send(RestartEngine).await??;
+    engine.wait_ready(1).await?;
+    let restored = wait_until(&engine, &id, "seeding after the restart", |s| {
+        s.state == TorrentState::Seeding
+    })
+    .await?;
+    assert!(restored.super_seeding, "{restored:?}");
+    engine
+        .command(&id, TorrentCommand::SuperSeeding(false))
+        .await?;
+    wait_until(&engine, &id, "super seeding off", |s| !s.super_seeding).await?;
+    stored_super_seeding(&db, &id, false).await?;
     Ok(())
 }

@@ -49,6 +49,8 @@ pub struct NewTorrent {
     pub content_layout: String,
     /// First and last pieces of every wanted file at top priority.
     pub first_last_piece_prio: bool,
+    /// Super seeding (off at add; set by a command or a share limit).
+    pub super_seeding: bool,
 }
 
 impl NewTorrent {
@@ -153,6 +155,8 @@ pub struct TorrentChanges {
     pub queue_position: Option<i32>,
     /// First/last piece priority.
     pub first_last_piece_prio: Option<bool>,
+    /// Super seeding.
+    pub super_seeding: Option<bool>,
 }
 
 impl TorrentChanges {

@@ -178,6 +178,7 @@ async fn kill_at_40_percent() -> Result<Refetch, Box<dyn std::error::Error>> {
                 total_size: 0,
                 content_layout: "original".into(),
                 first_last_piece_prio: false,
+                super_seeding: false,
             },
         )?;
     }

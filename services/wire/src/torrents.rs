@@ -12,11 +12,13 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
     /// `pause`, `resume`, `force_start`, `unforce_start`, `remove`,
-    /// `remove_data`, `recheck`, `reannounce`, `sequential` or
-    /// `first_last_piece_prio` (optional when `limits` is given).
+    /// `remove_data`, `recheck`, `reannounce`, `sequential`,
+    /// `first_last_piece_prio` or `super_seeding` (optional when `limits`
+    /// is given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// For `sequential` and `first_last_piece_prio`: `true` or `false`.
+    /// For `sequential`, `first_last_piece_prio` and `super_seeding`:
+    /// `true` or `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<bool>)]
     pub value: Option<Value>,

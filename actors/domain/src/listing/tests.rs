@@ -113,6 +113,7 @@ fn summarize(item: &Item) -> TorrentSummary {
         queue_position: None,
         force_start: false,
         first_last_piece_prio: false,
+        super_seeding: false,
     }
 }
 

@@ -198,7 +198,10 @@ fn configure_torrents(cfg: &mut web::ServiceConfig) {
             act::toggle_sequential,
         ))
         .service(write("/api/v2/torrents/setAutoManagement", act::accepted))
-        .service(write("/api/v2/torrents/setSuperSeeding", act::accepted))
+        .service(write(
+            "/api/v2/torrents/setSuperSeeding",
+            act::set_super_seeding,
+        ))
         .service(write(
             "/api/v2/torrents/toggleFirstLastPiecePrio",
             act::toggle_first_last_piece_prio,
@@ -266,6 +269,7 @@ fn configure_labels(cfg: &mut web::ServiceConfig) {
         torrents_actions::file_prio,
         torrents_actions::toggle_sequential,
         torrents_actions::toggle_first_last_piece_prio,
+        torrents_actions::set_super_seeding,
         torrents_actions::accepted,
         labels::categories,
         labels::create_category,

@@ -7,11 +7,11 @@
 //! - writing turns the known keys into one `PATCH /v1/config` document, so
 //!   the same validation, lock, history and hot reload apply; unknown keys
 //!   are ignored (as qBittorrent does), a value of the wrong type is a
-//!   `400`, and so is an action Revaer cannot take (`max_ratio_act` 2,
-//!   super seeding);
+//!   `400`, and so is a `max_ratio_act` qBittorrent does not have;
 //! - `max_ratio_act`: 0 pause (qBittorrent 5: stop), 1 remove (data kept),
-//!   3 remove with its files. Sonarr refuses a client that removes torrents at their limits, so the
-//!   value is reported faithfully.
+//!   2 super seeding, 3 remove with its files. Sonarr refuses a client
+//!   that removes torrents at their limits, so the value is reported
+//!   faithfully.
 
 use revaer_messages::config::{ConfigSnapshot, EncryptionPolicy, EngineProfile, ShareLimitAction};
 use serde_json::{json, Map, Value};
@@ -42,6 +42,7 @@ pub fn read(snapshot: &ConfigSnapshot) -> Value {
         "max_ratio_act": match engine.share_limit_action {
             ShareLimitAction::Pause => 0,
             ShareLimitAction::Remove => 1,
+            ShareLimitAction::SuperSeed => 2,
             ShareLimitAction::RemoveWithData => 3,
         },
         "queueing_enabled": queueing,
@@ -188,15 +189,17 @@ fn share_limits(
         out.insert("share_inactive_limit_minutes".into(), whole(v));
     }
     if let Some(act) = number(prefs, "max_ratio_act")? {
-        let action =
-            match act as i64 {
-                0 => "pause",
-                1 => "remove",
-                3 => "remove_with_data",
-                _ => return Err(QbitError::bad_request(
-                    "max_ratio_act: only 0 (stop), 1 (remove) and 3 (remove with its files) are supported",
-                )),
-            };
+        let action = match act as i64 {
+            0 => "pause",
+            1 => "remove",
+            2 => "super_seed",
+            3 => "remove_with_data",
+            _ => {
+                return Err(QbitError::bad_request(
+                    "max_ratio_act: 0 (stop), 1 (remove), 2 (super seeding) or 3 (remove with its files)",
+                ))
+            }
+        };
         out.insert("share_limit_action".into(), json!(action));
     }
     Ok(())
@@ -290,7 +293,13 @@ mod tests {
                 "max_download_bps": 0
             }})
         );
-        assert!(super::patch(&snap, &prefs(json!({"max_ratio_act": 2}))).is_err());
+        assert!(super::patch(&snap, &prefs(json!({"max_ratio_act": 4}))).is_err());
+        let super_seed =
+            super::patch(&snap, &prefs(json!({"max_ratio_act": 2}))).map_err(|e| e.message)?;
+        assert_eq!(
+            super_seed,
+            json!({"engine_profile": {"share_limit_action": "super_seed"}})
+        );
         let delete =
             super::patch(&snap, &prefs(json!({"max_ratio_act": 3}))).map_err(|e| e.message)?;
         assert_eq!(

@@ -137,6 +137,7 @@ mod tests {
             queue_position: None,
             force_start: false,
             first_last_piece_prio: false,
+            super_seeding: false,
         }
     }
 

@@ -10,8 +10,8 @@
 //! regardless of the queue, `false` starts them back under it;
 //! `toggleFirstLastPiecePrio` flips each torrent's first/last piece
 //! priority (`/v1`: `first_last_piece_prio` / `no_first_last_piece_prio`);
-//! `setAutoManagement` and `setSuperSeeding` are accepted and change
-//! nothing.
+//! `setSuperSeeding` `value` turns super seeding on or off (`/v1`:
+//! `super_seeding`); `setAutoManagement` is accepted and changes nothing.
 
 use actix_web::{web, HttpResponse};
 use revaer_messages::engine::{ControlTorrent, RemoveTorrent, TorrentCommand};
@@ -270,10 +270,28 @@ pub async fn toggle_first_last_piece_prio(
     .await
 }
 
-/// Accepted for compatibility (auto management, super seeding): nothing
+/// Super seeding (BEP 16) on or off (`value`, absent means off, as
+/// qBittorrent); libtorrent acts on it while a torrent seeds.
+#[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/setSuperSeeding",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `value`"),
+    responses((status = 200, description = "Done (empty body)", body = String, content_type = "text/plain"),
+        (status = 400, description = "`value` is not a boolean", body = String, content_type = "text/plain")))]
+pub async fn set_super_seeding(
+    state: web::Data<ApiState>,
+    params: Params,
+    request_id: ReqId,
+) -> Result<HttpResponse, QbitError> {
+    let on = params.flag("value")?.unwrap_or(false);
+    for_each(&state, &params, &request_id, |t| {
+        (t.super_seeding != on).then_some(TorrentCommand::SuperSeeding(on))
+    })
+    .await
+}
+
+/// Accepted for compatibility (automatic torrent management): nothing
 /// changes.
 #[utoipa::path(post, tag = "qbittorrent", path = "/api/v2/torrents/setAutoManagement",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `enable` (also setSuperSeeding `value`)"),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`hashes`, `enable`"),
     responses((status = 200, description = "Accepted (empty body)", body = String, content_type = "text/plain")))]
 pub async fn accepted(params: Params) -> Result<HttpResponse, QbitError> {
     params.hashes()?;

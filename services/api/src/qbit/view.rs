@@ -136,7 +136,7 @@ pub fn info(summary: &TorrentSummary, profile: &EngineProfile) -> TorrentInfo {
         f_l_piece_prio: summary.first_last_piece_prio,
         category: summary.category.clone().unwrap_or_default(),
         tags: summary.tags.join(", "),
-        super_seeding: false,
+        super_seeding: summary.super_seeding,
         force_start: summary.force_start,
         save_path: summary.save_path.clone(),
         download_path: String::new(),

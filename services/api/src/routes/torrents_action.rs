@@ -1,14 +1,15 @@
 //! `POST /v1/torrents/{id}/action`: pause, resume, force start, remove,
-//! recheck, reannounce, sequential, first/last piece priority, and
-//! per-torrent limits.
+//! recheck, reannounce, sequential, first/last piece priority, super
+//! seeding, and per-torrent limits.
 //!
 //! Rules:
 //! - `action` is one of `pause`, `resume`, `force_start` (run regardless
 //!   of the queue), `unforce_start` (back under the queue, running),
 //!   `remove`, `remove_data`, `recheck`, `reannounce`, `sequential`,
 //!   `first_last_piece_prio` (the first and last pieces of every wanted
-//!   file first); a pause clears force start; `sequential` and
-//!   `first_last_piece_prio` need a boolean `value`, the others take none;
+//!   file first), `super_seeding` (BEP 16, while seeding); a pause clears
+//!   force start; `sequential`, `first_last_piece_prio` and
+//!   `super_seeding` need a boolean `value`, the others take none;
 //! - `limits` (`download_bps`, `upload_bps`; 0 = unlimited) may come with
 //!   any action or alone; a field left out keeps its current value. Limits
 //!   are applied before the action;
@@ -41,10 +42,11 @@ const ACTIONS: &[&str] = &[
     "reannounce",
     "sequential",
     "first_last_piece_prio",
+    "super_seeding",
 ];
 
 /// The actions that take a boolean `value`.
-const WITH_VALUE: &[&str] = &["sequential", "first_last_piece_prio"];
+const WITH_VALUE: &[&str] = &["sequential", "first_last_piece_prio", "super_seeding"];
 
 /// `value` as the boolean `action` needs, or an entry in `errors`.
 fn flag(request: &ActionRequest, action: &str, errors: &mut Vec<InvalidParam>) -> Option<bool> {
@@ -107,6 +109,8 @@ pub fn steps(request: &ActionRequest) -> Result<Plan, ApiError> {
         }
         Some(name @ "first_last_piece_prio") => flag(request, name, &mut errors)
             .map(|on| Step::Command(TorrentCommand::FirstLastPiecePrio(on))),
+        Some(name @ "super_seeding") => flag(request, name, &mut errors)
+            .map(|on| Step::Command(TorrentCommand::SuperSeeding(on))),
         Some(other) => {
             errors.push(InvalidParam::new(
                 "/action",
