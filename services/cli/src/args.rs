@@ -141,6 +141,15 @@ pub enum Command {
         #[arg(required = true)]
         ids: Vec<String>,
     },
+    /// Super seeding (BEP 16) on or off: while seeding, offer each peer one
+    /// piece at a time so a new torrent spreads with less upload.
+    SuperSeed {
+        /// `on` or `off`.
+        value: OnOff,
+        /// Info hashes or unique prefixes.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// Show or set a torrent's rate limits (bytes per second, 0 = unlimited;
     /// suffixes K, M, G are binary: 1M = 1 MiB/s).
     Limit {

@@ -1,6 +1,7 @@
-//! `add --content-layout/--first-last-prio` and `first-last-prio on|off`
-//! against a real server: the layout shows in the file paths, the flag in
-//! the detail, and a bad value is a usage error.
+//! `add --content-layout/--first-last-prio`, `first-last-prio on|off` and
+//! `super-seed on|off` against a real server: the layout shows in the file
+//! paths, the flags in the detail (`status`), and a bad value is a usage
+//! error.
 
 mod support;
 
@@ -12,12 +13,25 @@ use support::{expect, Server, TestResult};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// Polls the detail until its `first_last_piece_prio` is `wanted`.
-async fn wait_flag(client: &Client, id: &TorrentId, wanted: bool) -> TestResult {
+fn first_last(summary: &TorrentSummary) -> bool {
+    summary.first_last_piece_prio
+}
+
+fn super_seeding(summary: &TorrentSummary) -> bool {
+    summary.super_seeding
+}
+
+/// Polls the detail until `flag` of its summary is `wanted`.
+async fn wait_flag(
+    client: &Client,
+    id: &TorrentId,
+    flag: fn(&TorrentSummary) -> bool,
+    wanted: bool,
+) -> TestResult {
     let deadline = Instant::now() + WAIT;
-    while client.torrent(id).await?.summary.first_last_piece_prio != wanted {
+    while flag(&client.torrent(id).await?.summary) != wanted {
         if Instant::now() > deadline {
-            return Err(format!("first_last_piece_prio never became {wanted}").into());
+            return Err(format!("the flag never became {wanted}").into());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -57,7 +71,7 @@ async fn add_with_layout_and_first_last_then_toggle() -> TestResult {
         run.stdout.trim(),
         format!("first/last piece priority off: {id}")
     );
-    wait_flag(&client, &id, false).await?;
+    wait_flag(&client, &id, first_last, false).await?;
     let run = expect(
         &server,
         &key,
@@ -66,8 +80,18 @@ async fn add_with_layout_and_first_last_then_toggle() -> TestResult {
     )
     .await?;
     assert_eq!(run.stdout, "", "the action has no body");
-    wait_flag(&client, &id, true).await?;
+    wait_flag(&client, &id, first_last, true).await?;
     expect(&server, &key, &["first-last-prio", "maybe", prefix], 2).await?;
+
+    let run = expect(&server, &key, &["super-seed", "on", prefix], 0).await?;
+    assert_eq!(run.stdout.trim(), format!("super seeding on: {id}"));
+    wait_flag(&client, &id, super_seeding, true).await?;
+    let run = expect(&server, &key, &["status", prefix], 0).await?;
+    let shown = run.stdout.lines().find(|l| l.contains("super seeding"));
+    assert!(shown.is_some_and(|l| l.ends_with("on")), "{}", run.stdout);
+    expect(&server, &key, &["super-seed", "off", prefix], 0).await?;
+    wait_flag(&client, &id, super_seeding, false).await?;
+    expect(&server, &key, &["super-seed", "on"], 2).await?;
     expect(
         &server,
         &key,

@@ -72,6 +72,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("post", "/api/v2/torrents/filePrio"),
     ("post", "/api/v2/torrents/toggleSequentialDownload"),
     ("post", "/api/v2/torrents/toggleFirstLastPiecePrio"),
+    ("post", "/api/v2/torrents/setSuperSeeding"),
     ("post", "/api/v2/torrents/setAutoManagement"),
     ("get", "/api/v2/torrents/categories"),
     ("post", "/api/v2/torrents/createCategory"),

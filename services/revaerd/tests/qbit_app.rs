@@ -52,25 +52,22 @@ async fn preferences_mirror_the_configuration_both_ways() -> TestResult {
         (Value::Bool(true), Value::from(1))
     );
 
-    // 3: remove with the files, stored through the real configuration.
-    let res = server
-        .qbit_post(
-            "app/setPreferences",
-            &auth,
-            &[("json", r#"{"max_ratio_act": 3}"#)],
-        )
-        .await?;
-    assert_eq!(plain(res, 200).await?, "");
-    let config: Value = server.get("/v1/config", &key).await?.json().await?;
-    assert_eq!(
-        config["engine_profile"]["share_limit_action"],
-        "remove_with_data"
-    );
-    let prefs = json(server.qbit_get("app/preferences", &auth).await?).await?;
-    assert_eq!(prefs["max_ratio_act"], 3);
+    // 3: remove with the files, 2: super seeding, each stored through the
+    // real configuration and read back.
+    for (act, stored) in [(3, "remove_with_data"), (2, "super_seed")] {
+        let body = format!(r#"{{"max_ratio_act": {act}}}"#);
+        let res = server
+            .qbit_post("app/setPreferences", &auth, &[("json", &body)])
+            .await?;
+        assert_eq!(plain(res, 200).await?, "");
+        let config: Value = server.get("/v1/config", &key).await?.json().await?;
+        assert_eq!(config["engine_profile"]["share_limit_action"], stored);
+        let prefs = json(server.qbit_get("app/preferences", &auth).await?).await?;
+        assert_eq!(prefs["max_ratio_act"], act);
+    }
 
-    // 2 (super seeding) is an action Revaer does not take.
-    for bad in [r#"{"max_ratio_act": 2}"#, r#"{"dht": "on"}"#, "not json"] {
+    // qBittorrent has no action 4.
+    for bad in [r#"{"max_ratio_act": 4}"#, r#"{"dht": "on"}"#, "not json"] {
         let res = server
             .qbit_post("app/setPreferences", &auth, &[("json", bad)])
             .await?;

@@ -1,6 +1,6 @@
 //! Commands that change torrents: `pause`, `resume`, `force-start`,
 //! `unforce-start`, `queue`, `recheck`, `reannounce`, `sequential`,
-//! `first-last-prio`, `limit`, `rm` and `fsops retry`. They print
+//! `first-last-prio`, `super-seed`, `limit`, `rm` and `fsops retry`. They print
 //! one confirmation line each in human mode, and nothing in JSON modes (the
 //! API answers them with no body).
 
@@ -27,25 +27,25 @@ pub async fn simple(
     each(client, &ActionRequest::named(action), action, raws, out).await
 }
 
-/// `first-last-prio on|off ID...`.
-pub async fn first_last(
+/// An on/off action on several torrents (`first-last-prio`,
+/// `super-seed`): the API `action` with a boolean `value`; `what` names
+/// the setting in the confirmation line (`WHAT on: ID`).
+pub async fn switch(
     client: &Client,
+    action: &str,
+    what: &str,
     value: OnOff,
     raws: &[String],
     out: Out,
 ) -> Result<Exit, CliError> {
     let on = value == OnOff::On;
     let request = ActionRequest {
-        action: Some("first_last_piece_prio".into()),
+        action: Some(action.into()),
         value: Some(serde_json::Value::Bool(on)),
         limits: None,
     };
-    let label = if on {
-        "first/last piece priority on"
-    } else {
-        "first/last piece priority off"
-    };
-    each(client, &request, label, raws, out).await
+    let label = format!("{what} {}", if on { "on" } else { "off" });
+    each(client, &request, &label, raws, out).await
 }
 
 /// Sends `request` to each torrent, printing `label: ID` for each done.

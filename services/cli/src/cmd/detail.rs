@@ -87,6 +87,7 @@ pub fn print_detail(detail: &TorrentDetail, out: Out) {
         "first/last prio",
         if s.first_last_piece_prio { "on" } else { "off" },
     );
+    field("super seeding", if s.super_seeding { "on" } else { "off" });
     field("added", s.added_at.to_rfc3339());
     field(
         "completed",

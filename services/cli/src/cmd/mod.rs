@@ -46,7 +46,11 @@ pub async fn run(cli: Cli, out: Out) -> Result<Exit, CliError> {
             .await
             .map(done),
         Command::FirstLastPrio { value, ids } => {
-            control::first_last(&client, value, &ids, out).await
+            let what = "first/last piece priority";
+            control::switch(&client, "first_last_piece_prio", what, value, &ids, out).await
+        }
+        Command::SuperSeed { value, ids } => {
+            control::switch(&client, "super_seeding", "super seeding", value, &ids, out).await
         }
         Command::Limit { id, down, up } => {
             control::limit(&client, &id, down, up, out).await.map(done)
