@@ -7,6 +7,7 @@
 #include "libtorrent-sys/src/bridge.rs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -41,11 +42,31 @@ std::string root_folder(lt::file_storage const &fs) {
   return root;
 }
 
-// "Show.S01E01.mkv" -> "Show.S01E01"; a name without an extension (or a
-// dotfile) stays as it is.
+// Two-part suffixes that name one file type; qBittorrent strips them whole
+// (it asks its MIME database), so "backup.tar.gz" goes into "backup".
+constexpr char const *kCompoundSuffixes[] = {
+    ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".tar.lz", ".tar.lzma",
+    ".tar.lz4", ".tar.z"};
+
+bool ends_with_nocase(std::string const &s, std::string const &suffix) {
+  if (suffix.size() > s.size())
+    return false;
+  return std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(),
+                    [](char a, char b) {
+                      return a == std::tolower(static_cast<unsigned char>(b));
+                    });
+}
+
+// "Show.S01E01.mkv" -> "Show.S01E01", "backup.tar.gz" -> "backup"; a name
+// without an extension (or a dotfile) stays as it is.
 std::string without_extension(std::string const &path) {
   auto const slash = path.rfind('/');
   auto const name_start = slash == std::string::npos ? 0 : slash + 1;
+  for (char const *suffix : kCompoundSuffixes) {
+    std::string const s(suffix);
+    if (ends_with_nocase(path, s) && path.size() - s.size() > name_start)
+      return path.substr(0, path.size() - s.size());
+  }
   auto const dot = path.rfind('.');
   if (dot == std::string::npos || dot <= name_start)
     return path;

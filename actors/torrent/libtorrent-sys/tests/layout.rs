@@ -13,9 +13,10 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use common::{loopback_session, sha256_file, wait_until, AlertLog, TempDir, TIMEOUT};
 
-use libtorrent_sys::testing::{make_torrent, Seeder};
+use libtorrent_sys::testing::{make_torrent, write_payload, Seeder};
 use libtorrent_sys::{
-    make_magnet, parse_torrent_file, AddOptions, AlertKind, ContentLayout, TorrentState,
+    create_torrent, make_magnet, parse_torrent_file, AddOptions, AlertKind, ContentLayout,
+    TorrentState,
 };
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -83,6 +84,24 @@ fn no_subfolder_strips_the_top_folder_when_the_metadata_arrives() {
         );
     }
     assert!(!leech_dir.join("payload").exists());
+}
+
+#[test]
+fn subfolder_strips_a_compound_suffix_whole() {
+    let dir = TempDir::new("layout-targz");
+    let leech = loopback_session();
+    for (name, folder) in [
+        ("backup.TAR.GZ", "backup"),
+        ("notes.tar", "notes"),
+        ("Show.S01E01.mkv", "Show.S01E01"),
+        (".hidden", ".hidden"),
+    ] {
+        write_payload(&dir.sub("src"), "", &[(name, 1000)], 3).unwrap();
+        let torrent = create_torrent(&dir.sub("src").join(name), 0, &[], "").unwrap();
+        let opts = options(&dir.sub(name), ContentLayout::Subfolder);
+        let id = leech.add_torrent_file(&torrent, &opts).unwrap();
+        assert_eq!(file_paths(&leech, &id), [format!("{folder}/{name}")]);
+    }
 }
 
 #[test]
