@@ -141,6 +141,7 @@ impl TorrentSession {
                 completed_at: None,
                 limits: options.limits.unwrap_or_default(),
                 status,
+                status_at: std::time::Instant::now(),
                 state,
                 save_path: checked.save_path.clone(),
                 user_paused: options.paused,

@@ -183,7 +183,7 @@ impl TorrentSession {
                 .get_or_insert_with(TorrentChanges::default)
                 .queue_position = Some(status.queue_position);
         }
-        tracked.status = Some(status);
+        tracked.set_status(status);
         if changed_state {
             self.publish(
                 Event::StateChanged {
@@ -213,7 +213,7 @@ impl TorrentSession {
         };
         if let Ok(status) = session.status(id) {
             tracked.name = status.name.clone();
-            tracked.status = Some(status);
+            tracked.set_status(status);
         }
         tracked.facets = crate::listing::facets(&session, id);
         let torrent = tracked.id.clone();
@@ -253,7 +253,7 @@ impl TorrentSession {
         };
         if let Some(session) = &self.session {
             if let Ok(status) = session.status(id) {
-                tracked.status = Some(status);
+                tracked.set_status(status);
             }
         }
         // Also posted after a recheck of a complete torrent: announce once.

@@ -12,6 +12,7 @@ use revaer_messages::torrent::{
     TorrentFile, TorrentId, TorrentLimits, TorrentState, TorrentSummary, TrackerInfo,
 };
 use std::path::Path;
+use std::time::Instant;
 
 /// What the engine remembers about a torrent besides libtorrent's status.
 #[derive(Debug, Clone)]
@@ -32,6 +33,8 @@ pub struct Tracked {
     pub limits: TorrentLimits,
     /// Last status from libtorrent.
     pub status: Option<TorrentStatus>,
+    /// When `status` was read (see [`Tracked::seeding_secs`]).
+    pub status_at: Instant,
     /// Last state published.
     pub state: TorrentState,
     /// Save path.
@@ -81,6 +84,38 @@ pub struct Held<'a> {
 }
 
 impl Tracked {
+    /// Keeps a status just read from libtorrent.
+    pub fn set_status(&mut self, status: TorrentStatus) {
+        self.status = Some(status);
+        self.status_at = Instant::now();
+    }
+
+    /// Seconds since the status was read while `running`, else 0. Why:
+    /// libtorrent reports a torrent when something about it changes, an
+    /// idle seed only every ~30 s, while its seeding and active time run on.
+    fn running_secs(&self, running: bool) -> i64 {
+        match running {
+            true => i64::try_from(self.status_at.elapsed().as_secs()).unwrap_or(i64::MAX),
+            false => 0,
+        }
+    }
+
+    /// Seeding time up to now (seconds).
+    pub fn seeding_secs(&self) -> i64 {
+        self.status.as_ref().map_or(0, |s| {
+            let running = self.running_secs(s.is_seeding && !s.paused);
+            s.seeding_secs.saturating_add(running)
+        })
+    }
+
+    /// Time started (not paused) up to now (seconds).
+    pub fn active_secs(&self) -> i64 {
+        self.status.as_ref().map_or(0, |s| {
+            s.active_duration
+                .saturating_add(self.running_secs(!s.paused))
+        })
+    }
+
     /// The engine's own facts for `domain_state`.
     pub fn held(&self) -> Held<'_> {
         Held {
@@ -176,8 +211,8 @@ pub fn summary(tracked: &Tracked) -> TorrentSummary {
         seeds: status.map_or(0, |s| i64::from(s.num_seeds)),
         limits: tracked.limits,
         share_limits: tracked.share_limits,
-        seeding_secs: status.map_or(0, |s| s.seeding_secs),
-        active_secs: status.map_or(0, |s| s.active_duration),
+        seeding_secs: tracked.seeding_secs(),
+        active_secs: tracked.active_secs(),
         last_activity_at: tracked.last_activity,
         tracker: status
             .map(|s| s.current_tracker.clone())

@@ -142,6 +142,7 @@ impl TorrentSession {
                 counted_in: status.as_ref().map_or(0, |s| s.total_payload_download),
                 counted_out: status.as_ref().map_or(0, |s| s.total_payload_upload),
                 status,
+                status_at: std::time::Instant::now(),
                 state,
                 save_path: entry.save_path.clone(),
                 user_paused: entry.paused,

@@ -67,9 +67,11 @@ pub(crate) fn share_ratio(status: &TorrentStatus) -> f64 {
 }
 
 /// Whether `status` is past one of the limits in force (`limits` under
-/// `profile`), `idle_secs` being the time since payload last moved.
+/// `profile`), `seeding_secs` being its seeding time up to now and
+/// `idle_secs` the time since payload last moved.
 pub(crate) fn reached(
     status: &TorrentStatus,
+    seeding_secs: i64,
     limits: &ShareLimits,
     profile: &EngineProfile,
     idle_secs: i64,
@@ -85,8 +87,8 @@ pub(crate) fn reached(
         }
     }
     if let Some(minutes) = seeding_minutes {
-        if status.seeding_secs as f64 >= minutes * 60.0 {
-            return Some(Reached::SeedingTime(status.seeding_secs));
+        if seeding_secs as f64 >= minutes * 60.0 {
+            return Some(Reached::SeedingTime(seeding_secs));
         }
     }
     if let Some(minutes) = inactive_minutes {
@@ -107,7 +109,8 @@ fn due(tracked: &Tracked, profile: &EngineProfile, now: DateTime<Utc>) -> Option
         return None;
     }
     let idle = (now - tracked.last_activity).num_seconds().max(0);
-    reached(status, &tracked.share_limits, profile, idle)
+    let seeding_secs = tracked.seeding_secs();
+    reached(status, seeding_secs, &tracked.share_limits, profile, idle)
 }
 
 impl TorrentSession {
@@ -189,7 +192,13 @@ mod tests {
     }
 
     fn global(status: &TorrentStatus, profile: &EngineProfile) -> Option<Reached> {
-        reached(status, &ShareLimits::default(), profile, 0)
+        reached(
+            status,
+            status.seeding_secs,
+            &ShareLimits::default(),
+            profile,
+            0,
+        )
     }
 
     #[test]
@@ -232,7 +241,7 @@ mod tests {
             ..ShareLimits::default()
         };
         assert_eq!(
-            reached(&seeding(100, 500, 100, 0), &none, &by_ratio, 0),
+            reached(&seeding(100, 500, 100, 0), 0, &none, &by_ratio, 0),
             None
         );
         let own = ShareLimits {
@@ -240,11 +249,11 @@ mod tests {
             ..ShareLimits::default()
         };
         assert_eq!(
-            reached(&seeding(100, 200, 100, 0), &own, &by_ratio, 0),
+            reached(&seeding(100, 200, 100, 0), 0, &own, &by_ratio, 0),
             None
         );
         assert_eq!(
-            reached(&seeding(100, 300, 100, 0), &own, &profile(None, None), 0),
+            reached(&seeding(100, 300, 100, 0), 0, &own, &profile(None, None), 0),
             Some(Reached::Ratio(3.0))
         );
         let idle = ShareLimits {
@@ -252,9 +261,9 @@ mod tests {
             ..ShareLimits::default()
         };
         let quiet = profile(None, None);
-        assert_eq!(reached(&seeding(1, 0, 1, 0), &idle, &quiet, 59), None);
+        assert_eq!(reached(&seeding(1, 0, 1, 0), 0, &idle, &quiet, 59), None);
         assert_eq!(
-            reached(&seeding(1, 0, 1, 0), &idle, &quiet, 60),
+            reached(&seeding(1, 0, 1, 0), 0, &idle, &quiet, 60),
             Some(Reached::InactiveTime(60))
         );
     }

@@ -140,6 +140,9 @@ pub struct ApiSettings {
     pub torrent_file_limit: usize,
     /// Log one line per request (target `revaer::access`).
     pub access_log: bool,
+    /// How often a `sync/maindata` client's deltas also re-read the running
+    /// torrents, whose seeding and active time change without any event.
+    pub maindata_sweep: Duration,
 }
 
 impl Default for ApiSettings {
@@ -151,6 +154,7 @@ impl Default for ApiSettings {
             rate_limit: RateLimitSettings::default(),
             torrent_file_limit: DEFAULT_TORRENT_FILE_LIMIT,
             access_log: false,
+            maindata_sweep: Duration::from_secs(10),
         }
     }
 }

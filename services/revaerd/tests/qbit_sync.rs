@@ -8,7 +8,7 @@ mod support;
 use serde_json::Value;
 use std::time::Duration;
 use support::qbit::{json, plain};
-use support::torrents::{magnet, TorrentServer, WAIT};
+use support::torrents::{magnet, make_torrent, TorrentServer, WAIT};
 use support::TestResult;
 
 type Error = Box<dyn std::error::Error>;
@@ -172,4 +172,38 @@ async fn transfer_info_and_global_limits() -> TestResult {
         .await?;
     plain(res, 400).await?;
     Ok(())
+}
+
+#[actix_rt::test]
+async fn an_idle_seeds_seeding_time_reaches_deltas_with_the_sweep() -> TestResult {
+    let t = TorrentServer::start_with(|o| o.api.maindata_sweep = Duration::from_secs(1)).await?;
+    // Seeding at once (data on disk, no check) and nobody to talk to: no
+    // event would carry its seeding time for ~30 s.
+    let torrent = make_torrent(&t.downloads(), "idle", &[("idle.mkv", 64 * 1024)], &[], 7)?;
+    let hash = libtorrent_sys::parse_torrent_file(&torrent)?.id;
+    t.add_file(&torrent, &[("skip_checking", "true")]).await?;
+    t.wait_detail(&hash, "seeding", |d| d["state"] == "seeding")
+        .await?;
+    // Past the events of the add (their seeding time is 0 or 1).
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let full = maindata(&t, 0).await?;
+    let first = full["torrents"][&hash]["seeding_time"]
+        .as_i64()
+        .ok_or("seeding_time")?;
+    let mut rid = full["rid"].as_u64().ok_or("rid")?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(12);
+    loop {
+        let delta = maindata(&t, rid).await?;
+        rid = delta["rid"].as_u64().ok_or("rid")?;
+        let seeding_time = delta["torrents"][&hash]["seeding_time"].as_i64();
+        if seeding_time.is_some_and(|s| s > first) {
+            // Only what changed: the state did not.
+            assert!(delta["torrents"][&hash].get("state").is_none(), "{delta}");
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("seeding time stuck at {first}: {delta}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }

@@ -8,7 +8,11 @@
 //! fields of `server_state`; keys with nothing to say are left out. Which
 //! torrents changed comes from the event hub ([`feed`]), so an idle poll
 //! asks the engine for nothing but its status (see [`views`] for what is
-//! remembered per client).
+//! remembered per client). Seeding and active time run on without events,
+//! so every `maindata_sweep` (10 s by default) a client's delta also
+//! re-reads the running torrents and sends what changed in them: time
+//! fields of an idle seed lag by at most that, at the cost of one listing
+//! of the running torrents per client per sweep.
 
 pub mod feed;
 pub mod views;
@@ -17,9 +21,11 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use revaer_messages::config::ConfigSnapshot;
 use revaer_messages::engine::{EngineStatus, GetEngineStatus};
 use revaer_messages::listing::TorrentFilter;
-use revaer_messages::torrent::TorrentSummary;
+use revaer_messages::torrent::{TorrentState, TorrentSummary};
+use revaer_messages::TorrentId;
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
+use std::time::Instant;
 
 use crate::auth::AuthenticatedKey;
 use crate::engine;
@@ -100,6 +106,7 @@ async fn full(
         categories: categories_map(&config.categories),
         tags: config.tags.clone(),
         server_state: server_state(status, &config),
+        swept: Some(Instant::now()),
         ..ClientView::default()
     };
     let mut torrents = Map::new();
@@ -122,6 +129,47 @@ async fn full(
     Ok((body, view))
 }
 
+/// States in which a torrent's seeding or active time runs.
+const RUNNING: [TorrentState; 6] = [
+    TorrentState::Metadata,
+    TorrentState::Checking,
+    TorrentState::CheckingResumeData,
+    TorrentState::Downloading,
+    TorrentState::Stalled,
+    TorrentState::Seeding,
+];
+
+/// The summaries a delta looks at: the changed torrents, and on a sweep
+/// the running ones too.
+async fn delta_summaries(
+    state: &ApiState,
+    changed: Vec<TorrentId>,
+    sweep: bool,
+) -> Result<Vec<TorrentSummary>, QbitError> {
+    let mut found = Vec::new();
+    let mut seen = HashSet::new();
+    if sweep {
+        let running = TorrentFilter {
+            states: RUNNING.to_vec(),
+            ..TorrentFilter::default()
+        };
+        found = summaries(state, running).await?;
+        seen.extend(found.iter().map(|s| s.id.clone()));
+    }
+    let rest: std::collections::BTreeSet<TorrentId> = changed
+        .into_iter()
+        .filter(|id| !seen.contains(id))
+        .collect();
+    if !rest.is_empty() {
+        let filter = TorrentFilter {
+            ids: Some(rest),
+            ..TorrentFilter::default()
+        };
+        found.extend(summaries(state, filter).await?);
+    }
+    Ok(found)
+}
+
 /// The torrents part of a delta; updates `view`.
 async fn torrents_delta(
     state: &ApiState,
@@ -137,15 +185,14 @@ async fn torrents_delta(
         }
     }
     let asked: HashSet<String> = changes.changed.iter().map(|id| id.to_string()).collect();
-    let found = if changes.changed.is_empty() {
-        Vec::new()
-    } else {
-        let filter = TorrentFilter {
-            ids: Some(changes.changed.into_iter().collect()),
-            ..TorrentFilter::default()
-        };
-        summaries(state, filter).await?
-    };
+    let now = Instant::now();
+    let sweep = view
+        .swept
+        .is_none_or(|at| now.duration_since(at) >= state.settings.maindata_sweep);
+    if sweep {
+        view.swept = Some(now);
+    }
+    let found = delta_summaries(state, changes.changed, sweep).await?;
     let mut torrents = Map::new();
     for summary in &found {
         let key = summary.id.to_string();

@@ -10,7 +10,9 @@
 //! - a torrent is remembered as one hash per field (not its values), so a
 //!   view of 10,000 torrents costs a few MB; a changed field is sent whole;
 //! - at most [`MAX_VIEWS`] clients are remembered (least recently served
-//!   forgotten first: they get a full update next time).
+//!   forgotten first: they get a full update next time);
+//! - `swept` is when the client last had every running torrent re-read
+//!   (see `sync/mod.rs`).
 
 use serde_json::{Map, Value};
 use std::collections::hash_map::DefaultHasher;
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 /// Clients remembered at once.
 pub const MAX_VIEWS: usize = 64;
@@ -42,6 +45,8 @@ pub struct ClientView {
     pub server_state: Map<String, Value>,
     /// When it was last kept (a tick of [`Views`]), for forgetting.
     pub used: u64,
+    /// When its running torrents were last all re-read (`None`: never).
+    pub swept: Option<Instant>,
 }
 
 fn field_hash(value: &Value) -> u64 {
